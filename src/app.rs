@@ -1,0 +1,484 @@
+//! The eframe app: persisted [`State`], runtime plumbing, and event handling. The screens
+//! themselves live in [`crate::ui`].
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::api::{ApiConfig, ApiError, DEFAULT_BASE_URL, InterviewRecord, interview_id_from};
+use crate::credentials::{ApiKey, CredentialError, DEFAULT_ACCOUNT};
+use crate::demo::DEMO_API_KEY;
+use crate::dialog::SaveDialog;
+use crate::export::{ExportSource, WriteError, default_file_name, export_document, with_json_extension};
+use crate::ui;
+use crate::ui::transcript::TranscriptView;
+use crate::worker::{Command, Event, StoreChoice, Worker};
+
+/// How many recently opened interview IDs are remembered.
+pub const MAX_RECENT: usize = 12;
+
+/// What is remembered across restarts (eframe storage). Never holds the key or candidate data:
+/// only connection settings, interview IDs and view choices.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct State {
+    /// API base URL.
+    pub base_url: String,
+    /// `companyId` for ATS keys; empty for none.
+    pub company_id: String,
+    /// Recently opened interview IDs, newest first (IDs only).
+    pub recent: Vec<String>,
+    /// The selected tab.
+    pub tab: Tab,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        Self {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            company_id: String::new(),
+            recent: Vec::new(),
+            tab: Tab::Metadata,
+        }
+    }
+}
+
+/// The tabs of an open interview.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub enum Tab {
+    /// Status, times, people, custom metadata, call attempts.
+    #[default]
+    Metadata,
+    /// Speaker turns with search.
+    Transcript,
+    /// Score charts and the AI evaluation.
+    Analysis,
+    /// Export document preview and Save as.
+    Export,
+}
+
+impl Tab {
+    /// Every tab in display order.
+    pub const ALL: [Self; 4] = [Self::Metadata, Self::Transcript, Self::Analysis, Self::Export];
+
+    /// The tab's label (also its accessible name).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Metadata => "Metadata",
+            Self::Transcript => "Transcript",
+            Self::Analysis => "Analysis",
+            Self::Export => "Export",
+        }
+    }
+}
+
+/// How the app is started.
+pub struct AppOptions {
+    /// Where the API key is kept.
+    pub store: StoreChoice,
+    /// Start the embedded demo server and connect to it.
+    pub demo: bool,
+    /// Interview to open once connected (an ID or a URL containing one).
+    pub open: Option<String>,
+    /// Tab to show first.
+    pub tab: Option<Tab>,
+    /// The save dialog.
+    pub dialog: Box<dyn SaveDialog>,
+}
+
+/// Which screen the central area shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Screen {
+    /// Reading the saved key, or starting the demo server.
+    Starting,
+    /// Entering or changing the connection.
+    Connect,
+    /// Opening and reading interviews.
+    Main,
+}
+
+/// A remote value: loading, loaded, or failed with the error to show.
+#[derive(Clone, Debug)]
+pub enum Remote<T> {
+    /// Requested, no answer yet.
+    Loading,
+    /// Arrived.
+    Ready(T),
+    /// Failed; shown inline with a Retry button.
+    Failed(ApiError),
+}
+
+/// The interview currently shown.
+pub struct OpenInterview {
+    /// The requested ID.
+    pub id: String,
+    /// The interview, while loading, or why it failed.
+    pub remote: Remote<Arc<InterviewRecord>>,
+    /// Transcript search and scroll state.
+    pub transcript: TranscriptView,
+    /// The export document shown on the Export tab, built when first needed.
+    pub export_preview: Option<String>,
+}
+
+/// State of the Connect screen's form. The key field is cleared once used.
+#[derive(Default)]
+pub struct ConnectForm {
+    /// What the user typed as the key (masked on screen; never persisted).
+    pub key: String,
+    /// Base URL field.
+    pub base_url: String,
+    /// Company ID field.
+    pub company_id: String,
+    /// A test or save in progress.
+    pub busy: Option<&'static str>,
+    /// The last outcome: `Ok(text)` or `Err(text)`.
+    pub outcome: Option<Result<String, String>>,
+    /// The keyring failed; offer to keep the key in memory for this run.
+    pub offer_memory_only: bool,
+}
+
+/// Outcome of the latest export, shown on the Export tab.
+#[derive(Clone, Debug)]
+pub enum ExportStatus {
+    /// The dialog is open or the file is being written.
+    InProgress,
+    /// Written to this path.
+    Saved(PathBuf),
+    /// The user cancelled the dialog.
+    Cancelled,
+    /// Writing failed.
+    Failed(String),
+}
+
+/// The application.
+pub struct App {
+    /// Persisted settings.
+    pub state: State,
+    /// Which screen is shown.
+    pub screen: Screen,
+    /// The Connect screen's form.
+    pub connect_form: ConnectForm,
+    /// The key in use this run (read once from the keyring, or typed).
+    pub key: Option<ApiKey>,
+    /// The key store in use, for the Connect screen (e.g. `Secret Service`).
+    pub store_name: String,
+    /// The active connection (the demo server's in demo mode, never persisted then).
+    pub active: Option<ApiConfig>,
+    /// Running against the embedded demo server.
+    pub demo: bool,
+    /// A problem with the connection as a whole (e.g. the keyring), shown on top.
+    pub banner: Option<String>,
+    /// The "Open interview" field.
+    pub open_input: String,
+    /// Why the last open attempt was refused before any request (bad ID).
+    pub open_error: Option<String>,
+    /// The interview shown.
+    pub current: Option<OpenInterview>,
+    /// The latest export's outcome.
+    pub export_status: Option<ExportStatus>,
+    /// Close the window at this moment (`--exit-after`).
+    pub exit_after: Option<std::time::Instant>,
+    pending_open: Option<String>,
+    worker: Option<Worker>,
+    dialog: Box<dyn SaveDialog>,
+}
+
+impl App {
+    /// Creates the app: restores [`State`], starts the worker, and asks it for the saved key
+    /// (or to start the demo server).
+    pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
+        let mut state: State = cc.storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
+        if let Some(tab) = options.tab {
+            state.tab = tab;
+        }
+        ui::style::apply(&cc.egui_ctx);
+        let ctx = cc.egui_ctx.clone();
+        let waker = Arc::new(move || ctx.request_repaint());
+        let store = if options.demo {
+            StoreChoice::Given(Arc::new(crate::credentials::MemoryStore::default()))
+        } else {
+            options.store
+        };
+        let (worker, banner) = match Worker::start(store, waker) {
+            Ok(worker) => (Some(worker), None),
+            Err(err) => (None, Some(format!("The background worker could not start: {err}"))),
+        };
+        let connect_form = ConnectForm {
+            base_url: state.base_url.clone(),
+            company_id: state.company_id.clone(),
+            ..ConnectForm::default()
+        };
+        let mut app = Self {
+            state,
+            screen: Screen::Starting,
+            connect_form,
+            key: None,
+            store_name: String::new(),
+            active: None,
+            demo: options.demo,
+            banner,
+            open_input: String::new(),
+            open_error: None,
+            current: None,
+            export_status: None,
+            exit_after: None,
+            pending_open: options.open,
+            worker,
+            dialog: options.dialog,
+        };
+        let first =
+            if app.demo { Command::StartDemo } else { Command::LoadKey { account: DEFAULT_ACCOUNT.to_owned() } };
+        app.send(first);
+        app
+    }
+
+    /// Queues a command for the worker; a failure is shown in the banner.
+    pub fn send(&mut self, command: Command) {
+        let result = match &self.worker {
+            Some(worker) => worker.send(command),
+            None => Err("the background worker is not running".to_owned()),
+        };
+        if let Err(err) = result {
+            self.banner = Some(format!("Could not start the request: {err}"));
+        }
+    }
+
+    /// Applies every waiting worker event. Called at the start of each frame.
+    pub fn poll_events(&mut self) {
+        while let Some(event) = self.worker.as_mut().and_then(Worker::try_recv) {
+            self.on_event(event);
+        }
+    }
+
+    fn on_event(&mut self, event: Event) {
+        match event {
+            Event::KeyLoaded { result, store_name, .. } => self.on_key_loaded(result, store_name),
+            Event::KeySaved { result, .. } => self.on_key_saved(result),
+            Event::Connected { result, checked } => self.on_connected(result, checked),
+            Event::InterviewLoaded { id, result } => self.on_interview(id, result),
+            Event::Exported { result } => self.on_exported(result),
+            Event::DemoStarted { result } => match result {
+                Ok(base_url) => match ApiKey::new(DEMO_API_KEY) {
+                    Ok(key) => {
+                        self.store_name = "demo (memory)".to_owned();
+                        self.use_connection(ApiConfig::new(&base_url, None), key);
+                    }
+                    Err(err) => self.banner = Some(err),
+                },
+                Err(err) => {
+                    self.banner = Some(err);
+                    self.screen = Screen::Connect;
+                }
+            },
+        }
+    }
+
+    fn on_key_loaded(&mut self, result: Result<Option<ApiKey>, CredentialError>, store_name: String) {
+        self.store_name = store_name;
+        match result {
+            Ok(Some(key)) => {
+                let config = ApiConfig::new(&self.state.base_url, Some(&self.state.company_id));
+                self.use_connection(config, key);
+            }
+            Ok(None) => self.screen = Screen::Connect,
+            Err(err) => {
+                self.connect_form.outcome = Some(Err(format!("{err}. Enter the key to use it for this run only.")));
+                self.connect_form.offer_memory_only = true;
+                self.screen = Screen::Connect;
+            }
+        }
+    }
+
+    fn on_key_saved(&mut self, result: Result<String, CredentialError>) {
+        self.connect_form.busy = None;
+        match result {
+            Ok(store) => {
+                self.store_name = store;
+                self.connect_form.offer_memory_only = false;
+                self.connect_with_form();
+            }
+            Err(err) => {
+                self.connect_form.outcome = Some(Err(format!("The key could not be saved: {err}.")));
+                self.connect_form.offer_memory_only = true;
+            }
+        }
+    }
+
+    fn on_connected(&mut self, result: Result<(), ApiError>, checked: bool) {
+        self.connect_form.busy = None;
+        match result {
+            Ok(()) if checked => {
+                self.connect_form.outcome = Some(Ok("Connected: the server accepted the key.".to_owned()));
+            }
+            Ok(()) => {}
+            Err(err) => self.connect_form.outcome = Some(Err(format!("{err}. {}", err.hint()))),
+        }
+    }
+
+    fn on_interview(&mut self, id: String, result: Result<Arc<InterviewRecord>, ApiError>) {
+        let Some(current) = self.current.as_mut().filter(|c| c.id == id) else {
+            return; // The user has opened something else meanwhile.
+        };
+        current.remote = match result {
+            Ok(record) => {
+                self.state.recent.retain(|r| r != &id);
+                self.state.recent.insert(0, id);
+                self.state.recent.truncate(MAX_RECENT);
+                current.transcript = TranscriptView::default();
+                current.export_preview = None;
+                Remote::Ready(record)
+            }
+            Err(err) => Remote::Failed(err),
+        };
+    }
+
+    fn on_exported(&mut self, result: Result<Option<PathBuf>, WriteError>) {
+        self.export_status = Some(match result {
+            Ok(Some(path)) => ExportStatus::Saved(path),
+            Ok(None) => ExportStatus::Cancelled,
+            Err(err) => ExportStatus::Failed(err.to_string()),
+        });
+    }
+
+    /// Switches to `config` and `key` (without a test request) and shows the main screen.
+    fn use_connection(&mut self, config: ApiConfig, key: ApiKey) {
+        self.key = Some(key.clone());
+        self.active = Some(config.clone());
+        self.send(Command::Connect { config, key, check: false });
+        self.screen = Screen::Main;
+        if let Some(open) = self.pending_open.take() {
+            self.open(&open);
+        }
+    }
+
+    /// The Connect form's values as a config and key. The key field may be left empty when a
+    /// key is already in use (it is kept).
+    fn form_connection(&self) -> Result<(ApiConfig, ApiKey), String> {
+        let form = &self.connect_form;
+        let key = if form.key.trim().is_empty() {
+            self.key.clone().ok_or_else(|| "Enter the API key.".to_owned())?
+        } else {
+            ApiKey::new(&form.key)?
+        };
+        let config = ApiConfig::new(&form.base_url, Some(&form.company_id));
+        config.parsed_base_url().map_err(|err| err.to_string())?;
+        Ok((config, key))
+    }
+
+    /// "Test connection": one request with the form's values.
+    pub fn test_connection(&mut self) {
+        match self.form_connection() {
+            Ok((config, key)) => {
+                self.connect_form.busy = Some("Testing the connection…");
+                self.connect_form.outcome = None;
+                self.send(Command::Connect { config, key, check: true });
+            }
+            Err(err) => self.connect_form.outcome = Some(Err(err)),
+        }
+    }
+
+    /// "Save": stores a newly typed key in the keyring, then connects.
+    pub fn save_connection(&mut self) {
+        match self.form_connection() {
+            Ok((_, key)) if !self.connect_form.key.trim().is_empty() && !self.demo => {
+                self.connect_form.busy = Some("Saving the key in the OS keyring…");
+                self.connect_form.outcome = None;
+                self.send(Command::SaveKey { account: DEFAULT_ACCOUNT.to_owned(), key });
+            }
+            Ok(_) => self.connect_with_form(),
+            Err(err) => self.connect_form.outcome = Some(Err(err)),
+        }
+    }
+
+    /// Uses the form's connection without saving the key (keyring unusable): this run only.
+    pub fn connect_with_form(&mut self) {
+        match self.form_connection() {
+            Ok((config, key)) => {
+                if !self.demo {
+                    self.state.base_url = config.base_url.clone();
+                    self.state.company_id = config.company_id.clone().unwrap_or_default();
+                }
+                self.connect_form.key.clear();
+                self.use_connection(config, key);
+            }
+            Err(err) => self.connect_form.outcome = Some(Err(err)),
+        }
+    }
+
+    /// Opens the interview named in `input` (an ID or a URL containing one).
+    pub fn open(&mut self, input: &str) {
+        let Some(id) = interview_id_from(input) else {
+            self.open_error = Some(if input.trim().is_empty() {
+                "Paste an interview ID or a link to an interview.".to_owned()
+            } else {
+                "That is not an interview ID: expected a UUID such as 3f6c2a1e-8b4d-4c2a-9e71-5d0b7a2f9c10, or a link containing one.".to_owned()
+            });
+            return;
+        };
+        self.open_error = None;
+        self.export_status = None;
+        self.current = Some(OpenInterview {
+            id: id.clone(),
+            remote: Remote::Loading,
+            transcript: TranscriptView::default(),
+            export_preview: None,
+        });
+        self.send(Command::OpenInterview { id });
+    }
+
+    /// The export source of the active connection.
+    pub fn export_source(&self) -> ExportSource {
+        let config = self.active.clone().unwrap_or_default();
+        ExportSource { base_url: config.base_url, company_id: config.company_id }
+    }
+
+    /// "Save as…": opens the save dialog for the current interview; the worker writes the file.
+    pub fn export_current(&mut self, frame: &eframe::Frame) {
+        let Some(record) = self.current_record() else { return };
+        let contents = export_document(&record, &self.export_source(), jiff::Timestamp::now());
+        let name = default_file_name(&record.interview);
+        let choice = self.dialog.save_file(&name, frame);
+        let choice = Box::pin(async move { choice.await.map(with_json_extension) });
+        self.export_status = Some(ExportStatus::InProgress);
+        self.send(Command::SaveAs { choice, contents });
+    }
+
+    /// The loaded interview, if any.
+    pub fn current_record(&self) -> Option<Arc<InterviewRecord>> {
+        match &self.current.as_ref()?.remote {
+            Remote::Ready(record) => Some(record.clone()),
+            _ => None,
+        }
+    }
+
+    /// Opens the Connect screen prefilled with the active settings.
+    pub fn show_connect(&mut self) {
+        let config =
+            self.active.clone().unwrap_or_else(|| ApiConfig::new(&self.state.base_url, Some(&self.state.company_id)));
+        self.connect_form.base_url = config.base_url;
+        self.connect_form.company_id = config.company_id.unwrap_or_default();
+        self.connect_form.outcome = None;
+        self.screen = Screen::Connect;
+    }
+}
+
+impl eframe::App for App {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.poll_events();
+        if let Some(deadline) = self.exit_after {
+            let now = std::time::Instant::now();
+            if now >= deadline {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            } else {
+                ctx.request_repaint_after(deadline - now);
+            }
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        ui::app_ui(self, ui, frame);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.state);
+    }
+}

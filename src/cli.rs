@@ -1,0 +1,240 @@
+//! Command line: the GUI (default), `fetch` and `demo-server`, with the exit codes in README.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::api::{ApiClient, ApiConfig, ApiError, DEFAULT_BASE_URL, interview_id_from};
+use crate::app::{App, AppOptions, Tab};
+use crate::credentials::{ApiKey, DEFAULT_ACCOUNT, SecretStore as _, os_keyring};
+use crate::demo::{DEMO_API_KEY, DemoServer};
+use crate::dialog::NativeSaveDialog;
+use crate::export::{ExportSource, export_document, write_atomically};
+use crate::worker::StoreChoice;
+
+/// Exit code: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: bad usage (also clap's own code for argument errors).
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code: no key, or the key was not accepted (401).
+pub const EXIT_NO_KEY: u8 = 3;
+/// Exit code: the file could not be written.
+pub const EXIT_WRITE: u8 = 9;
+/// Exit code: the GUI could not start.
+pub const EXIT_GUI: u8 = 1;
+
+/// Environment variable that supplies the API key to the command line (it wins over the keyring).
+pub const API_KEY_ENV: &str = "INSTAVIEW_API_KEY";
+
+/// Read and export AI-run job interviews from the Instaview API.
+#[derive(Debug, Parser)]
+#[command(name = "interview-desk", version, about)]
+pub struct Cli {
+    /// What to do; without a command the desktop app starts.
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+    /// Start the app on the built-in demo server with sample interviews (no key needed).
+    #[arg(long)]
+    pub demo: bool,
+    /// Open this interview once connected (an ID, or a link containing one).
+    #[arg(long, value_name = "ID")]
+    pub open: Option<String>,
+    /// Tab to show first.
+    #[arg(long, value_enum)]
+    pub tab: Option<TabArg>,
+    /// Close the window cleanly after this many seconds (smoke tests, screenshots).
+    #[arg(long, value_name = "SECONDS")]
+    pub exit_after: Option<f64>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Fetch one interview and write the export document to a file or standard output.
+    ///
+    /// The key comes from INSTAVIEW_API_KEY if set, else from the OS keyring.
+    Fetch {
+        /// The interview ID (or a link containing it).
+        interview: String,
+        /// Write here (atomically) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// API base URL.
+        #[arg(long, env = "INSTAVIEW_BASE_URL", default_value = DEFAULT_BASE_URL)]
+        base_url: String,
+        /// Company ID, for ATS integration keys.
+        #[arg(long, env = "INSTAVIEW_COMPANY_ID")]
+        company_id: Option<String>,
+    },
+    /// Run the demo server alone and print its URL and key.
+    DemoServer {
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+    },
+}
+
+/// `--tab` values.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum TabArg {
+    /// Metadata tab.
+    Metadata,
+    /// Transcript tab.
+    Transcript,
+    /// Analysis tab.
+    Analysis,
+    /// Export tab.
+    Export,
+}
+
+impl From<TabArg> for Tab {
+    fn from(tab: TabArg) -> Self {
+        match tab {
+            TabArg::Metadata => Self::Metadata,
+            TabArg::Transcript => Self::Transcript,
+            TabArg::Analysis => Self::Analysis,
+            TabArg::Export => Self::Export,
+        }
+    }
+}
+
+/// Logs to stderr at `warn` (`RUST_LOG` overrides). Nothing logged ever contains the key.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init().ok();
+}
+
+/// Runs what the command line asks for and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let code = match cli.command {
+        Some(CliCommand::Fetch { interview, out, base_url, company_id }) => {
+            with_runtime(|rt| rt.block_on(fetch(&interview, out, &base_url, company_id.as_deref())))
+        }
+        Some(CliCommand::DemoServer { port }) => with_runtime(|rt| rt.block_on(demo_server(port))),
+        None => run_gui(cli.demo, cli.open, cli.tab.map(Tab::from), cli.exit_after),
+    };
+    ExitCode::from(code)
+}
+
+fn with_runtime(run: impl FnOnce(&tokio::runtime::Runtime) -> u8) -> u8 {
+    match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => run(&runtime),
+        Err(err) => fail(EXIT_GUI, &format!("could not start the async runtime: {err}")),
+    }
+}
+
+/// `fetch`: one interview to a file or stdout.
+async fn fetch(reference: &str, out: Option<PathBuf>, base_url: &str, company_id: Option<&str>) -> u8 {
+    let Some(id) = interview_id_from(reference) else {
+        return fail(EXIT_USAGE, &format!("{reference:?} is not an interview ID (expected a UUID)"));
+    };
+    let key = match cli_key().await {
+        Ok(key) => key,
+        Err(message) => return fail(EXIT_NO_KEY, &message),
+    };
+    let config = ApiConfig::new(base_url, company_id);
+    let record = match ApiClient::new(&config, key) {
+        Ok(client) => client.get_interview(&id).await,
+        Err(err) => Err(err),
+    };
+    let record = match record {
+        Ok(record) => record,
+        Err(err) => return fail(err.exit_code(), &api_message(&err)),
+    };
+    let source = ExportSource { base_url: config.base_url.clone(), company_id: config.company_id.clone() };
+    let document = export_document(&record, &source, jiff::Timestamp::now());
+    match out {
+        Some(path) => match write_atomically(&path, document.as_bytes()) {
+            Ok(()) => EXIT_OK,
+            Err(err) => fail(EXIT_WRITE, &err.to_string()),
+        },
+        None => match std::io::stdout().lock().write_all(document.as_bytes()) {
+            Ok(()) => EXIT_OK,
+            Err(err) => fail(EXIT_WRITE, &format!("could not write to standard output: {err}")),
+        },
+    }
+}
+
+/// The key from [`API_KEY_ENV`], else from the OS keyring (with a timeout, off this thread).
+async fn cli_key() -> Result<ApiKey, String> {
+    if let Some(value) = std::env::var_os(API_KEY_ENV) {
+        let value = value.into_string().map_err(|_| format!("{API_KEY_ENV} is not valid text"))?;
+        return ApiKey::new(&value).map_err(|err| format!("{API_KEY_ENV}: {err}"));
+    }
+    let lookup = tokio::task::spawn_blocking(|| os_keyring().and_then(|store| store.get(DEFAULT_ACCOUNT)));
+    match tokio::time::timeout(crate::worker::KEYRING_TIMEOUT, lookup).await {
+        Ok(Ok(Ok(Some(key)))) => Ok(key),
+        Ok(Ok(Ok(None))) => Err(format!("no API key: set {API_KEY_ENV} or save a key in the app")),
+        Ok(Ok(Err(err))) => Err(format!("no API key: {err}; set {API_KEY_ENV} instead")),
+        Ok(Err(_)) | Err(_) => Err(format!("no API key: the OS keyring did not answer; set {API_KEY_ENV} instead")),
+    }
+}
+
+fn api_message(err: &ApiError) -> String {
+    format!("{err}. {}", err.hint())
+}
+
+/// `demo-server`: serve until Ctrl+C.
+async fn demo_server(port: u16) -> u8 {
+    let server = match DemoServer::start(port).await {
+        Ok(server) => server,
+        Err(err) => return fail(EXIT_GUI, &format!("the demo server could not start on port {port}: {err}")),
+    };
+    let banner = format!(
+        "Interview Desk demo server\nURL:     {}\nAPI key: {DEMO_API_KEY}\nTry:     {API_KEY_ENV}={DEMO_API_KEY} interview-desk fetch {} --base-url {}\nPress Ctrl+C to stop.\n",
+        server.base_url(),
+        crate::demo::DEMO_PHONE_INTERVIEW_ID,
+        server.base_url()
+    );
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(banner.as_bytes()).ok();
+    stdout.flush().ok();
+    drop(stdout);
+    tokio::signal::ctrl_c().await.ok();
+    server.shutdown();
+    EXIT_OK
+}
+
+/// Starts the desktop app.
+fn run_gui(demo: bool, open: Option<String>, tab: Option<Tab>, exit_after: Option<f64>) -> u8 {
+    let icon = eframe::icon_data::from_png_bytes(include_bytes!("../icons/icon-256.png")).ok();
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title(if demo { "Interview Desk — demo" } else { "Interview Desk" })
+        .with_app_id("interview-desk")
+        .with_inner_size([1200.0, 800.0])
+        .with_min_inner_size([720.0, 480.0]);
+    if let Some(icon) = icon {
+        viewport = viewport.with_icon(Arc::new(icon));
+    }
+    let options = eframe::NativeOptions { viewport, ..eframe::NativeOptions::default() };
+    // The demo keeps its own settings so sample IDs never mix with real ones.
+    let app_name = if demo { "Interview Desk Demo" } else { "Interview Desk" };
+    let exit_after = exit_after.filter(|s| s.is_finite() && *s >= 0.0).map(Duration::from_secs_f64);
+    let result = eframe::run_native(
+        app_name,
+        options,
+        Box::new(move |cc| {
+            let options =
+                AppOptions { store: StoreChoice::OsKeyring, demo, open, tab, dialog: Box::new(NativeSaveDialog) };
+            let mut app = App::new(cc, options);
+            app.exit_after = exit_after.map(|d| std::time::Instant::now() + d);
+            Ok(Box::new(app))
+        }),
+    );
+    match result {
+        Ok(()) => EXIT_OK,
+        Err(err) => fail(EXIT_GUI, &format!("the window could not open: {err}")),
+    }
+}
+
+/// Prints `interview-desk: <message>` on one line to stderr and returns `code`.
+#[expect(clippy::print_stderr, reason = "the command line reports errors on stderr")]
+fn fail(code: u8, message: &str) -> u8 {
+    eprintln!("interview-desk: {message}");
+    code
+}

@@ -1,0 +1,227 @@
+//! The export document (format `interview-desk.interview`, version 1), default file names that
+//! are valid on every OS, and atomic writes.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value, json};
+
+use crate::api::{Interview, InterviewRecord};
+
+/// `format` of the export document.
+pub const EXPORT_FORMAT: &str = "interview-desk.interview";
+
+/// `version` of the export document.
+pub const EXPORT_VERSION: u32 = 1;
+
+/// Where the interview came from; written to the document's `source` (no key, ever).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportSource {
+    /// `source.baseUrl`: the API base URL.
+    pub base_url: String,
+    /// `source.companyId`: the ATS company ID, or `null`.
+    pub company_id: Option<String>,
+}
+
+/// Builds the export document as pretty JSON (two-space indent, trailing newline):
+///
+/// `{"format": "interview-desk.interview", "version": 1, "exportedAt": "<RFC 3339 UTC>",
+///   "source": {"baseUrl", "companyId"}, "interview": <the interview exactly as sent>}`
+///
+/// `interview` is the raw object with every key and every number's exact text, whatever the
+/// typed model knows. The GUI and the CLI both call this, so they write the same bytes for the
+/// same data and time.
+pub fn export_document(record: &InterviewRecord, source: &ExportSource, exported_at: jiff::Timestamp) -> String {
+    let mut document = Map::new();
+    document.insert("format".into(), json!(EXPORT_FORMAT));
+    document.insert("version".into(), json!(EXPORT_VERSION));
+    document.insert("exportedAt".into(), json!(rfc3339_utc(exported_at)));
+    document.insert("source".into(), json!({"baseUrl": source.base_url, "companyId": source.company_id}));
+    document.insert("interview".into(), record.raw.clone());
+    let mut text = serde_json::to_string_pretty(&Value::Object(document)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// `2026-11-29T17:04:05Z`: UTC, whole seconds.
+pub fn rfc3339_utc(at: jiff::Timestamp) -> String {
+    at.round(jiff::Unit::Second).map_or_else(|_| at.to_string(), |t| t.to_string())
+}
+
+/// The default file name for an export: `interview-<date>-<status>-<first 8 of id>.json`,
+/// sanitised with [`sanitize_file_name`].
+pub fn default_file_name(interview: &Interview) -> String {
+    let date = interview
+        .finished_date
+        .as_ref()
+        .or(interview.scheduled_at.as_ref())
+        .or(interview.created_at.as_ref())
+        .and_then(|t| t.instant)
+        .map(|t| t.strftime("%Y-%m-%d").to_string());
+    let short_id: String = interview.id.chars().take(8).collect();
+    let mut parts = vec!["interview".to_owned()];
+    parts.extend(date);
+    parts.extend(interview.status.as_ref().map(|s| s.to_string().to_lowercase().replace(' ', "-")));
+    parts.push(short_id);
+    sanitize_file_name(&format!("{}.json", parts.join("-")))
+}
+
+/// Makes `name` a valid file name on Windows, macOS and Linux: replaces `<>:"/\|?*` and
+/// control characters with `_`, trims trailing dots and spaces, prefixes Windows reserved
+/// device names (`CON`, `NUL`, `COM1`, ...) with `_`, and caps the length at 200 bytes while
+/// keeping the extension. An empty result becomes `interview.json`.
+pub fn sanitize_file_name(name: &str) -> String {
+    const MAX_BYTES: usize = 200;
+    let cleaned: String =
+        name.chars().map(|c| if c.is_control() || "<>:\"/\\|?*".contains(c) { '_' } else { c }).collect();
+    let cleaned = cleaned.trim().trim_end_matches(['.', ' ']).to_owned();
+    let (stem, extension) = match cleaned.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && ext.len() <= 10 => (stem.to_owned(), format!(".{ext}")),
+        _ => (cleaned.clone(), String::new()),
+    };
+    let mut stem =
+        truncate_bytes(stem.trim_end_matches(['.', ' ']), MAX_BYTES.saturating_sub(extension.len())).to_owned();
+    if stem.is_empty() {
+        return "interview.json".to_owned();
+    }
+    let device = stem.split('.').next().unwrap_or_default().trim_end().to_ascii_uppercase();
+    let reserved = matches!(device.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (device.len() == 4
+            && (device.starts_with("COM") || device.starts_with("LPT"))
+            && device.ends_with(|c: char| c.is_ascii_digit() && c != '0'));
+    if reserved {
+        stem.insert(0, '_');
+    }
+    format!("{stem}{extension}")
+}
+
+/// Adds `.json` when the user typed a name without an extension.
+pub fn with_json_extension(path: PathBuf) -> PathBuf {
+    if path.extension().is_some() { path } else { path.with_extension("json") }
+}
+
+/// Why an export could not be written. Names the path and the reason.
+#[derive(Debug, thiserror::Error)]
+#[error("Could not write {}: {reason}", path.display())]
+pub struct WriteError {
+    /// The file that was to be written.
+    pub path: PathBuf,
+    /// The OS's reason (disk full, read-only folder, ...).
+    pub reason: String,
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder is written,
+/// flushed and synced, then renamed over `path`. A crash or error leaves any existing file
+/// untouched and no partial file behind. On Unix the file is readable by its owner only
+/// (mode 0600), because it holds candidate data.
+///
+/// # Errors
+/// [`WriteError`] naming the path and the OS's reason.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let fail = |reason: String| WriteError { path: path.to_owned(), reason };
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    if path.is_dir() {
+        return Err(fail("it is a folder".to_owned()));
+    }
+    let mut file = tempfile::Builder::new()
+        .prefix(".interview-desk-")
+        .suffix(".tmp")
+        .tempfile_in(&folder)
+        .map_err(|err| fail(err.to_string()))?;
+    file.write_all(bytes).map_err(|err| fail(err.to_string()))?;
+    file.flush().map_err(|err| fail(err.to_string()))?;
+    file.as_file().sync_all().map_err(|err| fail(err.to_string()))?;
+    file.persist(path).map_err(|err| fail(err.error.to_string()))?;
+    Ok(())
+}
+
+fn truncate_bytes(text: &str, max: usize) -> &str {
+    let end = text.char_indices().map(|(i, c)| i + c.len_utf8()).take_while(|&end| end <= max).last().unwrap_or(0);
+    text.get(..end).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_valid_everywhere() {
+        let cases = [
+            ("interview_2024-05-01T10:30:00Z_Jane Doe.json", "interview_2024-05-01T10_30_00Z_Jane Doe.json"),
+            ("A/B \"Test\" <Lead>?.json", "A_B _Test_ _Lead__.json"),
+            ("name ending in dot. ", "name ending in dot"),
+            ("CON.json", "_CON.json"),
+            ("lpt1.json", "_lpt1.json"),
+            ("COM0.json", "COM0.json"),
+            ("console.json", "console.json"),
+            ("", "interview.json"),
+            ("...", "interview.json"),
+            ("tab\there.json", "tab_here.json"),
+            ("Ľubomír Šťastný – 面接.json", "Ľubomír Šťastný – 面接.json"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(sanitize_file_name(input), expected, "{input:?}");
+        }
+        let long = format!("{}.json", "面".repeat(300));
+        let sanitized = sanitize_file_name(&long);
+        assert!(sanitized.len() <= 200 && sanitized.ends_with(".json"), "{sanitized}");
+    }
+
+    #[test]
+    fn json_extension_is_added_only_when_missing() {
+        assert_eq!(with_json_extension("a/b".into()), PathBuf::from("a/b.json"));
+        assert_eq!(with_json_extension("a/b.json".into()), PathBuf::from("a/b.json"));
+        assert_eq!(with_json_extension("a/b.txt".into()), PathBuf::from("a/b.txt"));
+    }
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.json");
+        std::fs::write(&path, b"old").unwrap();
+        write_atomically(&path, b"new contents").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new contents");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, [std::ffi::OsString::from("x.json")]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn a_failed_write_names_the_path_and_keeps_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("no such folder").join("x.json");
+        let err = write_atomically(&missing, b"data").unwrap_err();
+        assert!(err.to_string().contains("no such folder"), "{err}");
+        let err = write_atomically(dir.path(), b"data").unwrap_err();
+        assert!(err.to_string().contains("folder"), "{err}");
+    }
+
+    #[test]
+    fn the_document_keeps_every_key_and_exact_numbers() {
+        let body = r#"{"id":"3f6c2a1e-8b4d-4c2a-9e71-5d0b7a2f9c10","zeta":1,"alpha":{"weight":0.1000000000000000055511151231257827,"big":18446744073709551615,"neg":-1e400},"status":"NO_SHOW"}"#;
+        let raw: Value = serde_json::from_str(body).unwrap();
+        let record = InterviewRecord::from_value(raw).unwrap();
+        let source = ExportSource { base_url: "https://api.instaview.sk".into(), company_id: None };
+        let at: jiff::Timestamp = "2026-11-29T17:04:05.678Z".parse().unwrap();
+        let text = export_document(&record, &source, at);
+        assert!(text.contains("0.1000000000000000055511151231257827"));
+        assert!(text.contains("18446744073709551615"));
+        assert!(text.contains("-1e400"));
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(doc["format"], "interview-desk.interview");
+        assert_eq!(doc["version"], 1);
+        assert_eq!(doc["exportedAt"], "2026-11-29T17:04:06Z");
+        assert_eq!(doc["source"], json!({"baseUrl": "https://api.instaview.sk", "companyId": null}));
+        let keys: Vec<&String> = doc["interview"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["id", "zeta", "alpha", "status"]);
+        assert_eq!(serde_json::to_string(&doc["interview"]).unwrap(), body);
+        assert_eq!(text, export_document(&record, &source, at), "same data, same bytes");
+    }
+}

@@ -1,0 +1,23 @@
+//! Interview Desk: a desktop client for reviewing and exporting AI-run job interviews
+//! from the Instaview API.
+//!
+//! The binary (`src/main.rs`) is thin: everything lives here so that tests can build the app.
+//!
+//! - [`api`]: the wire model, tolerant decoding and the HTTP client.
+//! - [`worker`]: the background tokio runtime; commands in, events out.
+//! - [`credentials`]: the API key in the OS keyring.
+//! - [`export`]: the export document and atomic writes.
+//! - [`demo`]: the embedded Instaview-compatible demo server.
+//! - [`app`] and [`ui`]: the eframe app and its screens.
+//! - [`cli`]: the command line.
+
+pub mod api;
+pub mod app;
+pub mod cli;
+pub mod credentials;
+pub mod demo;
+pub mod dialog;
+pub mod export;
+pub mod search;
+pub mod ui;
+pub mod worker;

@@ -1,0 +1,215 @@
+//! The screens: top bar, recent list, Connect screen and one module per interview tab.
+
+pub mod analysis;
+pub mod connect;
+pub mod export;
+pub mod metadata;
+pub mod style;
+pub mod transcript;
+pub mod widgets;
+
+use egui::{Align, Layout, RichText};
+
+use crate::api::InterviewRecord;
+use crate::app::{App, Remote, Screen, Tab};
+
+/// Draws the whole window for one frame.
+pub fn app_ui(app: &mut App, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+    egui::Panel::top("top_bar").show(ui, |ui| top_bar_ui(app, ui));
+    if let Some(banner) = app.banner.clone() {
+        egui::Panel::top("banner").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                widgets::error_label(ui, &banner);
+                if ui.button("Dismiss").clicked() {
+                    app.banner = None;
+                }
+            });
+        });
+    }
+    if app.screen == Screen::Main {
+        egui::Panel::left("recent").resizable(true).default_size(290.0).show(ui, |ui| recent_ui(app, ui));
+    }
+    egui::CentralPanel::default().show(ui, |ui| match app.screen {
+        Screen::Starting => {
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() / 3.0);
+                ui.spinner();
+                ui.label(if app.demo {
+                    "Starting the demo server…"
+                } else {
+                    "Reading the saved key from the OS keyring…"
+                });
+            });
+        }
+        Screen::Connect => connect::connect_ui(app, ui),
+        Screen::Main => interview_area_ui(app, ui, frame),
+    });
+}
+
+fn top_bar_ui(app: &mut App, ui: &mut egui::Ui) {
+    ui.horizontal(|ui| {
+        ui.add_space(2.0);
+        ui.label(RichText::new("Interview Desk").strong().size(16.0));
+        ui.separator();
+        if app.screen == Screen::Main {
+            let label = ui.label("Open interview:");
+            let response = ui
+                .add(
+                    egui::TextEdit::singleline(&mut app.open_input)
+                        .hint_text("Paste an interview ID or link")
+                        .desired_width(340.0),
+                )
+                .labelled_by(label.id);
+            let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui.button("Open").clicked() || entered {
+                let input = app.open_input.clone();
+                app.open(&input);
+            }
+        }
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            if app.screen != Screen::Starting && ui.button("Connection…").clicked() {
+                app.show_connect();
+            }
+            if let Some(active) = &app.active {
+                let host = reqwest::Url::parse(&active.base_url)
+                    .ok()
+                    .and_then(|u| {
+                        u.host_str().map(|h| match u.port() {
+                            Some(p) => format!("{h}:{p}"),
+                            None => h.to_owned(),
+                        })
+                    })
+                    .unwrap_or_else(|| active.base_url.clone());
+                ui.label(RichText::new(host).weak()).on_hover_text(format!("Connected to {}", active.base_url));
+                if app.demo {
+                    widgets::badge(ui, "DEMO", style::ACCENT);
+                }
+            }
+        });
+    });
+    if let Some(error) = &app.open_error {
+        widgets::error_label(ui, error);
+    }
+}
+
+fn recent_ui(app: &mut App, ui: &mut egui::Ui) {
+    ui.add_space(4.0);
+    ui.heading("Recent");
+    ui.add_space(2.0);
+    if app.state.recent.is_empty() {
+        ui.label(RichText::new("Interviews you open appear here.").weak());
+    }
+    let mut to_open = None;
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        for id in &app.state.recent {
+            let selected = app.current.as_ref().is_some_and(|c| &c.id == id);
+            let text = RichText::new(id).monospace().size(11.0);
+            if ui.selectable_label(selected, text).on_hover_text("Open this interview").clicked() {
+                to_open = Some(id.clone());
+            }
+        }
+    });
+    if let Some(id) = to_open {
+        app.open_input.clone_from(&id);
+        app.open(&id);
+    }
+}
+
+fn interview_area_ui(app: &mut App, ui: &mut egui::Ui, frame: &eframe::Frame) {
+    let Some(current) = &app.current else {
+        welcome_ui(ui, app.demo);
+        return;
+    };
+    match &current.remote {
+        Remote::Loading => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(format!("Loading interview {}…", current.id));
+            });
+        }
+        Remote::Failed(err) => {
+            let id = current.id.clone();
+            let err = err.clone();
+            ui.add_space(8.0);
+            ui.label(RichText::new(format!("Interview {id}")).monospace());
+            widgets::error_box(ui, &err.to_string(), err.hint());
+            if ui.button("Retry").clicked() {
+                app.open(&id);
+            }
+        }
+        Remote::Ready(record) => {
+            let record = record.clone();
+            header_ui(ui, &record);
+            tab_bar_ui(ui, &mut app.state.tab);
+            ui.separator();
+            match app.state.tab {
+                Tab::Metadata => metadata::metadata_ui(ui, &record),
+                Tab::Transcript => {
+                    if let Some(current) = app.current.as_mut() {
+                        transcript::transcript_ui(ui, &record, &mut current.transcript);
+                    }
+                }
+                Tab::Analysis => analysis::analysis_ui(ui, &record),
+                Tab::Export => export::export_ui(app, ui, &record, frame),
+            }
+        }
+    }
+}
+
+fn welcome_ui(ui: &mut egui::Ui, demo: bool) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(ui.available_height() / 4.0);
+        ui.heading("Open an interview");
+        ui.add_space(6.0);
+        ui.label("Paste an interview ID, or a link that contains one, into the field above and press Enter.");
+        if demo {
+            ui.add_space(6.0);
+            ui.label(
+                RichText::new("Demo mode: sample interviews are served by a built-in server on this computer.").weak(),
+            );
+            ui.label(RichText::new(format!("Try {}", crate::demo::DEMO_PHONE_INTERVIEW_ID)).monospace().weak());
+        }
+    });
+}
+
+fn header_ui(ui: &mut egui::Ui, record: &InterviewRecord) {
+    let interview = &record.interview;
+    ui.add_space(6.0);
+    ui.horizontal_wrapped(|ui| {
+        let title = match &interview.candidate_id {
+            Some(candidate) => format!("Candidate {}", widgets::short_id(candidate)),
+            None => "Unknown candidate".to_owned(),
+        };
+        ui.label(RichText::new(title).size(20.0).strong())
+            .on_hover_text(interview.candidate_id.clone().unwrap_or_default());
+        match &interview.status {
+            Some(status) => widgets::status_badge(ui, status),
+            None => widgets::badge(ui, "No status", style::MUTED),
+        };
+        if let Some(rating) = interview.overall_rating() {
+            widgets::badge(ui, &format!("Rating {rating:.0} / 100"), style::rating_color(rating));
+        }
+        if matches!(interview.is_test, Some(crate::api::Field::Valid(true))) {
+            widgets::badge(ui, "TEST", style::WARNING);
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Interview").weak());
+        ui.label(RichText::new(&interview.id).monospace());
+        if ui.small_button("Copy ID").clicked() {
+            ui.ctx().copy_text(interview.id.clone());
+        }
+    });
+    ui.add_space(4.0);
+}
+
+fn tab_bar_ui(ui: &mut egui::Ui, tab: &mut Tab) {
+    ui.horizontal(|ui| {
+        for candidate in Tab::ALL {
+            let text = RichText::new(candidate.label()).size(15.0);
+            if ui.selectable_label(*tab == candidate, text).clicked() {
+                *tab = candidate;
+            }
+        }
+    });
+}

@@ -1,0 +1,430 @@
+//! The background worker: a tokio runtime on its own named thread, created once per app.
+//!
+//! The UI sends [`Command`]s and never waits; the worker answers with [`Event`]s on a bounded
+//! channel, and every event wakes the UI ([`EventSender::send`] calls the waker after each
+//! send). Dropping the [`Worker`] stops the runtime from outside async context within about
+//! a second, cancelling whatever is in flight, and nothing is printed on the way out.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::{Arc, mpsc as std_mpsc};
+use std::time::Duration;
+
+use tokio::sync::{OnceCell, mpsc};
+
+use crate::api::{ApiClient, ApiConfig, ApiError, InterviewRecord};
+use crate::credentials::{ApiKey, CredentialError, SecretStore, os_keyring};
+use crate::demo::DemoServer;
+use crate::export::{WriteError, write_atomically};
+
+/// How long a keyring call may take before the UI is told it timed out (a locked keyring may
+/// wait forever for an unlock prompt).
+pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Wakes the UI; called after every event is sent. In the app this is
+/// `egui::Context::request_repaint`.
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
+
+/// A pending "where to save?" answer from a native file dialog.
+pub type DialogFuture = Pin<Box<dyn Future<Output = Option<PathBuf>> + Send>>;
+
+/// What the UI asks the worker to do. Every command is answered by one [`Event`].
+pub enum Command {
+    /// Read the saved key of `account` from the key store. Answered by [`Event::KeyLoaded`].
+    LoadKey {
+        /// Keyring account name.
+        account: String,
+    },
+    /// Save the key of `account` in the key store. Answered by [`Event::KeySaved`].
+    SaveKey {
+        /// Keyring account name.
+        account: String,
+        /// The key to save.
+        key: ApiKey,
+    },
+    /// Use this connection from now on; with `check`, also ask the server whether it accepts
+    /// the key. Answered by [`Event::Connected`].
+    Connect {
+        /// Base URL, company ID and timeouts.
+        config: ApiConfig,
+        /// The API key.
+        key: ApiKey,
+        /// Whether to make a test request.
+        check: bool,
+    },
+    /// Fetch one interview. Answered by [`Event::InterviewLoaded`].
+    OpenInterview {
+        /// The interview ID (UUID).
+        id: String,
+    },
+    /// Wait for the user's choice in a save dialog, then write `contents` there atomically.
+    /// Answered by [`Event::Exported`].
+    SaveAs {
+        /// The open dialog's answer; `None` means cancelled.
+        choice: DialogFuture,
+        /// The export document.
+        contents: String,
+    },
+    /// Start the embedded demo server on a free loopback port. Answered by
+    /// [`Event::DemoStarted`].
+    StartDemo,
+}
+
+/// What the worker reports back.
+#[derive(Debug)]
+pub enum Event {
+    /// Answer to [`Command::LoadKey`].
+    KeyLoaded {
+        /// Keyring account name.
+        account: String,
+        /// The key, `None` when none is saved.
+        result: Result<Option<ApiKey>, CredentialError>,
+        /// Name of the store that was asked (for the Connect screen).
+        store_name: String,
+    },
+    /// Answer to [`Command::SaveKey`].
+    KeySaved {
+        /// Keyring account name.
+        account: String,
+        /// `Ok(store name)` or why it failed.
+        result: Result<String, CredentialError>,
+    },
+    /// Answer to [`Command::Connect`].
+    Connected {
+        /// `Ok` when the client was built (and, if checked, the server accepted the key).
+        result: Result<(), ApiError>,
+        /// Whether a test request was made.
+        checked: bool,
+    },
+    /// Answer to [`Command::OpenInterview`].
+    InterviewLoaded {
+        /// The requested ID.
+        id: String,
+        /// The interview, or why it could not be loaded.
+        result: Result<Arc<InterviewRecord>, ApiError>,
+    },
+    /// Answer to [`Command::SaveAs`].
+    Exported {
+        /// `Ok(None)`: the dialog was cancelled; `Ok(Some(path))`: written there.
+        result: Result<Option<PathBuf>, WriteError>,
+    },
+    /// Answer to [`Command::StartDemo`].
+    DemoStarted {
+        /// The demo server's base URL, or why it could not start.
+        result: Result<String, String>,
+    },
+}
+
+/// Sends events to the UI and wakes it after each one.
+#[derive(Clone)]
+pub struct EventSender {
+    tx: mpsc::Sender<Event>,
+    waker: Waker,
+}
+
+impl EventSender {
+    /// A sender and the receiving end for the UI. `capacity` bounds the queue.
+    pub fn new(capacity: usize, waker: Waker) -> (Self, mpsc::Receiver<Event>) {
+        let (tx, rx) = mpsc::channel(capacity);
+        (Self { tx, waker }, rx)
+    }
+
+    /// Sends `event` and wakes the UI. After the UI has closed the event is dropped quietly
+    /// (logged at debug level), never a panic.
+    pub async fn send(&self, event: Event) {
+        if self.tx.send(event).await.is_err() {
+            tracing::debug!("UI closed; event dropped");
+            return;
+        }
+        (self.waker)();
+    }
+}
+
+/// Where the worker gets its key store.
+#[derive(Clone)]
+pub enum StoreChoice {
+    /// Open the OS keyring on first use (off the UI thread).
+    OsKeyring,
+    /// Use this store (tests, demo, or the in-memory fallback).
+    Given(Arc<dyn SecretStore>),
+}
+
+/// Handle to the background worker. Dropping it shuts the worker down.
+pub struct Worker {
+    commands: Option<mpsc::Sender<Command>>,
+    events: mpsc::Receiver<Event>,
+    stopped: std_mpsc::Receiver<()>,
+}
+
+impl Worker {
+    /// Starts the runtime on a thread named `interview-desk-worker`.
+    ///
+    /// # Errors
+    /// The OS error when the thread or runtime cannot be created.
+    pub fn start(store: StoreChoice, waker: Waker) -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("interview-desk-io")
+            .enable_all()
+            .build()?;
+        let (command_tx, command_rx) = mpsc::channel(64);
+        let (events, event_rx) = EventSender::new(256, waker);
+        let (stopped_tx, stopped) = std_mpsc::channel();
+        std::thread::Builder::new().name("interview-desk-worker".to_owned()).spawn(move || {
+            runtime.block_on(command_loop(command_rx, events, store));
+            runtime.shutdown_timeout(Duration::from_millis(500));
+            stopped_tx.send(()).ok();
+        })?;
+        Ok(Self { commands: Some(command_tx), events: event_rx, stopped })
+    }
+
+    /// Queues a command without waiting.
+    ///
+    /// # Errors
+    /// A message when the worker has stopped or its queue is full.
+    pub fn send(&self, command: Command) -> Result<(), String> {
+        let sender = self.commands.as_ref().ok_or("the background worker has stopped")?;
+        sender.try_send(command).map_err(|err| match err {
+            mpsc::error::TrySendError::Full(_) => "too many requests are waiting; try again in a moment".to_owned(),
+            mpsc::error::TrySendError::Closed(_) => "the background worker has stopped".to_owned(),
+        })
+    }
+
+    /// The next event, if one is waiting. Never blocks.
+    pub fn try_recv(&mut self) -> Option<Event> {
+        self.events.try_recv().ok()
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        // Closing the command channel ends the command loop; the thread then shuts the runtime
+        // down, cancelling in-flight requests.
+        self.commands = None;
+        self.events.close();
+        if self.stopped.recv_timeout(Duration::from_millis(1500)).is_err() {
+            tracing::debug!("worker still stopping; leaving it to process exit");
+        }
+    }
+}
+
+type StoreCell = Arc<OnceCell<Result<Arc<dyn SecretStore>, CredentialError>>>;
+
+struct WorkerState {
+    events: EventSender,
+    store: StoreCell,
+    store_choice: StoreChoice,
+    client: Option<ApiClient>,
+    demo: Option<DemoServer>,
+}
+
+async fn command_loop(mut commands: mpsc::Receiver<Command>, events: EventSender, store_choice: StoreChoice) {
+    let mut state = WorkerState { events, store: Arc::new(OnceCell::new()), store_choice, client: None, demo: None };
+    while let Some(command) = commands.recv().await {
+        handle(&mut state, command).await;
+    }
+    if let Some(demo) = state.demo.take() {
+        demo.shutdown();
+    }
+}
+
+/// Applies one command. Quick state changes happen here; anything that waits on I/O is
+/// spawned so the next command is taken at once.
+async fn handle(state: &mut WorkerState, command: Command) {
+    let events = state.events.clone();
+    match command {
+        Command::LoadKey { account } => {
+            let store = (state.store.clone(), state.store_choice.clone());
+            tokio::spawn(async move {
+                let (store_name, result) = match open_store(&store.0, store.1).await {
+                    Ok(store) => {
+                        let name = store.name();
+                        let lookup = account.clone();
+                        (name, keyring_call(store, move |s| s.get(&lookup)).await)
+                    }
+                    Err(err) => ("no keyring".to_owned(), Err(err)),
+                };
+                events.send(Event::KeyLoaded { account, result, store_name }).await;
+            });
+        }
+        Command::SaveKey { account, key } => {
+            let store = (state.store.clone(), state.store_choice.clone());
+            tokio::spawn(async move {
+                let result = match open_store(&store.0, store.1).await {
+                    Ok(store) => {
+                        let name = store.name();
+                        let target = account.clone();
+                        keyring_call(store, move |s| s.set(&target, &key)).await.map(|()| name)
+                    }
+                    Err(err) => Err(err),
+                };
+                events.send(Event::KeySaved { account, result }).await;
+            });
+        }
+        Command::Connect { config, key, check } => match ApiClient::new(&config, key) {
+            Ok(client) => {
+                state.client = Some(client.clone());
+                tokio::spawn(async move {
+                    let result = if check { client.check_connection().await } else { Ok(()) };
+                    events.send(Event::Connected { result, checked: check }).await;
+                });
+            }
+            Err(err) => {
+                state.client = None;
+                events.send(Event::Connected { result: Err(err), checked: check }).await;
+            }
+        },
+        Command::OpenInterview { id } => {
+            let client = state.client.clone();
+            tokio::spawn(async move {
+                let result = match client {
+                    Some(client) => client.get_interview(&id).await.map(Arc::new),
+                    None => Err(ApiError::InvalidRequest("Not connected: set up the connection first.".to_owned())),
+                };
+                events.send(Event::InterviewLoaded { id, result }).await;
+            });
+        }
+        Command::SaveAs { choice, contents } => {
+            tokio::spawn(async move {
+                let result = match choice.await {
+                    None => Ok(None),
+                    Some(path) => write_file(path, contents).await.map(Some),
+                };
+                events.send(Event::Exported { result }).await;
+            });
+        }
+        Command::StartDemo => {
+            let result = match &state.demo {
+                Some(demo) => Ok(demo.base_url().to_owned()),
+                None => match DemoServer::start(0).await {
+                    Ok(demo) => {
+                        let url = demo.base_url().to_owned();
+                        state.demo = Some(demo);
+                        Ok(url)
+                    }
+                    Err(err) => Err(format!("The demo server could not start: {err}")),
+                },
+            };
+            events.send(Event::DemoStarted { result }).await;
+        }
+    }
+}
+
+/// The key store, opened once (the OS keyring is opened off the UI thread, with a timeout).
+async fn open_store(cell: &StoreCell, choice: StoreChoice) -> Result<Arc<dyn SecretStore>, CredentialError> {
+    cell.get_or_init(|| async move {
+        match choice {
+            StoreChoice::Given(store) => Ok(store),
+            StoreChoice::OsKeyring => {
+                let opened = tokio::time::timeout(KEYRING_TIMEOUT, tokio::task::spawn_blocking(os_keyring)).await;
+                match opened {
+                    Ok(Ok(Ok(store))) => Ok(Arc::new(store) as Arc<dyn SecretStore>),
+                    Ok(Ok(Err(err))) => Err(err),
+                    Ok(Err(join)) => Err(CredentialError::Other(join.to_string())),
+                    Err(_) => Err(CredentialError::TimedOut(KEYRING_TIMEOUT.as_secs())),
+                }
+            }
+        }
+    })
+    .await
+    .clone()
+}
+
+/// Runs a blocking keyring call on the blocking pool with [`KEYRING_TIMEOUT`].
+async fn keyring_call<T: Send + 'static>(
+    store: Arc<dyn SecretStore>,
+    call: impl FnOnce(&dyn SecretStore) -> Result<T, CredentialError> + Send + 'static,
+) -> Result<T, CredentialError> {
+    match tokio::time::timeout(KEYRING_TIMEOUT, tokio::task::spawn_blocking(move || call(store.as_ref()))).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(join)) => Err(CredentialError::Other(join.to_string())),
+        Err(_) => Err(CredentialError::TimedOut(KEYRING_TIMEOUT.as_secs())),
+    }
+}
+
+async fn write_file(path: PathBuf, contents: String) -> Result<PathBuf, WriteError> {
+    let target = path.clone();
+    match tokio::task::spawn_blocking(move || write_atomically(&target, contents.as_bytes())).await {
+        Ok(Ok(())) => Ok(path),
+        Ok(Err(err)) => Err(err),
+        Err(join) => Err(WriteError { path, reason: join.to_string() }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::credentials::MemoryStore;
+
+    fn counting_waker() -> (Waker, Arc<AtomicUsize>) {
+        let count = Arc::new(AtomicUsize::new(0));
+        let counter = count.clone();
+        (
+            Arc::new(move || {
+                counter.fetch_add(1, Ordering::SeqCst);
+            }),
+            count,
+        )
+    }
+
+    fn next_event(worker: &mut Worker) -> Event {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(event) = worker.try_recv() {
+                return event;
+            }
+            assert!(std::time::Instant::now() < deadline, "no event within 10 s");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn every_event_wakes_the_ui() {
+        let (waker, wakes) = counting_waker();
+        let mut worker = Worker::start(StoreChoice::Given(Arc::new(MemoryStore::default())), waker).unwrap();
+        worker.send(Command::LoadKey { account: "default".into() }).unwrap();
+        assert!(matches!(next_event(&mut worker), Event::KeyLoaded { result: Ok(None), .. }));
+        worker.send(Command::SaveKey { account: "default".into(), key: ApiKey::new("sk_test_1").unwrap() }).unwrap();
+        assert!(matches!(next_event(&mut worker), Event::KeySaved { result: Ok(_), .. }));
+        worker.send(Command::OpenInterview { id: "x".into() }).unwrap();
+        assert!(matches!(
+            next_event(&mut worker),
+            Event::InterviewLoaded { result: Err(ApiError::InvalidRequest(_)), .. }
+        ));
+        assert_eq!(wakes.load(Ordering::SeqCst), 3);
+    }
+
+    #[test]
+    fn sending_after_the_ui_closed_is_quiet() {
+        let (waker, wakes) = counting_waker();
+        let (sender, receiver) = EventSender::new(1, waker);
+        drop(receiver);
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        runtime.block_on(sender.send(Event::DemoStarted { result: Ok("x".into()) }));
+        assert_eq!(wakes.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn dropping_the_worker_mid_request_returns_quickly() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (waker, _) = counting_waker();
+        let worker = Worker::start(StoreChoice::Given(Arc::new(MemoryStore::default())), waker).unwrap();
+        worker
+            .send(Command::Connect {
+                config: ApiConfig::new(&url, None),
+                key: ApiKey::new("sk_test_1").unwrap(),
+                check: false,
+            })
+            .unwrap();
+        worker.send(Command::OpenInterview { id: "3f6c2a1e-8b4d-4c2a-9e71-5d0b7a2f9c10".into() }).unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        let started = std::time::Instant::now();
+        drop(worker);
+        assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+        drop(listener);
+    }
+}

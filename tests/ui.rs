@@ -1,0 +1,182 @@
+//! The real app driven through its accessibility tree (egui_kittest), against the embedded demo
+//! server over real HTTP on loopback.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use interview_desk::app::{App, AppOptions, ExportStatus, Remote, Screen};
+use interview_desk::credentials::{ApiKey, MemoryStore, SecretStore as _};
+use interview_desk::demo::{DEMO_API_KEY, DEMO_PHONE_INTERVIEW_ID, DemoServer};
+use interview_desk::dialog::FixedSaveDialog;
+use interview_desk::worker::StoreChoice;
+
+fn demo_app(save_to: Option<PathBuf>) -> Harness<'static, App> {
+    let options = AppOptions {
+        store: StoreChoice::Given(Arc::new(MemoryStore::default())),
+        demo: true,
+        open: None,
+        tab: None,
+        dialog: Box::new(FixedSaveDialog(save_to)),
+    };
+    Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options))
+}
+
+/// Steps the app until `done` holds; panics with `what` after 15 s.
+fn step_until(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&App) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !done(harness.state()) {
+        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.step();
+}
+
+fn open(harness: &mut Harness<'_, App>, id: &str) {
+    harness.get_by_role_and_label(Role::TextInput, "Open interview:").click();
+    harness.step();
+    harness.get_by_role_and_label(Role::TextInput, "Open interview:").type_text(id);
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Open").click();
+    step_until(harness, "the interview to load or fail", |app| {
+        app.current.as_ref().is_some_and(|c| !matches!(c.remote, Remote::Loading))
+    });
+}
+
+#[test]
+fn demo_interview_opens_and_every_tab_shows_its_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("phone-interview.json");
+    let mut harness = demo_app(Some(target.clone()));
+    step_until(&mut harness, "the demo connection", |app| app.screen == Screen::Main);
+
+    open(&mut harness, &format!("https://app.instaview.sk/interviews/{DEMO_PHONE_INTERVIEW_ID}"));
+    assert!(harness.state().current_record().is_some(), "the interview loaded");
+    harness.get_by_label("COMPLETED");
+    harness.get_by_label("Rating 78 / 100");
+
+    // Metadata: call attempts as a table with a recording link.
+    harness.get_by_label("Call attempts");
+    harness.get_by_label("No answer");
+    harness.get_by_label("18:02");
+
+    // Transcript: search shows a count and moves between matches.
+    harness.get_by_role_and_label(Role::Button, "Transcript").click();
+    harness.run_steps(2);
+    let search = harness.get_by_role_and_label(Role::TextInput, "Search transcript");
+    search.click();
+    harness.step();
+    harness.get_by_role_and_label(Role::TextInput, "Search transcript").type_text("rust");
+    harness.run_steps(3);
+    let count = harness.state().current.as_ref().unwrap().transcript.matches.len();
+    assert!(count >= 3, "expected several matches for 'rust', got {count}");
+    harness.get_by_label(&format!("1 of {count}"));
+    harness.get_by_role_and_label(Role::Button, "Next").click();
+    harness.run_steps(2);
+    harness.get_by_label(&format!("2 of {count}"));
+
+    // Analysis: the rating and the evaluation text.
+    harness.get_by_role_and_label(Role::Button, "Analysis").click();
+    harness.run_steps(3);
+    harness.get_by_label("Overall rating");
+    harness.get_by_label("78");
+    harness.get_by_label("Strong points");
+
+    // Export: Save as… writes the document where the dialog said.
+    harness.get_by_role_and_label(Role::Button, "Export").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Save as…").click();
+    step_until(&mut harness, "the export to finish", |app| matches!(app.export_status, Some(ExportStatus::Saved(_))));
+    let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+    assert_eq!(written["format"], "interview-desk.interview");
+    assert_eq!(written["interview"]["id"], DEMO_PHONE_INTERVIEW_ID);
+    harness.get_by_label_contains("Saved to");
+}
+
+#[test]
+fn an_unknown_interview_shows_not_found_and_bad_input_is_explained() {
+    let mut harness = demo_app(None);
+    step_until(&mut harness, "the demo connection", |app| app.screen == Screen::Main);
+    open(&mut harness, "00000000-0000-4000-8000-000000000000");
+    assert!(matches!(harness.state().current.as_ref().unwrap().remote, Remote::Failed(_)));
+    harness.get_by_label_contains("Not found (404)");
+    harness.get_by_role_and_label(Role::Button, "Retry");
+
+    harness.get_by_role_and_label(Role::TextInput, "Open interview:").click();
+    harness.step();
+    harness.get_by_role_and_label(Role::TextInput, "Open interview:").type_text("not-an-id");
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Open").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("That is not an interview ID");
+}
+
+#[test]
+fn the_connect_screen_saves_the_key_and_connects() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let options = AppOptions {
+        store: StoreChoice::Given(store.clone()),
+        demo: false,
+        open: None,
+        tab: None,
+        dialog: Box::new(FixedSaveDialog(None)),
+    };
+    let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
+    step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
+
+    harness.get_by_role_and_label(Role::PasswordInput, "API key").click();
+    harness.step();
+    harness.get_by_role_and_label(Role::PasswordInput, "API key").type_text(DEMO_API_KEY);
+    let base_url = harness.get_by_role_and_label(Role::TextInput, "Base URL");
+    base_url.click();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_role_and_label(Role::TextInput, "Base URL").type_text(server.base_url());
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Test connection").click();
+    step_until(&mut harness, "the connection test", |app| app.connect_form.outcome.is_some());
+    harness.get_by_label_contains("Connected: the server accepted the key.");
+
+    harness.get_by_role_and_label(Role::Button, "Save").click();
+    step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
+    assert_eq!(store.get("default").unwrap(), Some(ApiKey::new(DEMO_API_KEY).unwrap()));
+    assert_eq!(harness.state().state.base_url, server.base_url());
+    let persisted = serde_json::to_string(&harness.state().state).unwrap();
+    assert!(!persisted.contains(DEMO_API_KEY), "the key is never in persisted state");
+
+    open(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+    assert!(harness.state().current_record().is_some());
+    drop(harness);
+    server.shutdown();
+}
+
+#[test]
+fn a_wrong_key_is_reported_on_the_connect_screen() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    let options = AppOptions {
+        store: StoreChoice::Given(Arc::new(MemoryStore::default())),
+        demo: false,
+        open: None,
+        tab: None,
+        dialog: Box::new(FixedSaveDialog(None)),
+    };
+    let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
+    step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
+    harness.state_mut().connect_form.base_url = server.base_url().to_owned();
+    harness.get_by_role_and_label(Role::PasswordInput, "API key").click();
+    harness.step();
+    harness.get_by_role_and_label(Role::PasswordInput, "API key").type_text("sk_test_wrong");
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Test connection").click();
+    step_until(&mut harness, "the connection test", |app| app.connect_form.outcome.is_some());
+    harness.get_by_label_contains("The API key was not accepted (401)");
+    drop(harness);
+    server.shutdown();
+}
