@@ -37,9 +37,14 @@ pub fn export_document(record: &InterviewRecord, source: &ExportSource, exported
     document.insert("version".into(), json!(EXPORT_VERSION));
     document.insert("exportedAt".into(), json!(rfc3339_utc(exported_at)));
     document.insert("source".into(), json!({"baseUrl": source.base_url, "companyId": source.company_id}));
-    document.insert("interview".into(), record.raw.clone());
-    let mut text = serde_json::to_string_pretty(&Value::Object(document)).unwrap_or_default();
-    text.push('\n');
+    // The header is ours; the interview goes in as the server's exact text, re-indented.
+    let header = serde_json::to_string_pretty(&Value::Object(document)).unwrap_or_default();
+    let header = header.strip_suffix("\n}").unwrap_or(&header);
+    let mut text = String::with_capacity(header.len() + record.raw_text.len() * 2);
+    text.push_str(header);
+    text.push_str(",\n  \"interview\": ");
+    reindent(&record.raw_text, 1, &mut text);
+    text.push_str("\n}\n");
     text
 }
 
@@ -138,6 +143,62 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     Ok(())
 }
 
+/// Appends valid JSON `json` to `out` pretty-printed with two-space indents starting at
+/// `level`, copying every string and number token byte for byte (serde_json's own printer
+/// would rewrite `1E5` as `1e+5`).
+fn reindent(json: &str, level: usize, out: &mut String) {
+    let mut depth = level;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = json.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n("  ", depth));
+    };
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                while chars.peek().is_some_and(|n| n.is_whitespace()) {
+                    chars.next();
+                }
+                if chars.peek().is_some_and(|&n| n == '}' || n == ']') {
+                    out.extend(chars.next());
+                } else {
+                    depth += 1;
+                    newline(out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+}
+
 fn truncate_bytes(text: &str, max: usize) -> &str {
     let end = text.char_indices().map(|(i, c)| i + c.len_utf8()).take_while(|&end| end <= max).last().unwrap_or(0);
     text.get(..end).unwrap_or_default()
@@ -205,15 +266,16 @@ mod tests {
 
     #[test]
     fn the_document_keeps_every_key_and_exact_numbers() {
-        let body = r#"{"id":"3f6c2a1e-8b4d-4c2a-9e71-5d0b7a2f9c10","zeta":1,"alpha":{"weight":0.1000000000000000055511151231257827,"big":18446744073709551615,"neg":-1e400},"status":"NO_SHOW"}"#;
+        let body = r#"{"id":"3f6c2a1e-8b4d-4c2a-9e71-5d0b7a2f9c10","zeta":1,"alpha":{"weight":0.1000000000000000055511151231257827,"big":18446744073709551615,"neg":-1e400,"e":1E5,"s":"a\"{,}:[","empty":{},"list":[]},"status":"NO_SHOW"}"#;
         let raw: Value = serde_json::from_str(body).unwrap();
-        let record = InterviewRecord::from_value(raw).unwrap();
+        let record = InterviewRecord::from_parts(raw, body.to_owned()).unwrap();
         let source = ExportSource { base_url: "https://api.instaview.sk".into(), company_id: None };
         let at: jiff::Timestamp = "2026-11-29T17:04:05.678Z".parse().unwrap();
         let text = export_document(&record, &source, at);
         assert!(text.contains("0.1000000000000000055511151231257827"));
         assert!(text.contains("18446744073709551615"));
-        assert!(text.contains("-1e400"));
+        assert!(text.contains("-1e400") && text.contains("1E5"));
+        assert!(text.contains(r#""s": "a\"{,}:[""#), "strings are copied untouched");
         let doc: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(doc["format"], "interview-desk.interview");
         assert_eq!(doc["version"], 1);
@@ -221,7 +283,14 @@ mod tests {
         assert_eq!(doc["source"], json!({"baseUrl": "https://api.instaview.sk", "companyId": null}));
         let keys: Vec<&String> = doc["interview"].as_object().unwrap().keys().collect();
         assert_eq!(keys, ["id", "zeta", "alpha", "status"]);
-        assert_eq!(serde_json::to_string(&doc["interview"]).unwrap(), body);
+        assert_eq!(doc["interview"], serde_json::from_str::<Value>(body).unwrap());
+        let compact: String = text.split_once("\"interview\": ").unwrap().1.split_whitespace().collect();
+        let original: String = body.split_whitespace().collect();
+        assert_eq!(compact.trim_end_matches('}'), original.trim_end_matches('}'), "the interview's text is unchanged");
         assert_eq!(text, export_document(&record, &source, at), "same data, same bytes");
+        let serde_pretty = serde_json::to_string_pretty(&json!({"a": {"b": [1, {"c": null}], "d": {}}})).unwrap();
+        let mut ours = String::new();
+        reindent(r#"{"a":{"b":[1,{"c":null}],"d":{}}}"#, 0, &mut ours);
+        assert_eq!(ours, serde_pretty, "the same layout as serde_json's pretty printer");
     }
 }

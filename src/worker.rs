@@ -170,7 +170,7 @@ impl Worker {
             .build()?;
         let (command_tx, command_rx) = mpsc::channel(64);
         let (events, event_rx) = EventSender::new(256, waker);
-        let (stopped_tx, stopped) = std_mpsc::channel();
+        let (stopped_tx, stopped) = std_mpsc::sync_channel(1);
         std::thread::Builder::new().name("interview-desk-worker".to_owned()).spawn(move || {
             runtime.block_on(command_loop(command_rx, events, store));
             runtime.shutdown_timeout(Duration::from_millis(500));

@@ -1,5 +1,7 @@
 //! The API client against a real HTTP server on loopback: bodies, errors, timeouts.
 
+#![expect(clippy::unwrap_used, reason = "test setup fails loudly")]
+
 mod common;
 
 use std::time::{Duration, Instant};
@@ -40,7 +42,8 @@ async fn bare_and_wrapped_bodies_give_the_same_interview() {
         let record = client(&server, "", None).get_interview(ID).await.unwrap();
         assert_eq!(record.interview.id, ID);
         assert_eq!(record.interview.status, Some(InterviewStatus::Completed));
-        assert_eq!(serde_json::to_string(&record.raw).unwrap(), bare, "raw JSON kept exactly, envelope removed");
+        assert_eq!(serde_json::to_string(&record.raw).unwrap(), bare, "raw JSON kept, envelope removed");
+        assert_eq!(record.raw_text, bare, "the exact text is kept for export");
     }
 }
 

@@ -7,7 +7,7 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use reqwest::{StatusCode, Url};
 use serde_json::Value;
 
-use super::envelope::{ErrorBody, error_for_status, unwrap_envelope};
+use super::envelope::{ErrorBody, data_text, error_for_status, is_envelope, unwrap_envelope};
 use super::{ApiError, InterviewRecord};
 use crate::credentials::ApiKey;
 
@@ -120,7 +120,7 @@ impl ApiClient {
     /// [`ApiError::Undecodable`].
     pub async fn get_interview(&self, id: &str) -> Result<InterviewRecord, ApiError> {
         let response = self.get_json(&["interviews", id], &[]).await?;
-        InterviewRecord::from_value(response.body).map_err(|reason| ApiError::Undecodable {
+        InterviewRecord::from_parts(response.body, response.text).map_err(|reason| ApiError::Undecodable {
             status: response.status,
             content_type: response.content_type,
             reason,
@@ -169,8 +169,9 @@ impl ApiClient {
             content_type: content_type.clone(),
             reason: describe_json_error(&err, bytes.len()),
         })?;
+        let text = data_text(&bytes, is_envelope(&body)).unwrap_or_default();
         let body = unwrap_envelope(body, status.as_u16(), &content_type)?;
-        Ok(JsonResponse { status: status.as_u16(), content_type, body })
+        Ok(JsonResponse { status: status.as_u16(), content_type, body, text })
     }
 
     fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Result<Url, ApiError> {
@@ -244,6 +245,8 @@ pub struct JsonResponse {
     pub content_type: String,
     /// The body with any `{success, data, ...}` envelope removed.
     pub body: Value,
+    /// The exact JSON text of `body` as received.
+    pub text: String,
 }
 
 fn content_type_of(headers: &HeaderMap) -> String {

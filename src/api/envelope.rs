@@ -80,6 +80,28 @@ pub fn unwrap_envelope(body: Value, status: u16, content_type: &str) -> Result<V
     }
 }
 
+/// The exact JSON text of the body with any envelope removed: the `data` member's text for an
+/// envelope (see [`unwrap_envelope`]), else the whole body, trimmed. `None` when the body is
+/// not valid UTF-8 JSON.
+pub fn data_text(body: &[u8], is_envelope: bool) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Envelope<'a> {
+        #[serde(borrow)]
+        data: &'a serde_json::value::RawValue,
+    }
+    if is_envelope {
+        let envelope: Envelope<'_> = serde_json::from_slice(body).ok()?;
+        Some(envelope.data.get().to_owned())
+    } else {
+        std::str::from_utf8(body).ok().map(|text| text.trim().to_owned())
+    }
+}
+
+/// True when `body` is an envelope: an object with a boolean `success` and a `data` key.
+pub fn is_envelope(body: &Value) -> bool {
+    body.as_object().is_some_and(|o| o.get("success").is_some_and(Value::is_boolean) && o.contains_key("data"))
+}
+
 /// Maps an HTTP error status and its (possibly absent) error body to an [`ApiError`].
 ///
 /// `retry_after_header` is the `Retry-After` header in seconds; for a 429 the larger of it

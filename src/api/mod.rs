@@ -9,7 +9,7 @@ pub mod time;
 pub mod transcript;
 
 pub use client::{ApiClient, ApiConfig, DEFAULT_BASE_URL, JsonResponse, MAX_BODY_BYTES, USER_AGENT};
-pub use envelope::{ErrorBody, error_for_status, unwrap_envelope};
+pub use envelope::{ErrorBody, data_text, error_for_status, is_envelope, unwrap_envelope};
 pub use error::ApiError;
 pub use model::{
     Analysis, CallAttempt, DOCUMENTED_INTERVIEW_KEYS, Field, GeneralAnalysis, Interview, InterviewRecord,

@@ -54,20 +54,32 @@ impl<T> Field<T> {
 /// removed; every key and number text kept) and the typed view read from it.
 #[derive(Clone, Debug)]
 pub struct InterviewRecord {
-    /// The interview object as sent. Export writes this, so nothing is ever lost.
+    /// The interview object as parsed (key order and number text kept), for display.
     pub raw: Value,
+    /// The interview object's JSON text exactly as the server sent it. Export writes this
+    /// (re-indented only), so nothing is ever lost, not even a number's exponent notation.
+    pub raw_text: String,
     /// The typed view.
     pub interview: Interview,
 }
 
 impl InterviewRecord {
-    /// Reads an interview object.
+    /// Reads an interview object; its text is taken to be `raw` serialised.
     ///
     /// # Errors
     /// A message when `raw` is not a JSON object or has no string/number `id`.
     pub fn from_value(raw: Value) -> Result<Self, String> {
+        let raw_text = serde_json::to_string(&raw).map_err(|err| err.to_string())?;
+        Self::from_parts(raw, raw_text)
+    }
+
+    /// Reads an interview object whose exact text as received is `raw_text`.
+    ///
+    /// # Errors
+    /// A message when `raw` is not a JSON object or has no string/number `id`.
+    pub fn from_parts(raw: Value, raw_text: String) -> Result<Self, String> {
         let interview = Interview::from_value(&raw)?;
-        Ok(Self { raw, interview })
+        Ok(Self { raw, raw_text, interview })
     }
 }
 

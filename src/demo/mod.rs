@@ -231,6 +231,12 @@ mod tests {
         let (status, json) = get_json(&server, &client, "/v1/nope?companyId=x").await;
         assert_eq!(status, 404);
         assert_eq!(json["message"], "Cannot GET /v1/nope");
+
+        let url = format!("{}/interviews", server.base_url());
+        let response = client.post(url).bearer_auth(DEMO_API_KEY).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 404);
+        let json: Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+        assert_eq!(json["message"], "Cannot POST /interviews");
     }
 
     #[tokio::test]

@@ -249,14 +249,15 @@ mod tests {
     fn xref_offsets_point_at_objects() {
         let text = String::from_utf8(phone_report()).unwrap();
         let startxref: usize = text.rsplit("startxref\n").next().unwrap().lines().next().unwrap().parse().unwrap();
-        assert!(text[startxref..].starts_with("xref\n0 8\n"));
-        let entries: Vec<&str> = text[startxref..].lines().skip(3).take(7).collect();
+        let xref = text.get(startxref..).unwrap();
+        assert!(xref.starts_with("xref\n0 8\n"));
+        let entries: Vec<&str> = xref.lines().skip(3).take(7).collect();
         for (index, entry) in entries.iter().enumerate() {
             // 18 bytes of entry, then the two-byte line end " \n" (`lines` drops the "\n").
             assert_eq!(entry.len(), 19);
             assert!(entry.ends_with(" n "));
-            let offset: usize = entry[..10].parse().unwrap();
-            assert!(text[offset..].starts_with(&format!("{} 0 obj\n", index + 1)));
+            let offset: usize = entry.get(..10).unwrap().parse().unwrap();
+            assert!(text.get(offset..).unwrap().starts_with(&format!("{} 0 obj\n", index + 1)));
         }
     }
 

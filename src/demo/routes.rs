@@ -1,7 +1,5 @@
 //! The demo API's routes and handlers.
 
-use std::time::Duration;
-
 use axum::Router;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query};
@@ -56,7 +54,7 @@ pub(super) fn build(options: DemoOptions) -> Router {
         .method_not_allowed_fallback(route_not_found)
         .layer(axum::middleware::from_fn(require_api_key))
         .layer(axum::middleware::from_fn_with_state(RateCounters::default(), rate_limit_headers))
-        .layer(axum::middleware::from_fn_with_state::<_, Duration, _>(delay_duration, delay))
+        .layer(axum::middleware::from_fn_with_state(delay_duration, delay))
 }
 
 /// Query of `GET /interviews`. Unknown parameters (such as `companyId`) are ignored.

@@ -1,5 +1,5 @@
 //! Shared test helpers: a scriptable HTTP/1.1 server on loopback, and a runtime.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::allow_attributes)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::allow_attributes)]
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
