@@ -249,11 +249,31 @@ mod tests {
         }
     }
 
+    /// Runs against the kernel keyutils store (the Linux fallback); `.ci/run` runs it in a
+    /// fresh session keyring.
+    #[cfg(target_os = "linux")]
+    #[test]
+    #[ignore = "needs a kernel session keyring (see .ci/run)"]
+    fn real_keyutils_keyring_round_trip() {
+        let store: Arc<keyring_core::CredentialStore> = linux_keyutils_keyring_store::Store::new().unwrap();
+        let store = KeyringStore::new(store, "keyutils", false);
+        let account = format!("test-keyutils-{}", std::process::id());
+        let key = ApiKey::new("sk_test_keyutils_round_trip").unwrap();
+        store.set(&account, &key).unwrap();
+        assert_eq!(store.get(&account).unwrap(), Some(key));
+        store.delete(&account).unwrap();
+        assert_eq!(store.get(&account).unwrap(), None);
+    }
+
     /// Runs against the real OS keyring; `.ci/run` runs it with a headless gnome-keyring.
     #[test]
     #[ignore = "needs an unlocked OS keyring (see .ci/run)"]
     fn real_os_keyring_round_trip() {
         let store = os_keyring().unwrap();
+        if cfg!(target_os = "linux") && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
+            assert_eq!(store.name(), "Secret Service", "a running Secret Service is preferred");
+            assert!(store.is_persistent());
+        }
         let account = format!("test-{}", std::process::id());
         let key = ApiKey::new("sk_test_real_store_round_trip").unwrap();
         store.set(&account, &key).unwrap();
