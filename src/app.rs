@@ -1,9 +1,13 @@
 //! The eframe app: persisted [`State`], runtime plumbing, and event handling. The screens
 //! themselves live in [`crate::ui`].
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use serde_json::Value;
+
+use crate::api::related::RelatedKind;
 use crate::api::{ApiConfig, ApiError, DEFAULT_BASE_URL, InterviewRecord, interview_id_from};
 use crate::credentials::{ApiKey, CredentialError, DEFAULT_ACCOUNT};
 use crate::demo::DEMO_API_KEY;
@@ -107,6 +111,48 @@ pub enum Remote<T> {
     Failed(ApiError),
 }
 
+/// Candidate, agent and job records fetched for their names, by kind and ID, for this run.
+#[derive(Default)]
+pub struct RelatedCache {
+    records: HashMap<(RelatedKind, String), Remote<Value>>,
+}
+
+impl RelatedCache {
+    /// The record's display name, once it has arrived.
+    pub fn name(&self, kind: RelatedKind, id: &str) -> Option<String> {
+        match self.records.get(&(kind, id.to_owned()))? {
+            Remote::Ready(record) => kind.display_name(record),
+            _ => None,
+        }
+    }
+
+    /// The record's short description (agent type and focus, candidate e-mail), if any.
+    pub fn details(&self, kind: RelatedKind, id: &str) -> Option<String> {
+        match self.records.get(&(kind, id.to_owned()))? {
+            Remote::Ready(record) => kind.details(record),
+            _ => None,
+        }
+    }
+
+    /// Why the record could not be loaded, if it failed.
+    pub fn error(&self, kind: RelatedKind, id: &str) -> Option<&ApiError> {
+        match self.records.get(&(kind, id.to_owned()))? {
+            Remote::Failed(err) => Some(err),
+            _ => None,
+        }
+    }
+
+    /// Marks the record as requested; false when it was requested before (cached or failed).
+    fn begin(&mut self, kind: RelatedKind, id: &str) -> bool {
+        let key = (kind, id.to_owned());
+        if self.records.contains_key(&key) {
+            return false;
+        }
+        self.records.insert(key, Remote::Loading);
+        true
+    }
+}
+
 /// The interview currently shown.
 pub struct OpenInterview {
     /// The requested ID.
@@ -175,6 +221,8 @@ pub struct App {
     pub current: Option<OpenInterview>,
     /// The latest export's outcome.
     pub export_status: Option<ExportStatus>,
+    /// Names of candidates, agents and jobs.
+    pub related: RelatedCache,
     /// Close the window at this moment (`--exit-after`).
     pub exit_after: Option<std::time::Instant>,
     pending_open: Option<String>,
@@ -220,6 +268,7 @@ impl App {
             open_error: None,
             current: None,
             export_status: None,
+            related: RelatedCache::default(),
             exit_after: None,
             pending_open: options.open,
             worker,
@@ -256,6 +305,13 @@ impl App {
             Event::Connected { result, checked } => self.on_connected(result, checked),
             Event::InterviewLoaded { id, result } => self.on_interview(id, result),
             Event::Exported { result } => self.on_exported(result),
+            Event::Related { kind, id, result } => {
+                let value = match result {
+                    Ok(record) => Remote::Ready(record),
+                    Err(err) => Remote::Failed(err),
+                };
+                self.related.records.insert((kind, id), value);
+            }
             Event::DemoStarted { result } => match result {
                 Ok(base_url) => match ApiKey::new(DEMO_API_KEY) {
                     Ok(key) => {
@@ -318,8 +374,17 @@ impl App {
         let Some(current) = self.current.as_mut().filter(|c| c.id == id) else {
             return; // The user has opened something else meanwhile.
         };
+        let mut wanted = Vec::new();
         current.remote = match result {
             Ok(record) => {
+                let interview = &record.interview;
+                for (kind, id) in [
+                    (RelatedKind::Candidate, &interview.candidate_id),
+                    (RelatedKind::Agent, &interview.agent_id),
+                    (RelatedKind::Job, &interview.job_id),
+                ] {
+                    wanted.extend(id.clone().map(|id| (kind, id)));
+                }
                 self.state.recent.retain(|r| r != &id);
                 self.state.recent.insert(0, id);
                 self.state.recent.truncate(MAX_RECENT);
@@ -329,6 +394,12 @@ impl App {
             }
             Err(err) => Remote::Failed(err),
         };
+        // Names are looked up once per run; a failed lookup leaves the ID showing.
+        for (kind, id) in wanted {
+            if self.related.begin(kind, &id) {
+                self.send(Command::Related { kind, id });
+            }
+        }
     }
 
     fn on_exported(&mut self, result: Result<Option<PathBuf>, WriteError>) {
@@ -341,6 +412,9 @@ impl App {
 
     /// Switches to `config` and `key` (without a test request) and shows the main screen.
     fn use_connection(&mut self, config: ApiConfig, key: ApiKey) {
+        if self.active.as_ref() != Some(&config) {
+            self.related = RelatedCache::default();
+        }
         self.key = Some(key.clone());
         self.active = Some(config.clone());
         self.send(Command::Connect { config, key, check: false });

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use tokio::sync::{OnceCell, mpsc};
 
+use crate::api::related::RelatedKind;
 use crate::api::{ApiClient, ApiConfig, ApiError, InterviewRecord};
 use crate::credentials::{ApiKey, CredentialError, SecretStore, os_keyring};
 use crate::demo::DemoServer;
@@ -56,6 +57,13 @@ pub enum Command {
     /// Fetch one interview. Answered by [`Event::InterviewLoaded`].
     OpenInterview {
         /// The interview ID (UUID).
+        id: String,
+    },
+    /// Fetch a candidate, agent or job record for its name. Answered by [`Event::Related`].
+    Related {
+        /// Which collection.
+        kind: RelatedKind,
+        /// The record's ID.
         id: String,
     },
     /// Wait for the user's choice in a save dialog, then write `contents` there atomically.
@@ -103,6 +111,15 @@ pub enum Event {
         id: String,
         /// The interview, or why it could not be loaded.
         result: Result<Arc<InterviewRecord>, ApiError>,
+    },
+    /// Answer to [`Command::Related`].
+    Related {
+        /// Which collection.
+        kind: RelatedKind,
+        /// The requested ID.
+        id: String,
+        /// The record as sent, or why it could not be loaded.
+        result: Result<serde_json::Value, ApiError>,
     },
     /// Answer to [`Command::SaveAs`].
     Exported {
@@ -283,6 +300,16 @@ async fn handle(state: &mut WorkerState, command: Command) {
                     None => Err(ApiError::InvalidRequest("Not connected: set up the connection first.".to_owned())),
                 };
                 events.send(Event::InterviewLoaded { id, result }).await;
+            });
+        }
+        Command::Related { kind, id } => {
+            let client = state.client.clone();
+            tokio::spawn(async move {
+                let result = match client {
+                    Some(client) => client.get_related(kind, &id).await,
+                    None => Err(ApiError::InvalidRequest("Not connected.".to_owned())),
+                };
+                events.send(Event::Related { kind, id, result }).await;
             });
         }
         Command::SaveAs { choice, contents } => {

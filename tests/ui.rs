@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
+use interview_desk::api::related::RelatedKind;
 use interview_desk::app::{App, AppOptions, ExportStatus, Remote, Screen};
 use interview_desk::credentials::{ApiKey, MemoryStore, SecretStore as _};
 use interview_desk::demo::{DEMO_API_KEY, DEMO_PHONE_INTERVIEW_ID, DemoServer};
@@ -58,6 +59,13 @@ fn demo_interview_opens_and_every_tab_shows_its_content() {
     assert!(harness.state().current_record().is_some(), "the interview loaded");
     harness.get_by_label("COMPLETED");
     harness.get_by_label("Rating 78 / 100");
+
+    // Names replace IDs once the candidate, agent and job lookups arrive.
+    step_until(&mut harness, "the candidate's name", |app| {
+        app.related.name(RelatedKind::Candidate, "a2d94b77-1c3e-4f58-b6a0-7e21c9d4f3b8").is_some()
+    });
+    assert_eq!(harness.get_all_by_label("Oliver Bennett").count(), 2, "in the header and the Candidate row");
+    harness.get_by_label("Backend Engineer (Rust)  ·  Backend Phone Screen (EN) (Phone · Screening)");
 
     // Metadata: call attempts as a table with a recording link.
     harness.get_by_label("Call attempts");

@@ -127,6 +127,14 @@ impl ApiClient {
         })
     }
 
+    /// `GET /candidates/{id}`, `/agents/{id}` or `/jobs/{id}`: the record as sent.
+    ///
+    /// # Errors
+    /// Any [`ApiError`].
+    pub async fn get_related(&self, kind: super::related::RelatedKind, id: &str) -> Result<Value, ApiError> {
+        Ok(self.get_json(&[kind.path(), id], &[]).await?.body)
+    }
+
     /// Checks that the server answers and accepts the key, with `GET /interviews?page=1&limit=1`.
     /// A 400 (the list may demand a `candidateId`) still proves the key was accepted.
     ///

@@ -4,6 +4,7 @@ mod client;
 mod envelope;
 mod error;
 mod model;
+pub mod related;
 pub mod scores;
 pub mod time;
 pub mod transcript;

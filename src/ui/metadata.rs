@@ -5,18 +5,20 @@ use egui_extras::{Column, TableBuilder};
 use serde_json::Value;
 
 use super::widgets::{self, field_row};
+use crate::api::related::RelatedKind;
 use crate::api::{Field, InterviewRecord, humanize, time::Timestamp};
+use crate::app::RelatedCache;
 
 /// Draws the Metadata tab.
-pub fn metadata_ui(ui: &mut egui::Ui, record: &InterviewRecord) {
+pub fn metadata_ui(ui: &mut egui::Ui, record: &InterviewRecord, related: &RelatedCache) {
     let interview = &record.interview;
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         egui::Grid::new("metadata_fields").num_columns(2).striped(true).spacing([24.0, 6.0]).show(ui, |ui| {
             field_row(ui, "Status", interview.status.as_ref().map(ToString::to_string));
             field_row(ui, "Interview ID", Some(interview.id.clone()));
-            field_row(ui, "Candidate ID", interview.candidate_id.clone());
-            field_row(ui, "Agent ID", interview.agent_id.clone());
-            field_row(ui, "Job ID", interview.job_id.clone());
+            related_row(ui, "Candidate", RelatedKind::Candidate, interview.candidate_id.as_deref(), related);
+            related_row(ui, "Agent", RelatedKind::Agent, interview.agent_id.as_deref(), related);
+            related_row(ui, "Job", RelatedKind::Job, interview.job_id.as_deref(), related);
             field_row(ui, "Scheduled", interview.scheduled_at.as_ref().map(Timestamp::local_text));
             field_row(ui, "Created", interview.created_at.as_ref().map(Timestamp::local_text));
             field_row(ui, "Updated", interview.updated_at.as_ref().map(Timestamp::local_text));
@@ -68,6 +70,31 @@ pub fn metadata_ui(ui: &mut egui::Ui, record: &InterviewRecord) {
             }
         }
     });
+}
+
+/// A candidate/agent/job row: the name when known, then the ID (selectable, to copy).
+fn related_row(ui: &mut egui::Ui, label: &str, kind: RelatedKind, id: Option<&str>, related: &RelatedCache) {
+    ui.label(RichText::new(label).weak());
+    match id {
+        None => {
+            ui.label(RichText::new("—").weak());
+        }
+        Some(id) => {
+            ui.horizontal(|ui| {
+                if let Some(name) = related.name(kind, id) {
+                    ui.label(name);
+                }
+                if let Some(details) = related.details(kind, id) {
+                    ui.label(RichText::new(details).weak());
+                }
+                ui.add(egui::Label::new(RichText::new(id).monospace().weak()).selectable(true));
+                if let Some(err) = related.error(kind, id) {
+                    ui.label(RichText::new("(name unavailable)").weak()).on_hover_text(err.to_string());
+                }
+            });
+        }
+    }
+    ui.end_row();
 }
 
 fn call_attempts_ui(ui: &mut egui::Ui, record: &InterviewRecord) {

@@ -11,7 +11,8 @@ pub mod widgets;
 use egui::{Align, Layout, RichText};
 
 use crate::api::InterviewRecord;
-use crate::app::{App, Remote, Screen, Tab};
+use crate::api::related::RelatedKind;
+use crate::app::{App, RelatedCache, Remote, Screen, Tab};
 
 /// Draws the whole window for one frame.
 pub fn app_ui(app: &mut App, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
@@ -139,11 +140,11 @@ fn interview_area_ui(app: &mut App, ui: &mut egui::Ui, frame: &eframe::Frame) {
         }
         Remote::Ready(record) => {
             let record = record.clone();
-            header_ui(ui, &record);
+            header_ui(ui, &record, &app.related);
             tab_bar_ui(ui, &mut app.state.tab);
             ui.separator();
             match app.state.tab {
-                Tab::Metadata => metadata::metadata_ui(ui, &record),
+                Tab::Metadata => metadata::metadata_ui(ui, &record, &app.related),
                 Tab::Transcript => {
                     if let Some(current) = app.current.as_mut() {
                         transcript::transcript_ui(ui, &record, &mut current.transcript);
@@ -172,16 +173,19 @@ fn welcome_ui(ui: &mut egui::Ui, demo: bool) {
     });
 }
 
-fn header_ui(ui: &mut egui::Ui, record: &InterviewRecord) {
+fn header_ui(ui: &mut egui::Ui, record: &InterviewRecord, related: &RelatedCache) {
     let interview = &record.interview;
     ui.add_space(6.0);
     ui.horizontal_wrapped(|ui| {
-        let title = match &interview.candidate_id {
-            Some(candidate) => format!("Candidate {}", widgets::short_id(candidate)),
+        let candidate_id = interview.candidate_id.as_deref();
+        let title = match candidate_id {
+            Some(id) => related
+                .name(RelatedKind::Candidate, id)
+                .unwrap_or_else(|| format!("Candidate {}", widgets::short_id(id))),
             None => "Unknown candidate".to_owned(),
         };
         ui.label(RichText::new(title).size(20.0).strong())
-            .on_hover_text(interview.candidate_id.clone().unwrap_or_default());
+            .on_hover_text(candidate_id.map(|id| format!("Candidate ID {id}")).unwrap_or_default());
         match &interview.status {
             Some(status) => widgets::status_badge(ui, status),
             None => widgets::badge(ui, "No status", style::MUTED),
@@ -193,6 +197,18 @@ fn header_ui(ui: &mut egui::Ui, record: &InterviewRecord) {
             widgets::badge(ui, "TEST", style::WARNING);
         }
     });
+    let job = interview.job_id.as_deref().and_then(|id| related.name(RelatedKind::Job, id));
+    let agent = interview.agent_id.as_deref().and_then(|id| {
+        let name = related.name(RelatedKind::Agent, id)?;
+        Some(match related.details(RelatedKind::Agent, id) {
+            Some(details) => format!("{name} ({details})"),
+            None => name,
+        })
+    });
+    let context: Vec<String> = [job, agent].into_iter().flatten().collect();
+    if !context.is_empty() {
+        ui.label(RichText::new(context.join("  ·  ")).size(15.0));
+    }
     ui.horizontal(|ui| {
         ui.label(RichText::new("Interview").weak());
         ui.label(RichText::new(&interview.id).monospace());
