@@ -9,13 +9,16 @@ use serde_json::Value;
 
 use crate::api::related::RelatedKind;
 use crate::api::{ApiConfig, ApiError, DEFAULT_BASE_URL, InterviewRecord, interview_id_from};
+use crate::browse::Browse;
 use crate::credentials::{ApiKey, CredentialError, DEFAULT_ACCOUNT};
 use crate::demo::DEMO_API_KEY;
 use crate::dialog::SaveDialog;
-use crate::export::{ExportSource, WriteError, default_file_name, export_document, with_json_extension};
+use crate::export::{
+    ExportSource, WriteError, default_file_name, export_document, with_extension, with_json_extension,
+};
 use crate::ui;
 use crate::ui::transcript::TranscriptView;
-use crate::worker::{Command, Event, StoreChoice, Worker};
+use crate::worker::{Command, Event, PdfOutcome, StoreChoice, Worker};
 
 /// How many recently opened interview IDs are remembered.
 pub const MAX_RECENT: usize = 12;
@@ -33,6 +36,18 @@ pub struct State {
     pub recent: Vec<String>,
     /// The selected tab.
     pub tab: Tab,
+    /// What the side panel shows.
+    pub side: SidePanel,
+}
+
+/// The side panel's two views.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub enum SidePanel {
+    /// The interview list from the server, with filters.
+    #[default]
+    Interviews,
+    /// Recently opened interview IDs.
+    Recent,
 }
 
 impl Default for State {
@@ -42,6 +57,7 @@ impl Default for State {
             company_id: String::new(),
             recent: Vec::new(),
             tab: Tab::Metadata,
+            side: SidePanel::Interviews,
         }
     }
 }
@@ -223,6 +239,12 @@ pub struct App {
     pub export_status: Option<ExportStatus>,
     /// Names of candidates, agents and jobs.
     pub related: RelatedCache,
+    /// The interview list in the side panel.
+    pub browse: Browse,
+    /// Outcome of the latest "Save analysis PDF": `Ok(outcome)` or an error message.
+    pub pdf_status: Option<Result<PdfOutcome, String>>,
+    /// A PDF save is in progress.
+    pub pdf_busy: bool,
     /// Close the window at this moment (`--exit-after`).
     pub exit_after: Option<std::time::Instant>,
     pending_open: Option<String>,
@@ -269,6 +291,9 @@ impl App {
             current: None,
             export_status: None,
             related: RelatedCache::default(),
+            browse: Browse::default(),
+            pdf_status: None,
+            pdf_busy: false,
             exit_after: None,
             pending_open: options.open,
             worker,
@@ -305,6 +330,30 @@ impl App {
             Event::Connected { result, checked } => self.on_connected(result, checked),
             Event::InterviewLoaded { id, result } => self.on_interview(id, result),
             Event::Exported { result } => self.on_exported(result),
+            Event::InterviewPage { query, result } => {
+                let new_from = self.browse.items.len();
+                if self.browse.apply(&query, result) {
+                    let wanted: Vec<(RelatedKind, String)> =
+                        self.browse.items.iter().skip(new_from).flat_map(|r| related_ids(&r.interview)).collect();
+                    self.request_related(wanted);
+                }
+            }
+            Event::CandidatePage { result, .. } => {
+                if let Ok(page) = &result {
+                    for record in &page.items {
+                        if let Some(id) = record.get("id").and_then(Value::as_str) {
+                            self.related
+                                .records
+                                .insert((RelatedKind::Candidate, id.to_owned()), Remote::Ready(record.clone()));
+                        }
+                    }
+                }
+                self.browse.candidates = Some(result.map(|page| page.items));
+            }
+            Event::PdfSaved { result, .. } => {
+                self.pdf_busy = false;
+                self.pdf_status = Some(result);
+            }
             Event::Related { kind, id, result } => {
                 let value = match result {
                     Ok(record) => Remote::Ready(record),
@@ -377,14 +426,7 @@ impl App {
         let mut wanted = Vec::new();
         current.remote = match result {
             Ok(record) => {
-                let interview = &record.interview;
-                for (kind, id) in [
-                    (RelatedKind::Candidate, &interview.candidate_id),
-                    (RelatedKind::Agent, &interview.agent_id),
-                    (RelatedKind::Job, &interview.job_id),
-                ] {
-                    wanted.extend(id.clone().map(|id| (kind, id)));
-                }
+                wanted = related_ids(&record.interview);
                 self.state.recent.retain(|r| r != &id);
                 self.state.recent.insert(0, id);
                 self.state.recent.truncate(MAX_RECENT);
@@ -394,12 +436,47 @@ impl App {
             }
             Err(err) => Remote::Failed(err),
         };
-        // Names are looked up once per run; a failed lookup leaves the ID showing.
+        self.request_related(wanted);
+    }
+
+    /// Looks up names not yet requested this run; a failed lookup leaves the ID showing.
+    fn request_related(&mut self, wanted: Vec<(RelatedKind, String)>) {
         for (kind, id) in wanted {
             if self.related.begin(kind, &id) {
                 self.send(Command::Related { kind, id });
             }
         }
+    }
+
+    /// Reloads the interview list from page 1 with the current filters.
+    pub fn refresh_list(&mut self) {
+        let query = self.browse.restart();
+        self.send(Command::ListInterviews { query });
+    }
+
+    /// Requests the next page of the interview list, if there is one and none is loading.
+    pub fn load_more(&mut self) {
+        if let Some(query) = self.browse.next_query() {
+            self.send(Command::ListInterviews { query });
+        }
+    }
+
+    /// Runs the candidate picker's search.
+    pub fn search_candidates(&mut self) {
+        let search = self.browse.candidate_search.clone();
+        self.browse.candidates = None;
+        self.send(Command::ListCandidates { search, page: 1 });
+    }
+
+    /// "Save analysis PDF…": asks where, then the worker fetches and writes the PDF.
+    pub fn save_pdf(&mut self, frame: &eframe::Frame) {
+        let Some(record) = self.current_record() else { return };
+        let name = default_file_name(&record.interview).replace(".json", "-analysis.pdf");
+        let choice = self.dialog.save_file(&name, frame);
+        let choice = Box::pin(async move { choice.await.map(|path| with_extension(path, "pdf")) });
+        self.pdf_busy = true;
+        self.pdf_status = None;
+        self.send(Command::SavePdf { id: record.interview.id.clone(), choice });
     }
 
     fn on_exported(&mut self, result: Result<Option<PathBuf>, WriteError>) {
@@ -419,6 +496,7 @@ impl App {
         self.active = Some(config.clone());
         self.send(Command::Connect { config, key, check: false });
         self.screen = Screen::Main;
+        self.refresh_list();
         if let Some(open) = self.pending_open.take() {
             self.open(&open);
         }
@@ -490,6 +568,7 @@ impl App {
         };
         self.open_error = None;
         self.export_status = None;
+        self.pdf_status = None;
         self.current = Some(OpenInterview {
             id: id.clone(),
             remote: Remote::Loading,
@@ -533,6 +612,18 @@ impl App {
         self.connect_form.outcome = None;
         self.screen = Screen::Connect;
     }
+}
+
+/// The candidate, agent and job IDs an interview refers to.
+fn related_ids(interview: &crate::api::Interview) -> Vec<(RelatedKind, String)> {
+    [
+        (RelatedKind::Candidate, &interview.candidate_id),
+        (RelatedKind::Agent, &interview.agent_id),
+        (RelatedKind::Job, &interview.job_id),
+    ]
+    .into_iter()
+    .filter_map(|(kind, id)| id.clone().map(|id| (kind, id)))
+    .collect()
 }
 
 impl eframe::App for App {

@@ -56,13 +56,7 @@ pub fn rfc3339_utc(at: jiff::Timestamp) -> String {
 /// The default file name for an export: `interview-<date>-<status>-<first 8 of id>.json`,
 /// sanitised with [`sanitize_file_name`].
 pub fn default_file_name(interview: &Interview) -> String {
-    let date = interview
-        .finished_date
-        .as_ref()
-        .or(interview.scheduled_at.as_ref())
-        .or(interview.created_at.as_ref())
-        .and_then(|t| t.instant)
-        .map(|t| t.strftime("%Y-%m-%d").to_string());
+    let date = interview.key_instant().map(|t| t.strftime("%Y-%m-%d").to_string());
     let short_id: String = interview.id.chars().take(8).collect();
     let mut parts = vec!["interview".to_owned()];
     parts.extend(date);
@@ -102,7 +96,12 @@ pub fn sanitize_file_name(name: &str) -> String {
 
 /// Adds `.json` when the user typed a name without an extension.
 pub fn with_json_extension(path: PathBuf) -> PathBuf {
-    if path.extension().is_some() { path } else { path.with_extension("json") }
+    with_extension(path, "json")
+}
+
+/// Adds `.{extension}` when the user typed a name without any extension.
+pub fn with_extension(path: PathBuf, extension: &str) -> PathBuf {
+    if path.extension().is_some() { path } else { path.with_extension(extension) }
 }
 
 /// Why an export could not be written. Names the path and the reason.

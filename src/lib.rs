@@ -13,6 +13,7 @@
 
 pub mod api;
 pub mod app;
+pub mod browse;
 pub mod cli;
 pub mod credentials;
 pub mod demo;

@@ -11,8 +11,9 @@ use std::pin::Pin;
 use std::sync::{Arc, mpsc as std_mpsc};
 use std::time::Duration;
 
-use tokio::sync::{OnceCell, mpsc};
+use tokio::sync::{OnceCell, Semaphore, mpsc};
 
+use crate::api::list::{InterviewQuery, Page};
 use crate::api::related::RelatedKind;
 use crate::api::{ApiClient, ApiConfig, ApiError, InterviewRecord};
 use crate::credentials::{ApiKey, CredentialError, SecretStore, os_keyring};
@@ -22,6 +23,9 @@ use crate::export::{WriteError, write_atomically};
 /// How long a keyring call may take before the UI is told it timed out (a locked keyring may
 /// wait forever for an unlock prompt).
 pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Most candidate/agent/job lookups in flight at once.
+pub const MAX_CONCURRENT_LOOKUPS: usize = 4;
 
 /// Wakes the UI; called after every event is sent. In the app this is
 /// `egui::Context::request_repaint`.
@@ -65,6 +69,26 @@ pub enum Command {
         kind: RelatedKind,
         /// The record's ID.
         id: String,
+    },
+    /// Fetch one page of the interview list. Answered by [`Event::InterviewPage`].
+    ListInterviews {
+        /// Filters and page.
+        query: InterviewQuery,
+    },
+    /// Fetch one page of candidates matching `search`. Answered by [`Event::CandidatePage`].
+    ListCandidates {
+        /// Name or e-mail search text (may be empty).
+        search: String,
+        /// 1-based page.
+        page: u32,
+    },
+    /// Wait for the user's choice in a save dialog, then fetch the interview's analysis PDF
+    /// and write it there. Answered by [`Event::PdfSaved`].
+    SavePdf {
+        /// The interview ID.
+        id: String,
+        /// The open dialog's answer; `None` means cancelled.
+        choice: DialogFuture,
     },
     /// Wait for the user's choice in a save dialog, then write `contents` there atomically.
     /// Answered by [`Event::Exported`].
@@ -121,6 +145,27 @@ pub enum Event {
         /// The record as sent, or why it could not be loaded.
         result: Result<serde_json::Value, ApiError>,
     },
+    /// Answer to [`Command::ListInterviews`].
+    InterviewPage {
+        /// The query that was run.
+        query: InterviewQuery,
+        /// The page, or why it could not be loaded.
+        result: Result<Page<Arc<InterviewRecord>>, ApiError>,
+    },
+    /// Answer to [`Command::ListCandidates`].
+    CandidatePage {
+        /// The search text that was run.
+        search: String,
+        /// The page of candidate records as sent, or why it could not be loaded.
+        result: Result<Page<serde_json::Value>, ApiError>,
+    },
+    /// Answer to [`Command::SavePdf`].
+    PdfSaved {
+        /// The interview ID.
+        id: String,
+        /// What happened.
+        result: Result<PdfOutcome, String>,
+    },
     /// Answer to [`Command::SaveAs`].
     Exported {
         /// `Ok(None)`: the dialog was cancelled; `Ok(Some(path))`: written there.
@@ -131,6 +176,17 @@ pub enum Event {
         /// The demo server's base URL, or why it could not start.
         result: Result<String, String>,
     },
+}
+
+/// How saving an analysis PDF ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PdfOutcome {
+    /// Written to this path.
+    Saved(PathBuf),
+    /// The user cancelled the dialog.
+    Cancelled,
+    /// The server has no analysis PDF for this interview yet (404).
+    NotAvailable,
 }
 
 /// Sends events to the UI and wakes it after each one.
@@ -234,10 +290,19 @@ struct WorkerState {
     store_choice: StoreChoice,
     client: Option<ApiClient>,
     demo: Option<DemoServer>,
+    /// Bounds concurrent candidate/agent/job lookups.
+    lookups: Arc<Semaphore>,
 }
 
 async fn command_loop(mut commands: mpsc::Receiver<Command>, events: EventSender, store_choice: StoreChoice) {
-    let mut state = WorkerState { events, store: Arc::new(OnceCell::new()), store_choice, client: None, demo: None };
+    let mut state = WorkerState {
+        events,
+        store: Arc::new(OnceCell::new()),
+        store_choice,
+        client: None,
+        demo: None,
+        lookups: Arc::new(Semaphore::new(MAX_CONCURRENT_LOOKUPS)),
+    };
     while let Some(command) = commands.recv().await {
         handle(&mut state, command).await;
     }
@@ -304,12 +369,42 @@ async fn handle(state: &mut WorkerState, command: Command) {
         }
         Command::Related { kind, id } => {
             let client = state.client.clone();
+            let lookups = state.lookups.clone();
             tokio::spawn(async move {
+                // Name lookups run a few at a time so a long list cannot flood the server.
+                let _permit = lookups.acquire().await.ok();
                 let result = match client {
                     Some(client) => client.get_related(kind, &id).await,
                     None => Err(ApiError::InvalidRequest("Not connected.".to_owned())),
                 };
                 events.send(Event::Related { kind, id, result }).await;
+            });
+        }
+        Command::ListInterviews { query } => {
+            let client = state.client.clone();
+            tokio::spawn(async move {
+                let result = match client {
+                    Some(client) => client.list_interviews(&query).await,
+                    None => Err(not_connected()),
+                };
+                events.send(Event::InterviewPage { query, result }).await;
+            });
+        }
+        Command::ListCandidates { search, page } => {
+            let client = state.client.clone();
+            tokio::spawn(async move {
+                let result = match client {
+                    Some(client) => client.list_candidates(page, 50, &search).await,
+                    None => Err(not_connected()),
+                };
+                events.send(Event::CandidatePage { search, result }).await;
+            });
+        }
+        Command::SavePdf { id, choice } => {
+            let client = state.client.clone();
+            tokio::spawn(async move {
+                let result = save_pdf(client, &id, choice).await;
+                events.send(Event::PdfSaved { id, result }).await;
             });
         }
         Command::SaveAs { choice, contents } => {
@@ -368,6 +463,27 @@ async fn keyring_call<T: Send + 'static>(
         Ok(Err(join)) => Err(CredentialError::Other(join.to_string())),
         Err(_) => Err(CredentialError::TimedOut(KEYRING_TIMEOUT.as_secs())),
     }
+}
+
+async fn save_pdf(client: Option<ApiClient>, id: &str, choice: DialogFuture) -> Result<PdfOutcome, String> {
+    let Some(path) = choice.await else { return Ok(PdfOutcome::Cancelled) };
+    let client = client.ok_or_else(|| not_connected().to_string())?;
+    match client.get_analysis_pdf(id).await {
+        Ok(Some(bytes)) => {
+            let target = path.clone();
+            match tokio::task::spawn_blocking(move || write_atomically(&target, &bytes)).await {
+                Ok(Ok(())) => Ok(PdfOutcome::Saved(path)),
+                Ok(Err(err)) => Err(err.to_string()),
+                Err(join) => Err(join.to_string()),
+            }
+        }
+        Ok(None) => Ok(PdfOutcome::NotAvailable),
+        Err(err) => Err(format!("{err}. {}", err.hint())),
+    }
+}
+
+fn not_connected() -> ApiError {
+    ApiError::InvalidRequest("Not connected: set up the connection first.".to_owned())
 }
 
 async fn write_file(path: PathBuf, contents: String) -> Result<PathBuf, WriteError> {

@@ -3,6 +3,7 @@
 mod client;
 mod envelope;
 mod error;
+pub mod list;
 mod model;
 pub mod related;
 pub mod scores;

@@ -161,6 +161,14 @@ impl Interview {
         })
     }
 
+    /// The moment that best dates the interview: when it finished, else when it was
+    /// scheduled, else created (the first of these that could be read), in UTC.
+    pub fn key_instant(&self) -> Option<jiff::Timestamp> {
+        [&self.finished_date, &self.scheduled_at, &self.created_at]
+            .into_iter()
+            .find_map(|t| t.as_ref().and_then(|t| t.instant))
+    }
+
     /// `overallRating` from the analysis, if it was read as a number.
     pub fn overall_rating(&self) -> Option<f64> {
         self.analysis.as_ref()?.general.as_ref()?.overall_rating.as_ref()?.valid().copied()

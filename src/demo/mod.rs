@@ -47,6 +47,8 @@ pub fn demo_interview_ids() -> Vec<String> {
 pub struct DemoOptions {
     /// Artificial delay before every response, for UI spinner tests. Zero means none.
     pub delay: Duration,
+    /// Refuse `GET /interviews` without `candidateId` (400), as the docs say the real API may.
+    pub require_candidate_filter: bool,
 }
 
 /// The router serving the whole demo API (every route at the root and under `/v1`, with
@@ -376,7 +378,7 @@ mod tests {
     #[tokio::test]
     async fn delay_option_delays() {
         let delay = Duration::from_millis(150);
-        let server = DemoServer::start_with(0, DemoOptions { delay }).await.unwrap();
+        let server = DemoServer::start_with(0, DemoOptions { delay, ..DemoOptions::default() }).await.unwrap();
         let started = Instant::now();
         let (status, _, _) = get(&server, &reqwest::Client::new(), "/interviews").await;
         assert_eq!(status, 200);

@@ -37,11 +37,11 @@ const MAX_PAGE: u64 = 10_000;
 /// Builds the full router: routes under every prefix, the NestJS-style 404 fallback, and
 /// the middleware (outermost first: delay, rate-limit headers, auth).
 pub(super) fn build(options: DemoOptions) -> Router {
-    let DemoOptions { delay: delay_duration } = options;
+    let DemoOptions { delay: delay_duration, require_candidate_filter } = options;
     let mut router = Router::new();
     for prefix in PREFIXES {
         router = router
-            .route(&format!("{prefix}/interviews"), get(list_interviews))
+            .route(&format!("{prefix}/interviews"), get(move |query| list_interviews(query, require_candidate_filter)))
             .route(&format!("{prefix}/interviews/{{id}}"), get(get_interview))
             .route(&format!("{prefix}/interviews/{{id}}/analysis-pdf"), get(get_analysis_pdf))
             .route(&format!("{prefix}/candidates"), get(list_candidates))
@@ -122,12 +122,18 @@ async fn get_interview(id: Result<Path<String>, PathRejection>) -> Response {
 }
 
 /// `GET /interviews`: the flat list shape `{"data":[…],"total","page","limit","totalPages"}`.
-async fn list_interviews(query: Result<Query<InterviewQuery>, QueryRejection>) -> Response {
+///
+/// With `require_candidate` (the docs' "candidateId is required for MVP"), a request without
+/// `candidateId` is refused with 400.
+async fn list_interviews(query: Result<Query<InterviewQuery>, QueryRejection>, require_candidate: bool) -> Response {
     let query = match query {
         Ok(Query(query)) => query,
         Err(rejection) => return responses::nest_bad_request(vec![rejection.body_text()]),
     };
     let mut errors = Vec::new();
+    if require_candidate && query.candidate_id.is_none() {
+        errors.push("candidateId should not be empty".to_owned());
+    }
     let paging = parse_paging(query.page.as_deref(), query.limit.as_deref(), &mut errors);
     check_uuid_param("candidateId", query.candidate_id.as_deref(), &mut errors);
     check_uuid_param("agentId", query.agent_id.as_deref(), &mut errors);

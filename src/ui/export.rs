@@ -6,6 +6,7 @@ use super::{style, widgets};
 use crate::api::InterviewRecord;
 use crate::app::{App, ExportStatus};
 use crate::export::{default_file_name, export_document};
+use crate::worker::PdfOutcome;
 
 /// Draws the Export tab.
 pub fn export_ui(app: &mut App, ui: &mut egui::Ui, record: &InterviewRecord, frame: &eframe::Frame) {
@@ -40,12 +41,45 @@ pub fn export_ui(app: &mut App, ui: &mut egui::Ui, record: &InterviewRecord, fra
         }
         None => {}
     }
+    pdf_ui(app, ui, frame);
     ui.separator();
     let source = app.export_source();
     let Some(current) = app.current.as_mut() else { return };
     let preview =
         current.export_preview.get_or_insert_with(|| export_document(record, &source, jiff::Timestamp::now()));
     preview_ui(ui, preview);
+}
+
+/// "Save analysis PDF…" and the outcome of the last save.
+pub fn pdf_ui(app: &mut App, ui: &mut egui::Ui, frame: &eframe::Frame) {
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(!app.pdf_busy, egui::Button::new("Save analysis PDF…"))
+            .on_hover_text("Download the AI analysis report as a PDF")
+            .clicked()
+        {
+            app.save_pdf(frame);
+        }
+        match &app.pdf_status {
+            _ if app.pdf_busy => {
+                ui.spinner();
+                ui.label("Saving the PDF…");
+            }
+            Some(Ok(PdfOutcome::Saved(path))) => {
+                ui.label(RichText::new(format!("✔ Saved to {}", path.display())).color(style::GOOD));
+            }
+            Some(Ok(PdfOutcome::Cancelled)) => {
+                ui.label(RichText::new("Cancelled; nothing was written.").weak());
+            }
+            Some(Ok(PdfOutcome::NotAvailable)) => {
+                ui.label("No analysis PDF yet: the server has not generated one for this interview.");
+            }
+            Some(Err(err)) => {
+                widgets::error_label(ui, err);
+            }
+            None => {}
+        }
+    });
 }
 
 /// The document, one monospace row per line; only visible lines are laid out.

@@ -1,6 +1,7 @@
 //! The screens: top bar, recent list, Connect screen and one module per interview tab.
 
 pub mod analysis;
+pub mod browse;
 pub mod connect;
 pub mod export;
 pub mod metadata;
@@ -12,7 +13,7 @@ use egui::{Align, Layout, RichText};
 
 use crate::api::InterviewRecord;
 use crate::api::related::RelatedKind;
-use crate::app::{App, RelatedCache, Remote, Screen, Tab};
+use crate::app::{App, RelatedCache, Remote, Screen, SidePanel, Tab};
 
 /// Draws the whole window for one frame.
 pub fn app_ui(app: &mut App, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
@@ -28,7 +29,7 @@ pub fn app_ui(app: &mut App, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         });
     }
     if app.screen == Screen::Main {
-        egui::Panel::left("recent").resizable(true).default_size(290.0).show(ui, |ui| recent_ui(app, ui));
+        egui::Panel::left("side_panel").resizable(true).default_size(300.0).show(ui, |ui| side_panel_ui(app, ui));
     }
     egui::CentralPanel::default().show(ui, |ui| match app.screen {
         Screen::Starting => {
@@ -93,10 +94,20 @@ fn top_bar_ui(app: &mut App, ui: &mut egui::Ui) {
     }
 }
 
-fn recent_ui(app: &mut App, ui: &mut egui::Ui) {
+fn side_panel_ui(app: &mut App, ui: &mut egui::Ui) {
     ui.add_space(4.0);
-    ui.heading("Recent");
-    ui.add_space(2.0);
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut app.state.side, SidePanel::Interviews, RichText::new("Interviews").size(15.0));
+        ui.selectable_value(&mut app.state.side, SidePanel::Recent, RichText::new("Recent").size(15.0));
+    });
+    ui.separator();
+    match app.state.side {
+        SidePanel::Interviews => browse::browse_ui(app, ui),
+        SidePanel::Recent => recent_ui(app, ui),
+    }
+}
+
+fn recent_ui(app: &mut App, ui: &mut egui::Ui) {
     if app.state.recent.is_empty() {
         ui.label(RichText::new("Interviews you open appear here.").weak());
     }
@@ -150,7 +161,12 @@ fn interview_area_ui(app: &mut App, ui: &mut egui::Ui, frame: &eframe::Frame) {
                         transcript::transcript_ui(ui, &record, &mut current.transcript);
                     }
                 }
-                Tab::Analysis => analysis::analysis_ui(ui, &record),
+                Tab::Analysis => {
+                    if record.interview.analysis.is_some() {
+                        export::pdf_ui(app, ui, frame);
+                    }
+                    analysis::analysis_ui(ui, &record);
+                }
                 Tab::Export => export::export_ui(app, ui, &record, frame),
             }
         }

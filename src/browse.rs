@@ -1,0 +1,203 @@
+//! State of the interview list in the side panel: filters, loaded pages and the candidate
+//! picker used when the server demands a `candidateId`.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::api::list::{InterviewQuery, Page};
+use crate::api::related::RelatedKind;
+use crate::api::{ApiError, InterviewRecord};
+
+/// Items requested per page of the interview list.
+pub const PAGE_SIZE: u32 = 50;
+
+/// Status filter choices: label and API value (`None` = all).
+pub const STATUS_FILTERS: [(&str, Option<&str>); 7] = [
+    ("All statuses", None),
+    ("Scheduled", Some("SCHEDULED")),
+    ("In progress", Some("IN_PROGRESS")),
+    ("Completed", Some("COMPLETED")),
+    ("Failed", Some("FAILED")),
+    ("Cancelled", Some("CANCELLED")),
+    ("Undefined", Some("UNDEFINED")),
+];
+
+/// A candidate chosen as the list's filter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CandidateFilter {
+    /// Candidate ID (UUID).
+    pub id: String,
+    /// Name shown on the filter chip.
+    pub label: String,
+}
+
+/// The interview list and its filters.
+#[derive(Default)]
+pub struct Browse {
+    /// `status` filter (API value), `None` for all.
+    pub status: Option<String>,
+    /// `candidateId` filter.
+    pub candidate: Option<CandidateFilter>,
+    /// `agentId` filter.
+    pub agent: Option<String>,
+    /// Text typed to filter what is loaded (case-insensitive; names, job titles, IDs, status).
+    pub text: String,
+    /// Interviews loaded so far, in server order.
+    pub items: Vec<Arc<InterviewRecord>>,
+    /// The next page to request, when the server said there is one.
+    pub next_page: Option<u32>,
+    /// A page request is in flight.
+    pub loading: bool,
+    /// Why the last page failed.
+    pub error: Option<ApiError>,
+    /// Items the server sent that could not be read.
+    pub problems: Vec<String>,
+    /// The server refused to list without a candidate (HTTP 400): show the candidate picker.
+    pub needs_candidate: bool,
+    /// The candidate picker's search text.
+    pub candidate_search: String,
+    /// Candidates found by the picker, as sent; `None` before the first search.
+    pub candidates: Option<Result<Vec<Value>, ApiError>>,
+    /// The picker has run its first search.
+    pub candidates_requested: bool,
+    /// The first page has been requested for the current connection.
+    pub started: bool,
+}
+
+impl Browse {
+    /// The query for `page` with the current filters.
+    pub fn query(&self, page: u32) -> InterviewQuery {
+        InterviewQuery {
+            page,
+            limit: PAGE_SIZE,
+            status: self.status.clone(),
+            candidate_id: self.candidate.as_ref().map(|c| c.id.clone()),
+            agent_id: self.agent.clone(),
+        }
+    }
+
+    /// Forgets loaded pages (after a filter or connection change); returns the first page's
+    /// query.
+    pub fn restart(&mut self) -> InterviewQuery {
+        self.items.clear();
+        self.problems.clear();
+        self.error = None;
+        self.next_page = None;
+        self.loading = true;
+        self.started = true;
+        self.query(1)
+    }
+
+    /// The query for the next page, if there is one and nothing is loading.
+    pub fn next_query(&mut self) -> Option<InterviewQuery> {
+        let page = self.next_page.filter(|_| !self.loading)?;
+        self.loading = true;
+        Some(self.query(page))
+    }
+
+    /// Applies an answer. Answers to an outdated query (filters changed since) are ignored.
+    /// Returns true when it was applied.
+    pub fn apply(&mut self, query: &InterviewQuery, result: Result<Page<Arc<InterviewRecord>>, ApiError>) -> bool {
+        if *query != self.query(query.page) {
+            return false;
+        }
+        self.loading = false;
+        match result {
+            Ok(page) => {
+                self.error = None;
+                self.needs_candidate = false;
+                let known: std::collections::HashSet<String> =
+                    self.items.iter().map(|r| r.interview.id.clone()).collect();
+                self.items.extend(page.items.into_iter().filter(|r| !known.contains(&r.interview.id)));
+                self.problems.extend(page.problems);
+                self.next_page = page.has_next.then_some(query.page + 1);
+            }
+            Err(ApiError::Rejected { status: 400, .. }) if query.candidate_id.is_none() => {
+                self.needs_candidate = true;
+                self.candidates_requested = false;
+                self.next_page = None;
+            }
+            Err(err) => self.error = Some(err),
+        }
+        true
+    }
+
+    /// The loaded interviews that match the text filter. `name_of` gives the display name of a
+    /// related record, if known.
+    pub fn visible<'a>(
+        &'a self,
+        name_of: impl Fn(RelatedKind, &str) -> Option<String> + 'a,
+    ) -> impl Iterator<Item = &'a Arc<InterviewRecord>> + 'a {
+        let needle = self.text.trim().to_lowercase();
+        self.items.iter().filter(move |record| needle.is_empty() || haystack(record, &name_of).contains(&needle))
+    }
+}
+
+/// Everything the text filter looks at, lower-cased.
+fn haystack(record: &InterviewRecord, name_of: &impl Fn(RelatedKind, &str) -> Option<String>) -> String {
+    let interview = &record.interview;
+    let mut parts = vec![interview.id.clone()];
+    parts.extend(interview.status.as_ref().map(ToString::to_string));
+    for (kind, id) in [
+        (RelatedKind::Candidate, &interview.candidate_id),
+        (RelatedKind::Agent, &interview.agent_id),
+        (RelatedKind::Job, &interview.job_id),
+    ] {
+        if let Some(id) = id {
+            parts.push(id.clone());
+            parts.extend(name_of(kind, id));
+        }
+    }
+    parts.join(" ").to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn record(id: &str, status: &str) -> Arc<InterviewRecord> {
+        Arc::new(InterviewRecord::from_value(json!({"id": id, "status": status, "candidateId": "c1"})).unwrap())
+    }
+
+    fn page(items: Vec<Arc<InterviewRecord>>, has_next: bool) -> Page<Arc<InterviewRecord>> {
+        Page { items, page: 1, total: None, has_next, problems: Vec::new() }
+    }
+
+    #[test]
+    fn pages_append_and_stale_answers_are_ignored() {
+        let mut browse = Browse::default();
+        let first = browse.restart();
+        assert!(browse.apply(&first, Ok(page(vec![record("a", "COMPLETED")], true))));
+        let second = browse.next_query().unwrap();
+        assert_eq!(second.page, 2);
+        assert!(browse.next_query().is_none(), "one page at a time");
+        browse.status = Some("FAILED".into());
+        let fresh = browse.restart();
+        assert!(!browse.apply(&second, Ok(page(vec![record("b", "COMPLETED")], false))), "outdated filters");
+        assert!(browse.apply(&fresh, Ok(page(vec![record("c", "FAILED")], false))));
+        assert_eq!(browse.items.len(), 1);
+        assert_eq!(browse.next_page, None);
+    }
+
+    #[test]
+    fn a_400_without_candidate_asks_for_one() {
+        let mut browse = Browse::default();
+        let first = browse.restart();
+        browse.apply(&first, Err(ApiError::Rejected { status: 400, message: Some("candidateId required".into()) }));
+        assert!(browse.needs_candidate && browse.error.is_none());
+    }
+
+    #[test]
+    fn the_text_filter_matches_names_and_status() {
+        let mut browse = Browse::default();
+        let first = browse.restart();
+        browse.apply(&first, Ok(page(vec![record("a", "COMPLETED"), record("b", "FAILED")], false)));
+        browse.text = "FAIL".into();
+        assert_eq!(browse.visible(|_, _| None).count(), 1);
+        browse.text = "bennett".into();
+        assert_eq!(browse.visible(|_, _| Some("Oliver Bennett".into())).count(), 2);
+    }
+}
