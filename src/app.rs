@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -179,6 +180,48 @@ pub struct OpenInterview {
     pub transcript: TranscriptView,
     /// The export document shown on the Export tab, built when first needed.
     pub export_preview: Option<String>,
+    /// Automatic refresh while the interview is scheduled or running.
+    pub live: LiveRefresh,
+}
+
+/// First wait between automatic refreshes of a scheduled or running interview.
+pub const REFRESH_MIN: Duration = Duration::from_secs(15);
+/// Longest wait between automatic refreshes (reached while nothing changes).
+pub const REFRESH_MAX: Duration = Duration::from_secs(120);
+
+/// Refresh state of the open interview. While its status is `SCHEDULED` or `IN_PROGRESS` it
+/// is fetched again every [`REFRESH_MIN`], backing off by half each time nothing changed up to
+/// [`REFRESH_MAX`]; a change resets the wait. It stops once the status is final.
+#[derive(Clone, Debug)]
+pub struct LiveRefresh {
+    /// When the shown data arrived.
+    pub loaded_at: Option<Instant>,
+    /// When the next automatic refresh is due; `None` when the status is final.
+    pub next_at: Option<Instant>,
+    /// The current wait between refreshes.
+    pub interval: Duration,
+    /// A refresh request is in flight (the old data stays on screen).
+    pub in_flight: bool,
+    /// Why the last refresh failed (the old data stays on screen).
+    pub error: Option<ApiError>,
+}
+
+impl Default for LiveRefresh {
+    fn default() -> Self {
+        Self { loaded_at: None, next_at: None, interval: REFRESH_MIN, in_flight: false, error: None }
+    }
+}
+
+impl LiveRefresh {
+    /// Records a fresh copy: `changed` tells whether `updatedAt` or the status moved, `live`
+    /// whether the status still changes by itself.
+    fn arrived(&mut self, now: Instant, changed: bool, live: bool) {
+        self.loaded_at = Some(now);
+        self.in_flight = false;
+        self.error = None;
+        self.interval = if changed { REFRESH_MIN } else { (self.interval.mul_f32(1.5)).min(REFRESH_MAX) };
+        self.next_at = live.then(|| now + self.interval);
+    }
 }
 
 /// State of the Connect screen's form. The key field is cleared once used.
@@ -423,20 +466,65 @@ impl App {
         let Some(current) = self.current.as_mut().filter(|c| c.id == id) else {
             return; // The user has opened something else meanwhile.
         };
-        let mut wanted = Vec::new();
-        current.remote = match result {
-            Ok(record) => {
-                wanted = related_ids(&record.interview);
-                self.state.recent.retain(|r| r != &id);
-                self.state.recent.insert(0, id);
-                self.state.recent.truncate(MAX_RECENT);
-                current.transcript = TranscriptView::default();
-                current.export_preview = None;
-                Remote::Ready(record)
-            }
-            Err(err) => Remote::Failed(err),
+        let now = Instant::now();
+        let previous = match &current.remote {
+            Remote::Ready(record) => Some(record.clone()),
+            _ => None,
         };
+        let mut wanted = Vec::new();
+        match (result, previous) {
+            (Ok(record), previous) => {
+                wanted = related_ids(&record.interview);
+                let live = record.interview.status.as_ref().is_some_and(|s| !s.is_final());
+                let changed = previous.as_ref().is_none_or(|old| {
+                    old.interview.updated_at != record.interview.updated_at
+                        || old.interview.status != record.interview.status
+                });
+                if previous.is_none() {
+                    self.state.recent.retain(|r| r != &id);
+                    self.state.recent.insert(0, id);
+                    self.state.recent.truncate(MAX_RECENT);
+                }
+                // A refresh keeps the tab, the search and the scroll position.
+                current.transcript.invalidate();
+                current.export_preview = None;
+                current.live.arrived(now, changed, live);
+                current.remote = Remote::Ready(record);
+            }
+            (Err(err), Some(_)) => {
+                // A failed refresh keeps what is on screen and tries again later.
+                current.live.in_flight = false;
+                current.live.error = Some(err);
+                current.live.next_at = Some(now + current.live.interval);
+            }
+            (Err(err), None) => current.remote = Remote::Failed(err),
+        }
         self.request_related(wanted);
+    }
+
+    /// Fetches the open interview again, keeping what is on screen meanwhile.
+    pub fn refresh_current(&mut self) {
+        let Some(current) = self.current.as_mut() else { return };
+        if current.live.in_flight || !matches!(current.remote, Remote::Ready(_)) {
+            return;
+        }
+        current.live.in_flight = true;
+        current.live.next_at = None;
+        let id = current.id.clone();
+        self.send(Command::OpenInterview { id });
+    }
+
+    /// Starts a due automatic refresh and asks for a wake-up when the next one is due.
+    /// Nothing is fetched while the window is minimised.
+    fn tick_live_refresh(&mut self, ctx: &egui::Context) {
+        let Some(due) = self.current.as_ref().and_then(|c| c.live.next_at) else { return };
+        let now = Instant::now();
+        let minimized = ctx.input(|i| i.viewport().minimized.unwrap_or(false));
+        if now >= due && !minimized {
+            self.refresh_current();
+        } else {
+            ctx.request_repaint_after(due.saturating_duration_since(now).max(Duration::from_secs(1)));
+        }
     }
 
     /// Looks up names not yet requested this run; a failed lookup leaves the ID showing.
@@ -574,6 +662,7 @@ impl App {
             remote: Remote::Loading,
             transcript: TranscriptView::default(),
             export_preview: None,
+            live: LiveRefresh::default(),
         });
         self.send(Command::OpenInterview { id });
     }
@@ -629,6 +718,7 @@ fn related_ids(interview: &crate::api::Interview) -> Vec<(RelatedKind, String)> 
 impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.poll_events();
+        self.tick_live_refresh(ctx);
         if let Some(deadline) = self.exit_after {
             let now = std::time::Instant::now();
             if now >= deadline {

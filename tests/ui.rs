@@ -188,3 +188,84 @@ fn a_wrong_key_is_reported_on_the_connect_screen() {
     drop(harness);
     server.shutdown();
 }
+
+#[test]
+fn the_interview_list_shows_names_and_opens_a_row() {
+    let mut harness = demo_app(None);
+    step_until(&mut harness, "the first page of interviews", |app| app.browse.items.len() >= 10);
+    step_until(&mut harness, "the candidates' names", |app| {
+        app.related.name(RelatedKind::Candidate, "69c1f13c-2d5f-41ff-9aa5-b0d10bd8c32a").is_some()
+    });
+    harness.get_by_label_contains("Ľubica Šťastná").click();
+    step_until(&mut harness, "the Slovak interview to load", |app| app.current_record().is_some());
+    assert_eq!(harness.state().current.as_ref().unwrap().id, "0aa3dec6-75e3-470e-a1b2-b1a3d7588ea3");
+
+    // The text filter narrows what is loaded; the status filter asks the server again.
+    harness.get_by_role_and_label(Role::TextInput, "Filter loaded").click();
+    harness.step();
+    harness.get_by_role_and_label(Role::TextInput, "Filter loaded").type_text("misaki");
+    harness.run_steps(2);
+    let app = harness.state();
+    let visible = app.browse.visible(|kind, id| app.related.name(kind, id)).count();
+    assert_eq!(visible, 1);
+}
+
+#[test]
+fn a_server_that_demands_a_candidate_gets_the_candidate_picker() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let options = interview_desk::demo::DemoOptions { require_candidate_filter: true, ..Default::default() };
+    let server = runtime.block_on(DemoServer::start_with(0, options)).unwrap();
+    let app_options = AppOptions {
+        store: StoreChoice::Given(Arc::new(MemoryStore::default())),
+        demo: false,
+        open: None,
+        tab: None,
+        dialog: Box::new(FixedSaveDialog(None)),
+    };
+    let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, app_options));
+    step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
+    let form = &mut harness.state_mut().connect_form;
+    form.base_url = server.base_url().to_owned();
+    form.key = DEMO_API_KEY.to_owned();
+    harness.state_mut().connect_with_form();
+    step_until(&mut harness, "the server's refusal", |app| app.browse.needs_candidate);
+    step_until(&mut harness, "the candidate search", |app| matches!(app.browse.candidates, Some(Ok(_))));
+    harness.get_by_role_and_label(Role::TextInput, "Find candidate").click();
+    harness.step();
+    harness.get_by_role_and_label(Role::TextInput, "Find candidate").type_text("bennett");
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Search").click();
+    harness.run_steps(2);
+    step_until(
+        &mut harness,
+        "the search for Bennett",
+        |app| matches!(&app.browse.candidates, Some(Ok(found)) if found.len() == 1),
+    );
+    harness.get_by_label("Oliver Bennett").click();
+    step_until(&mut harness, "Oliver Bennett's interviews", |app| !app.browse.loading && !app.browse.items.is_empty());
+    assert_eq!(harness.state().browse.items.len(), 2, "Oliver Bennett has two interviews");
+    harness.get_by_label_contains("Candidate: Oliver Bennett");
+    drop(harness);
+    server.shutdown();
+}
+
+#[test]
+fn a_running_interview_is_live_and_refreshes_in_place() {
+    let mut harness = demo_app(None);
+    step_until(&mut harness, "the demo connection", |app| app.screen == Screen::Main);
+    open(&mut harness, "613fba9c-474b-44c4-a101-40ac7da54ecd");
+    harness.get_by_label("LIVE");
+    harness.get_by_role_and_label(Role::Button, "Transcript").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::TextInput, "Search transcript").click();
+    harness.step();
+    harness.get_by_role_and_label(Role::TextInput, "Search transcript").type_text("the");
+    harness.run_steps(2);
+    let first_load = harness.state().current.as_ref().unwrap().live.loaded_at;
+    harness.get_by_role_and_label(Role::Button, "Refresh").click();
+    step_until(&mut harness, "the refresh", |app| app.current.as_ref().unwrap().live.loaded_at != first_load);
+    let app = harness.state();
+    assert_eq!(app.state.tab, interview_desk::app::Tab::Transcript, "the tab is kept");
+    assert_eq!(app.current.as_ref().unwrap().transcript.query, "the", "the search is kept");
+    assert!(app.current.as_ref().unwrap().live.next_at.is_some(), "still live");
+}

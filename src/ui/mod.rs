@@ -13,7 +13,7 @@ use egui::{Align, Layout, RichText};
 
 use crate::api::InterviewRecord;
 use crate::api::related::RelatedKind;
-use crate::app::{App, RelatedCache, Remote, Screen, SidePanel, Tab};
+use crate::app::{App, LiveRefresh, RelatedCache, Remote, Screen, SidePanel, Tab};
 
 /// Draws the whole window for one frame.
 pub fn app_ui(app: &mut App, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
@@ -151,7 +151,10 @@ fn interview_area_ui(app: &mut App, ui: &mut egui::Ui, frame: &eframe::Frame) {
         }
         Remote::Ready(record) => {
             let record = record.clone();
-            header_ui(ui, &record, &app.related);
+            let live = app.current.as_ref().map(|c| c.live.clone()).unwrap_or_default();
+            if header_ui(ui, &record, &app.related, &live) {
+                app.refresh_current();
+            }
             tab_bar_ui(ui, &mut app.state.tab);
             ui.separator();
             match app.state.tab {
@@ -189,7 +192,10 @@ fn welcome_ui(ui: &mut egui::Ui, demo: bool) {
     });
 }
 
-fn header_ui(ui: &mut egui::Ui, record: &InterviewRecord, related: &RelatedCache) {
+/// The interview's identity, status and rating, and its freshness. Returns true when the
+/// user asked for a refresh.
+fn header_ui(ui: &mut egui::Ui, record: &InterviewRecord, related: &RelatedCache, live: &LiveRefresh) -> bool {
+    let mut refresh = false;
     let interview = &record.interview;
     ui.add_space(6.0);
     ui.horizontal_wrapped(|ui| {
@@ -231,8 +237,35 @@ fn header_ui(ui: &mut egui::Ui, record: &InterviewRecord, related: &RelatedCache
         if ui.small_button("Copy ID").clicked() {
             ui.ctx().copy_text(interview.id.clone());
         }
+        ui.separator();
+        refresh = freshness_ui(ui, live);
     });
     ui.add_space(4.0);
+    refresh
+}
+
+/// "Live · updated 12 s ago" and a Refresh button; returns true when it was clicked.
+fn freshness_ui(ui: &mut egui::Ui, live: &LiveRefresh) -> bool {
+    if live.next_at.is_some() || live.in_flight {
+        widgets::badge(ui, "LIVE", style::ACTIVE)
+            .on_hover_text("This interview is scheduled or running, so it is refreshed automatically until it ends.");
+    }
+    if let Some(loaded) = live.loaded_at {
+        let seconds = loaded.elapsed().as_secs();
+        let ago = if seconds < 60 { format!("{seconds} s") } else { format!("{} min", seconds / 60) };
+        ui.label(RichText::new(format!("updated {ago} ago")).weak());
+        // Keep the age current without repainting more than once a second.
+        ui.ctx().request_repaint_after(std::time::Duration::from_secs(1));
+    }
+    if let Some(err) = &live.error {
+        widgets::error_label(ui, &format!("Refresh failed: {err}")).on_hover_text(err.hint());
+    }
+    if live.in_flight {
+        ui.spinner();
+        false
+    } else {
+        ui.small_button("Refresh").on_hover_text("Fetch this interview again").clicked()
+    }
 }
 
 fn tab_bar_ui(ui: &mut egui::Ui, tab: &mut Tab) {

@@ -35,6 +35,7 @@ pub struct TranscriptView {
     /// Index into `matches` of the highlighted current match.
     pub current: usize,
     searched: Option<(String, SearchOptions)>,
+    keep_current: Option<usize>,
     scroll_to_current: bool,
     layout: RowLayout,
 }
@@ -49,6 +50,15 @@ struct RowLayout {
 }
 
 impl TranscriptView {
+    /// Forgets the search results and row layout (the transcript changed) but keeps the
+    /// query, the options and the current match position where possible.
+    pub fn invalidate(&mut self) {
+        let current = self.current;
+        self.searched = None;
+        self.layout = RowLayout::default();
+        self.keep_current = Some(current);
+    }
+
     /// Re-runs the search when the query or options changed since the last run.
     pub fn update_matches(&mut self, transcript: &Transcript) {
         let key = (self.query.clone(), self.options);
@@ -62,8 +72,13 @@ impl TranscriptView {
                 self.matches.extend(query.find_in(text).into_iter().map(|range| Match { turn, range }));
             }
         }
-        self.current = 0;
-        self.scroll_to_current = !self.matches.is_empty();
+        match self.keep_current.take() {
+            Some(kept) => self.current = kept.min(self.matches.len().saturating_sub(1)),
+            None => {
+                self.current = 0;
+                self.scroll_to_current = !self.matches.is_empty();
+            }
+        }
         self.searched = Some(key);
     }
 
