@@ -15,7 +15,7 @@ use crate::credentials::{ApiKey, CredentialError, DEFAULT_ACCOUNT};
 use crate::demo::DEMO_API_KEY;
 use crate::dialog::SaveDialog;
 use crate::export::{
-    ExportSource, WriteError, default_file_name, export_document, with_extension, with_json_extension,
+    ExportSource, RelatedRecords, WriteError, default_file_name, export_document, with_extension, with_json_extension,
 };
 use crate::ui;
 use crate::ui::transcript::TranscriptView;
@@ -403,6 +403,10 @@ impl App {
                     Err(err) => Remote::Failed(err),
                 };
                 self.related.records.insert((kind, id), value);
+                // The export preview shows the looked-up records; rebuild it.
+                if let Some(current) = self.current.as_mut() {
+                    current.export_preview = None;
+                }
             }
             Event::DemoStarted { result } => match result {
                 Ok(base_url) => match ApiKey::new(DEMO_API_KEY) {
@@ -676,12 +680,38 @@ impl App {
     /// "Save as…": opens the save dialog for the current interview; the worker writes the file.
     pub fn export_current(&mut self, frame: &eframe::Frame) {
         let Some(record) = self.current_record() else { return };
-        let contents = export_document(&record, &self.export_source(), jiff::Timestamp::now());
+        let contents = export_document(
+            &record,
+            &self.export_source(),
+            self.related_records(&record).as_ref(),
+            jiff::Timestamp::now(),
+        );
         let name = default_file_name(&record.interview);
         let choice = self.dialog.save_file(&name, frame);
         let choice = Box::pin(async move { choice.await.map(with_json_extension) });
         self.export_status = Some(ExportStatus::InProgress);
         self.send(Command::SaveAs { choice, contents });
+    }
+
+    /// The candidate, agent and job records looked up for `record`, for the export; `None`
+    /// until every lookup has finished, so an export never depends on timing.
+    pub fn related_records(&self, record: &InterviewRecord) -> Option<RelatedRecords> {
+        let interview = &record.interview;
+        let mut records = [None, None, None];
+        for (slot, (kind, id)) in records.iter_mut().zip([
+            (RelatedKind::Candidate, &interview.candidate_id),
+            (RelatedKind::Agent, &interview.agent_id),
+            (RelatedKind::Job, &interview.job_id),
+        ]) {
+            let Some(id) = id else { continue };
+            match self.related.records.get(&(kind, id.clone()))? {
+                Remote::Loading => return None,
+                Remote::Ready(value) => *slot = Some(value.clone()),
+                Remote::Failed(_) => {}
+            }
+        }
+        let [candidate, agent, job] = records;
+        Some(RelatedRecords { candidate, agent, job })
     }
 
     /// The loaded interview, if any.

@@ -8,12 +8,13 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::api::{ApiClient, ApiConfig, ApiError, DEFAULT_BASE_URL, interview_id_from};
+use crate::api::related::RelatedKind;
+use crate::api::{ApiClient, ApiConfig, ApiError, DEFAULT_BASE_URL, Interview, interview_id_from};
 use crate::app::{App, AppOptions, Tab};
 use crate::credentials::{ApiKey, DEFAULT_ACCOUNT, SecretStore as _, os_keyring};
 use crate::demo::{DEMO_API_KEY, DemoServer};
 use crate::dialog::NativeSaveDialog;
-use crate::export::{ExportSource, export_document, write_atomically};
+use crate::export::{ExportSource, RelatedRecords, export_document, write_atomically};
 use crate::worker::StoreChoice;
 
 /// Exit code: success.
@@ -22,6 +23,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_USAGE: u8 = 2;
 /// Exit code: no key, or the key was not accepted (401).
 pub const EXIT_NO_KEY: u8 = 3;
+/// Exit code: not found (404), or no analysis PDF yet.
+pub const EXIT_NOT_FOUND: u8 = 5;
 /// Exit code: the file could not be written.
 pub const EXIT_WRITE: u8 = 9;
 /// Exit code: the GUI could not start.
@@ -63,6 +66,26 @@ pub enum CliCommand {
         /// Write here (atomically) instead of standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// API base URL.
+        #[arg(long, env = "INSTAVIEW_BASE_URL", default_value = DEFAULT_BASE_URL)]
+        base_url: String,
+        /// Company ID, for ATS integration keys.
+        #[arg(long, env = "INSTAVIEW_COMPANY_ID")]
+        company_id: Option<String>,
+        /// Do not look up the candidate, agent and job (no `candidate`/`agent`/`job` keys;
+        /// three requests fewer).
+        #[arg(long)]
+        no_names: bool,
+    },
+    /// Download the AI analysis report of one interview as a PDF.
+    ///
+    /// Exit code 5 when the interview has no analysis yet (or does not exist).
+    Pdf {
+        /// The interview ID (or a link containing it).
+        interview: String,
+        /// Where to write the PDF (atomically).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
         /// API base URL.
         #[arg(long, env = "INSTAVIEW_BASE_URL", default_value = DEFAULT_BASE_URL)]
         base_url: String,
@@ -112,8 +135,11 @@ pub fn init_logging() {
 /// Runs what the command line asks for and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
-        Some(CliCommand::Fetch { interview, out, base_url, company_id }) => {
-            with_runtime(|rt| rt.block_on(fetch(&interview, out, &base_url, company_id.as_deref())))
+        Some(CliCommand::Fetch { interview, out, base_url, company_id, no_names }) => {
+            with_runtime(|rt| rt.block_on(fetch(&interview, out, &base_url, company_id.as_deref(), !no_names)))
+        }
+        Some(CliCommand::Pdf { interview, out, base_url, company_id }) => {
+            with_runtime(|rt| rt.block_on(pdf(&interview, &out, &base_url, company_id.as_deref())))
         }
         Some(CliCommand::DemoServer { port }) => with_runtime(|rt| rt.block_on(demo_server(port))),
         None => run_gui(cli.demo, cli.open, cli.tab.map(Tab::from), cli.exit_after),
@@ -128,26 +154,32 @@ fn with_runtime(run: impl FnOnce(&tokio::runtime::Runtime) -> u8) -> u8 {
     }
 }
 
-/// `fetch`: one interview to a file or stdout.
-async fn fetch(reference: &str, out: Option<PathBuf>, base_url: &str, company_id: Option<&str>) -> u8 {
+/// The interview ID, a key and a client for a command that talks to the API, or the exit code
+/// (after its one-line message).
+async fn connect(reference: &str, base_url: &str, company_id: Option<&str>) -> Result<(String, ApiClient), u8> {
     let Some(id) = interview_id_from(reference) else {
-        return fail(EXIT_USAGE, &format!("{reference:?} is not an interview ID (expected a UUID)"));
+        return Err(fail(EXIT_USAGE, &format!("{:?} is not an interview ID (expected a UUID)", shorten(reference))));
     };
-    let key = match cli_key().await {
-        Ok(key) => key,
-        Err(message) => return fail(EXIT_NO_KEY, &message),
+    let key = cli_key().await.map_err(|message| fail(EXIT_NO_KEY, &message))?;
+    let client = ApiClient::new(&ApiConfig::new(base_url, company_id), key)
+        .map_err(|err| fail(err.exit_code(), &api_message(&err)))?;
+    Ok((id, client))
+}
+
+/// `fetch`: one interview to a file or stdout.
+async fn fetch(reference: &str, out: Option<PathBuf>, base_url: &str, company_id: Option<&str>, names: bool) -> u8 {
+    let (id, client) = match connect(reference, base_url, company_id).await {
+        Ok(connected) => connected,
+        Err(code) => return code,
     };
-    let config = ApiConfig::new(base_url, company_id);
-    let record = match ApiClient::new(&config, key) {
-        Ok(client) => client.get_interview(&id).await,
-        Err(err) => Err(err),
-    };
-    let record = match record {
+    let record = match client.get_interview(&id).await {
         Ok(record) => record,
         Err(err) => return fail(err.exit_code(), &api_message(&err)),
     };
+    let related = if names { Some(related_records(&client, &record.interview).await) } else { None };
+    let config = ApiConfig::new(base_url, company_id);
     let source = ExportSource { base_url: config.base_url.clone(), company_id: config.company_id.clone() };
-    let document = export_document(&record, &source, jiff::Timestamp::now());
+    let document = export_document(&record, &source, related.as_ref(), jiff::Timestamp::now());
     match out {
         Some(path) => match write_atomically(&path, document.as_bytes()) {
             Ok(()) => EXIT_OK,
@@ -158,6 +190,50 @@ async fn fetch(reference: &str, out: Option<PathBuf>, base_url: &str, company_id
             Err(err) => fail(EXIT_WRITE, &format!("could not write to standard output: {err}")),
         },
     }
+}
+
+/// Looks up the candidate, agent and job; a failed lookup becomes `null` with a warning.
+async fn related_records(client: &ApiClient, interview: &Interview) -> RelatedRecords {
+    let lookup = |kind: RelatedKind, id: Option<String>| async move {
+        let id = id?;
+        match client.get_related(kind, &id).await {
+            Ok(record) => Some(record),
+            Err(err) => {
+                tracing::warn!("could not look up {} {id}: {err}", kind.path());
+                None
+            }
+        }
+    };
+    RelatedRecords {
+        candidate: lookup(RelatedKind::Candidate, interview.candidate_id.clone()).await,
+        agent: lookup(RelatedKind::Agent, interview.agent_id.clone()).await,
+        job: lookup(RelatedKind::Job, interview.job_id.clone()).await,
+    }
+}
+
+/// `pdf`: the analysis report of one interview to a file.
+async fn pdf(reference: &str, out: &std::path::Path, base_url: &str, company_id: Option<&str>) -> u8 {
+    let (id, client) = match connect(reference, base_url, company_id).await {
+        Ok(connected) => connected,
+        Err(code) => return code,
+    };
+    match client.get_analysis_pdf(&id).await {
+        Ok(Some(bytes)) => match write_atomically(out, &bytes) {
+            Ok(()) => EXIT_OK,
+            Err(err) => fail(EXIT_WRITE, &err.to_string()),
+        },
+        Ok(None) => fail(
+            EXIT_NOT_FOUND,
+            &format!("no analysis PDF for interview {id}: it has no analysis yet, or does not exist"),
+        ),
+        Err(err) => fail(err.exit_code(), &api_message(&err)),
+    }
+}
+
+/// At most 80 characters of user input, for messages.
+fn shorten(text: &str) -> String {
+    let short: String = text.chars().take(80).collect();
+    if short.len() < text.len() { format!("{short}…") } else { short }
 }
 
 /// The key from [`API_KEY_ENV`], else from the OS keyring (with a timeout, off this thread).

@@ -23,15 +23,34 @@ pub struct ExportSource {
     pub company_id: Option<String>,
 }
 
+/// The candidate, agent and job records behind an interview's IDs, as the server sent them;
+/// `None` where there is no ID or the lookup failed (exported as `null`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RelatedRecords {
+    /// `GET /candidates/{candidateId}`.
+    pub candidate: Option<Value>,
+    /// `GET /agents/{agentId}`.
+    pub agent: Option<Value>,
+    /// `GET /jobs/{jobId}`.
+    pub job: Option<Value>,
+}
+
 /// Builds the export document as pretty JSON (two-space indent, trailing newline):
 ///
 /// `{"format": "interview-desk.interview", "version": 1, "exportedAt": "<RFC 3339 UTC>",
-///   "source": {"baseUrl", "companyId"}, "interview": <the interview exactly as sent>}`
+///   "source": {"baseUrl", "companyId"}, "interview": <the interview exactly as sent>,
+///   "candidate": {...} | null, "agent": {...} | null, "job": {...} | null}`
 ///
 /// `interview` is the raw object with every key and every number's exact text, whatever the
-/// typed model knows. The GUI and the CLI both call this, so they write the same bytes for the
-/// same data and time.
-pub fn export_document(record: &InterviewRecord, source: &ExportSource, exported_at: jiff::Timestamp) -> String {
+/// typed model knows. The `candidate`, `agent` and `job` keys are present only when `related`
+/// is given (names were looked up). The GUI and the CLI both call this, so they write the same
+/// bytes for the same data and time.
+pub fn export_document(
+    record: &InterviewRecord,
+    source: &ExportSource,
+    related: Option<&RelatedRecords>,
+    exported_at: jiff::Timestamp,
+) -> String {
     let mut document = Map::new();
     document.insert("format".into(), json!(EXPORT_FORMAT));
     document.insert("version".into(), json!(EXPORT_VERSION));
@@ -44,6 +63,13 @@ pub fn export_document(record: &InterviewRecord, source: &ExportSource, exported
     text.push_str(header);
     text.push_str(",\n  \"interview\": ");
     reindent(&record.raw_text, 1, &mut text);
+    if let Some(related) = related {
+        for (key, value) in [("candidate", &related.candidate), ("agent", &related.agent), ("job", &related.job)] {
+            text.push_str(&format!(",\n  \"{key}\": "));
+            let compact = value.as_ref().map_or_else(|| "null".to_owned(), Value::to_string);
+            reindent(&compact, 1, &mut text);
+        }
+    }
     text.push_str("\n}\n");
     text
 }
@@ -270,7 +296,7 @@ mod tests {
         let record = InterviewRecord::from_parts(raw, body.to_owned()).unwrap();
         let source = ExportSource { base_url: "https://api.instaview.sk".into(), company_id: None };
         let at: jiff::Timestamp = "2026-11-29T17:04:05.678Z".parse().unwrap();
-        let text = export_document(&record, &source, at);
+        let text = export_document(&record, &source, None, at);
         assert!(text.contains("0.1000000000000000055511151231257827"));
         assert!(text.contains("18446744073709551615"));
         assert!(text.contains("-1e400") && text.contains("1E5"));
@@ -286,7 +312,14 @@ mod tests {
         let compact: String = text.split_once("\"interview\": ").unwrap().1.split_whitespace().collect();
         let original: String = body.split_whitespace().collect();
         assert_eq!(compact.trim_end_matches('}'), original.trim_end_matches('}'), "the interview's text is unchanged");
-        assert_eq!(text, export_document(&record, &source, at), "same data, same bytes");
+        assert_eq!(text, export_document(&record, &source, None, at), "same data, same bytes");
+        assert!(doc.get("candidate").is_none(), "no related keys unless names were looked up");
+        let related = RelatedRecords { candidate: Some(json!({"firstName": "Ľubica"})), agent: None, job: None };
+        let with_names: Value = serde_json::from_str(&export_document(&record, &source, Some(&related), at)).unwrap();
+        assert_eq!(with_names["candidate"]["firstName"], "Ľubica");
+        assert_eq!((&with_names["agent"], &with_names["job"]), (&Value::Null, &Value::Null));
+        let keys: Vec<&String> = with_names.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["format", "version", "exportedAt", "source", "interview", "candidate", "agent", "job"]);
         let serde_pretty = serde_json::to_string_pretty(&json!({"a": {"b": [1, {"c": null}], "d": {}}})).unwrap();
         let mut ours = String::new();
         reindent(r#"{"a":{"b":[1,{"c":null}],"d":{}}}"#, 0, &mut ours);

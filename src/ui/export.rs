@@ -18,7 +18,8 @@ pub fn export_ui(app: &mut App, ui: &mut egui::Ui, record: &InterviewRecord, fra
             app.export_current(frame);
         }
         if ui.button("Copy JSON").on_hover_text("Copy the export document to the clipboard").clicked() {
-            let text = export_document(record, &app.export_source(), jiff::Timestamp::now());
+            let related = app.related_records(record);
+            let text = export_document(record, &app.export_source(), related.as_ref(), jiff::Timestamp::now());
             ui.ctx().copy_text(text);
         }
         ui.label(RichText::new(format!("Suggested name: {}", default_file_name(&record.interview))).weak());
@@ -44,9 +45,11 @@ pub fn export_ui(app: &mut App, ui: &mut egui::Ui, record: &InterviewRecord, fra
     pdf_ui(app, ui, frame);
     ui.separator();
     let source = app.export_source();
+    let related = app.related_records(record);
     let Some(current) = app.current.as_mut() else { return };
-    let preview =
-        current.export_preview.get_or_insert_with(|| export_document(record, &source, jiff::Timestamp::now()));
+    let preview = current
+        .export_preview
+        .get_or_insert_with(|| export_document(record, &source, related.as_ref(), jiff::Timestamp::now()));
     preview_ui(ui, preview);
 }
 

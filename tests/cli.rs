@@ -1,0 +1,110 @@
+//! The command line against the demo server over real HTTP: output, exit codes, no key leaks.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use interview_desk::demo::{DEMO_API_KEY, DEMO_PHONE_INTERVIEW_ID, DemoServer};
+
+fn run(args: &[&str], key: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_interview-desk"));
+    command.args(args).env_remove("INSTAVIEW_BASE_URL").env_remove("INSTAVIEW_COMPANY_ID");
+    match key {
+        Some(key) => command.env("INSTAVIEW_API_KEY", key),
+        None => command.env_remove("INSTAVIEW_API_KEY"),
+    };
+    let output = command.output().unwrap();
+    for stream in [&output.stdout, &output.stderr] {
+        let text = String::from_utf8_lossy(stream);
+        assert!(!text.contains(DEMO_API_KEY) && !text.contains("sk_test_wrong"), "key leaked: {text}");
+        assert!(!text.contains("panicked"), "panic: {text}");
+    }
+    output
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).trim().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fetch_writes_the_export_document_and_reports_each_failure_with_its_exit_code() {
+    let server = DemoServer::start(0).await.unwrap();
+    let base = server.base_url().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.json");
+    let out_text = out.to_str().unwrap().to_owned();
+
+    let ok = run(&["fetch", DEMO_PHONE_INTERVIEW_ID, "--base-url", &base, "--out", &out_text], Some(DEMO_API_KEY));
+    assert_eq!(code(&ok), 0, "{}", stderr(&ok));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let document: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(document["format"], "interview-desk.interview");
+    assert_eq!(document["interview"]["id"], DEMO_PHONE_INTERVIEW_ID);
+    assert_eq!(document["candidate"]["lastName"], "Bennett");
+    assert!(text.contains("0.1000000000000000055511151231257827") && text.contains("18446744073709551615"));
+    assert!(!text.contains(DEMO_API_KEY));
+
+    let stdout = run(&["fetch", DEMO_PHONE_INTERVIEW_ID, "--base-url", &base, "--no-names"], Some(DEMO_API_KEY));
+    assert_eq!(code(&stdout), 0);
+    let document: serde_json::Value = serde_json::from_slice(&stdout.stdout).unwrap();
+    assert!(document.get("candidate").is_none());
+
+    let cases: [(&[&str], Option<&str>, i32, &str); 5] = [
+        (&["fetch", "not-a-uuid", "--base-url", &base], Some(DEMO_API_KEY), 2, "not an interview ID"),
+        (&["fetch", DEMO_PHONE_INTERVIEW_ID, "--base-url", &base], Some("sk_test_wrong"), 3, "not accepted (401)"),
+        (
+            &["fetch", "00000000-0000-4000-8000-000000000000", "--base-url", &base],
+            Some(DEMO_API_KEY),
+            5,
+            "Not found (404)",
+        ),
+        (&["fetch", DEMO_PHONE_INTERVIEW_ID, "--base-url", "http://example.com"], Some(DEMO_API_KEY), 2, "https://"),
+        (
+            &["fetch", DEMO_PHONE_INTERVIEW_ID, "--base-url", &base, "--out", "/nonexistent-dir/x.json"],
+            Some(DEMO_API_KEY),
+            9,
+            "/nonexistent-dir/x.json",
+        ),
+    ];
+    for (args, key, expected, message) in cases {
+        let output = run(args, key);
+        assert_eq!(code(&output), expected, "{args:?}: {}", stderr(&output));
+        assert!(stderr(&output).contains(message), "{args:?}: {}", stderr(&output));
+        assert_eq!(stderr(&output).lines().count(), 1, "one line: {}", stderr(&output));
+    }
+
+    let pdf = dir.path().join("report.pdf");
+    let saved =
+        run(&["pdf", DEMO_PHONE_INTERVIEW_ID, "--base-url", &base, "--out", pdf.to_str().unwrap()], Some(DEMO_API_KEY));
+    assert_eq!(code(&saved), 0, "{}", stderr(&saved));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    let scheduled = "91d0b6f4-3a2c-4e7d-8b15-c6a9e2f04d38";
+    let none = run(&["pdf", scheduled, "--base-url", &base, "--out", pdf.to_str().unwrap()], Some(DEMO_API_KEY));
+    assert_eq!(code(&none), 5, "{}", stderr(&none));
+    assert!(stderr(&none).contains("no analysis"), "{}", stderr(&none));
+    server.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn network_and_decoding_failures_have_their_own_exit_codes() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed_url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let output = run(&["fetch", DEMO_PHONE_INTERVIEW_ID, "--base-url", &closed_url], Some(DEMO_API_KEY));
+    assert_eq!(code(&output), 7, "{}", stderr(&output));
+
+    let html = common::TestServer::start(|_| common::Reply::typed(200, "text/html", "<html>login</html>")).await;
+    let output = run(&["fetch", DEMO_PHONE_INTERVIEW_ID, "--base-url", &html.base_url], Some(DEMO_API_KEY));
+    assert_eq!(code(&output), 8, "{}", stderr(&output));
+    assert!(stderr(&output).contains("text/html"), "{}", stderr(&output));
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    assert_eq!(code(&run(&["fetch"], None)), 2);
+    assert_eq!(code(&run(&["--no-such-flag"], None)), 2);
+}
