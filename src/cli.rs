@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::api::InterviewRecord;
+use crate::api::list::{InterviewQuery, MAX_PAGE_SIZE};
 use crate::api::related::RelatedKind;
 use crate::api::{ApiClient, ApiConfig, ApiError, DEFAULT_BASE_URL, Interview, interview_id_from};
 use crate::app::{App, AppOptions, Tab};
@@ -25,6 +27,8 @@ pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_NO_KEY: u8 = 3;
 /// Exit code: not found (404), or no analysis PDF yet.
 pub const EXIT_NOT_FOUND: u8 = 5;
+/// Exit code: the response could not be decoded.
+pub const EXIT_DECODE: u8 = 8;
 /// Exit code: the file could not be written.
 pub const EXIT_WRITE: u8 = 9;
 /// Exit code: the GUI could not start.
@@ -93,6 +97,27 @@ pub enum CliCommand {
         #[arg(long, env = "INSTAVIEW_COMPANY_ID")]
         company_id: Option<String>,
     },
+    /// List interviews (every page), as a table or as JSON lines.
+    List {
+        /// Only this candidate's interviews (UUID).
+        #[arg(long, value_name = "ID")]
+        candidate: Option<String>,
+        /// Only interviews run by this agent (UUID).
+        #[arg(long, value_name = "ID")]
+        agent: Option<String>,
+        /// Only interviews with this status (SCHEDULED, IN_PROGRESS, COMPLETED, FAILED, CANCELLED).
+        #[arg(long)]
+        status: Option<String>,
+        /// One JSON object per line (each interview as the server sent it) instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// API base URL.
+        #[arg(long, env = "INSTAVIEW_BASE_URL", default_value = DEFAULT_BASE_URL)]
+        base_url: String,
+        /// Company ID, for ATS integration keys.
+        #[arg(long, env = "INSTAVIEW_COMPANY_ID")]
+        company_id: Option<String>,
+    },
     /// Run the demo server alone and print its URL and key.
     DemoServer {
         /// Port on 127.0.0.1 (0 picks a free one).
@@ -140,6 +165,16 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Some(CliCommand::Pdf { interview, out, base_url, company_id }) => {
             with_runtime(|rt| rt.block_on(pdf(&interview, &out, &base_url, company_id.as_deref())))
+        }
+        Some(CliCommand::List { candidate, agent, status, json, base_url, company_id }) => {
+            let query = InterviewQuery {
+                page: 1,
+                limit: MAX_PAGE_SIZE,
+                status: status.map(|s| s.trim().to_ascii_uppercase()),
+                candidate_id: candidate,
+                agent_id: agent,
+            };
+            with_runtime(|rt| rt.block_on(list(query, json, &base_url, company_id.as_deref())))
         }
         Some(CliCommand::DemoServer { port }) => with_runtime(|rt| rt.block_on(demo_server(port))),
         None => run_gui(cli.demo, cli.open, cli.tab.map(Tab::from), cli.exit_after),
@@ -228,6 +263,75 @@ async fn pdf(reference: &str, out: &std::path::Path, base_url: &str, company_id:
         ),
         Err(err) => fail(err.exit_code(), &api_message(&err)),
     }
+}
+
+/// `list`: every page of the interview list to stdout.
+async fn list(mut query: InterviewQuery, json: bool, base_url: &str, company_id: Option<&str>) -> u8 {
+    let key = match cli_key().await {
+        Ok(key) => key,
+        Err(message) => return fail(EXIT_NO_KEY, &message),
+    };
+    let client = match ApiClient::new(&ApiConfig::new(base_url, company_id), key) {
+        Ok(client) => client,
+        Err(err) => return fail(err.exit_code(), &api_message(&err)),
+    };
+    let mut rows = Vec::new();
+    let mut problems = 0;
+    loop {
+        let page = match client.list_interviews(&query).await {
+            Ok(page) => page,
+            Err(ApiError::Rejected { status: 400, .. }) if query.candidate_id.is_none() => {
+                return fail(EXIT_USAGE, "this server lists interviews per candidate only: pass --candidate ID");
+            }
+            Err(err) => return fail(err.exit_code(), &api_message(&err)),
+        };
+        for problem in &page.problems {
+            tracing::warn!("skipped {problem}");
+        }
+        problems += page.problems.len();
+        rows.extend(page.items);
+        if !page.has_next || query.page >= 10_000 {
+            break;
+        }
+        query.page += 1;
+    }
+    let text = if json { json_lines(&rows) } else { table(&rows) };
+    if let Err(err) = std::io::stdout().lock().write_all(text.as_bytes()) {
+        return fail(EXIT_WRITE, &format!("could not write to standard output: {err}"));
+    }
+    if problems > 0 {
+        return fail(EXIT_DECODE, &format!("{problems} interview(s) in the list could not be read"));
+    }
+    EXIT_OK
+}
+
+/// Each interview as the server sent it, one per line.
+fn json_lines(rows: &[std::sync::Arc<InterviewRecord>]) -> String {
+    rows.iter().map(|r| format!("{}\n", r.raw)).collect()
+}
+
+/// An aligned table: ID, status, date (UTC), candidate ID, agent ID.
+fn table(rows: &[std::sync::Arc<InterviewRecord>]) -> String {
+    let mut lines = vec![["ID".to_owned(), "STATUS".into(), "DATE".into(), "CANDIDATE".into(), "AGENT".into()]];
+    for record in rows {
+        let interview = &record.interview;
+        lines.push([
+            interview.id.clone(),
+            interview.status.as_ref().map_or_else(|| "-".to_owned(), ToString::to_string),
+            interview.key_instant().map_or_else(|| "-".to_owned(), |t| t.strftime("%Y-%m-%d %H:%M").to_string()),
+            interview.candidate_id.clone().unwrap_or_else(|| "-".into()),
+            interview.agent_id.clone().unwrap_or_else(|| "-".into()),
+        ]);
+    }
+    let widths: Vec<usize> =
+        (0..5).map(|c| lines.iter().filter_map(|l| l.get(c)).map(|s| s.chars().count()).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    for line in &lines {
+        let cells: Vec<String> = line.iter().zip(&widths).map(|(cell, width)| format!("{cell:<width$}")).collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 /// At most 80 characters of user input, for messages.

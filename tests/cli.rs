@@ -108,3 +108,32 @@ fn bad_arguments_are_usage_errors() {
     assert_eq!(code(&run(&["fetch"], None)), 2);
     assert_eq!(code(&run(&["--no-such-flag"], None)), 2);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_prints_every_page_as_a_table_or_json_lines() {
+    let server = DemoServer::start(0).await.unwrap();
+    let base = server.base_url().to_owned();
+    let table = run(&["list", "--base-url", &base], Some(DEMO_API_KEY));
+    assert_eq!(code(&table), 0, "{}", stderr(&table));
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.starts_with("ID"), "{text}");
+    assert_eq!(text.lines().count(), 13, "a header and the demo's 12 interviews:\n{text}");
+    assert!(text.contains("NO_SHOW"));
+
+    let json = run(&["list", "--base-url", &base, "--json", "--status", "completed"], Some(DEMO_API_KEY));
+    assert_eq!(code(&json), 0, "{}", stderr(&json));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(json.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(lines.len() >= 6 && lines.iter().all(|i| i["status"] == "COMPLETED"), "{lines:?}");
+    server.shutdown();
+
+    let options = interview_desk::demo::DemoOptions { require_candidate_filter: true, ..Default::default() };
+    let strict = DemoServer::start_with(0, options).await.unwrap();
+    let refused = run(&["list", "--base-url", strict.base_url()], Some(DEMO_API_KEY));
+    assert_eq!(code(&refused), 2);
+    assert!(stderr(&refused).contains("--candidate"), "{}", stderr(&refused));
+    let candidate = "a2d94b77-1c3e-4f58-b6a0-7e21c9d4f3b8";
+    let one = run(&["list", "--base-url", strict.base_url(), "--candidate", candidate, "--json"], Some(DEMO_API_KEY));
+    assert_eq!(String::from_utf8(one.stdout).unwrap().lines().count(), 2);
+    strict.shutdown();
+}
