@@ -7,7 +7,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{Reply, TestServer};
-use interview_desk::api::{ApiClient, ApiConfig, ApiError, InterviewStatus, USER_AGENT};
+use interview_desk::api::{ApiClient, ApiConfig, ApiError, InterviewStatus, RetryPolicy, USER_AGENT};
 use interview_desk::credentials::ApiKey;
 
 const KEY: &str = "sk_test_NeverShowThisKey0123456789abcdef";
@@ -23,6 +23,7 @@ fn client(server: &TestServer, path: &str, company: Option<&str>) -> ApiClient {
     let mut config = ApiConfig::new(&format!("{}{path}", server.base_url), company);
     config.connect_timeout = Duration::from_secs(2);
     config.request_timeout = Duration::from_secs(1);
+    config.retry = RetryPolicy::none();
     ApiClient::new(&config, ApiKey::new(KEY).unwrap()).unwrap()
 }
 
@@ -134,7 +135,9 @@ async fn a_connection_refused_is_a_network_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let client = ApiClient::new(&ApiConfig::new(&url, None), ApiKey::new(KEY).unwrap()).unwrap();
+    let mut config = ApiConfig::new(&url, None);
+    config.retry = RetryPolicy::none();
+    let client = ApiClient::new(&config, ApiKey::new(KEY).unwrap()).unwrap();
     let err = client.get_interview(ID).await.unwrap_err();
     assert!(matches!(err, ApiError::Network(_)), "{err:?}");
     assert_eq!(err.exit_code(), 7);

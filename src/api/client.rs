@@ -1,13 +1,15 @@
 //! The async HTTP client for the Instaview API (reqwest on the worker's tokio runtime).
 
 use std::net::IpAddr;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use reqwest::{StatusCode, Url};
 use serde_json::Value;
 
 use super::envelope::{ErrorBody, data_text, error_for_status, is_envelope, unwrap_envelope};
+use super::rate_limit::{ClientNotice, Limiter, RateLimitStatus, RetryBudget, RetryPolicy, WaitReason};
 use super::{ApiError, InterviewRecord};
 use crate::credentials::ApiKey;
 
@@ -19,6 +21,17 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 /// `User-Agent` sent with every request: the app's name and version.
 pub const USER_AGENT: &str = concat!("interview-desk/", env!("CARGO_PKG_VERSION"));
+
+/// Redirects followed per request. A redirect to another host, port or scheme drops the
+/// `Authorization` header (reqwest does this), so the key never leaves the configured server.
+const MAX_REDIRECTS: usize = 5;
+
+/// Soft-pace waits at least this long are reported to the observer; shorter ones only slow
+/// requests down a little and would flicker in a status bar.
+const NOTICE_THRESHOLD: Duration = Duration::from_secs(1);
+
+/// The message of the [`ApiError::RateLimited`] returned without sending a request.
+const QUOTA_USED_UP: &str = "The request quota is used up until the rate-limit window resets.";
 
 /// Where and how to reach the API. Holds no secret, so it may be persisted and logged.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,6 +45,8 @@ pub struct ApiConfig {
     pub connect_timeout: Duration,
     /// Limit for a whole request, from sending it until the body has been read.
     pub request_timeout: Duration,
+    /// Retries and waiting for rate limits (see [`RetryPolicy`]).
+    pub retry: RetryPolicy,
 }
 
 impl Default for ApiConfig {
@@ -41,13 +56,14 @@ impl Default for ApiConfig {
             company_id: None,
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(45),
+            retry: RetryPolicy::default(),
         }
     }
 }
 
 impl ApiConfig {
-    /// A config for `base_url` with the default timeouts and an optional company ID
-    /// (blank means none).
+    /// A config for `base_url` with the default timeouts and retry policy and an optional
+    /// company ID (blank means none).
     pub fn new(base_url: &str, company_id: Option<&str>) -> Self {
         Self {
             base_url: base_url.trim().to_owned(),
@@ -80,7 +96,8 @@ impl ApiConfig {
     }
 }
 
-/// A client bound to one base URL and key. Cheap to clone (the connection pool is shared).
+/// A client bound to one base URL and key. Cheap to clone: clones share the connection pool,
+/// the latest rate-limit status (and so the pacing) and the observer.
 #[derive(Clone, Debug)]
 pub struct ApiClient {
     http: reqwest::Client,
@@ -88,10 +105,51 @@ pub struct ApiClient {
     company_id: Option<String>,
     key: ApiKey,
     request_timeout: Duration,
+    retry: RetryPolicy,
+    limiter: Arc<Limiter>,
+    observer: Option<Observer>,
+}
+
+/// The callback of [`ApiClient::with_observer`]; `Debug` without showing the closure.
+#[derive(Clone)]
+struct Observer(Arc<dyn Fn(ClientNotice) + Send + Sync>);
+
+impl std::fmt::Debug for Observer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Observer")
+    }
+}
+
+/// A failed attempt: the error to return, and why it may be retried (`None`: never).
+#[derive(Debug)]
+struct Failure {
+    error: ApiError,
+    retry: Option<WaitReason>,
+}
+
+impl Failure {
+    fn permanent(error: ApiError) -> Self {
+        Self { error, retry: None }
+    }
+
+    fn transient(error: ApiError, reason: WaitReason) -> Self {
+        Self { error, retry: Some(reason) }
+    }
+
+    /// An HTTP error status: 429 and 5xx may be retried, other statuses may not.
+    fn from_status(error: ApiError) -> Self {
+        let retry = match &error {
+            ApiError::RateLimited { .. } => Some(WaitReason::RateLimited),
+            ApiError::Server { status, .. } => Some(WaitReason::ServerError(*status)),
+            _ => None,
+        };
+        Self { error, retry }
+    }
 }
 
 impl ApiClient {
-    /// Builds a client. Does no I/O.
+    /// Builds a client. Does no I/O. It follows at most 5 redirects, and drops the key from
+    /// any redirect to another host, port or scheme.
     ///
     /// # Errors
     /// [`ApiError::InvalidRequest`] for a bad base URL (see [`ApiConfig::parsed_base_url`]),
@@ -103,9 +161,34 @@ impl ApiClient {
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .read_timeout(config.request_timeout)
+            .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
             .build()
             .map_err(|err| ApiError::Network(format!("the HTTP client could not start: {}", error_chain(&err))))?;
-        Ok(Self { http, base, company_id: config.company_id.clone(), key, request_timeout: config.request_timeout })
+        Ok(Self {
+            http,
+            base,
+            company_id: config.company_id.clone(),
+            key,
+            request_timeout: config.request_timeout,
+            retry: config.retry.clone(),
+            limiter: Arc::new(Limiter::new()),
+            observer: None,
+        })
+    }
+
+    /// Reports waits and fresh rate-limit headers to `observer` (e.g. to show "rate limited,
+    /// retrying in 3 s"). It is called on the runtime's thread in the middle of a request, so
+    /// it must be cheap and must not block: send to a channel or set a flag.
+    #[must_use]
+    pub fn with_observer(mut self, observer: Arc<dyn Fn(ClientNotice) + Send + Sync>) -> Self {
+        self.observer = Some(Observer(observer));
+        self
+    }
+
+    /// The `X-RateLimit-*` headers of the latest response (to this client or any clone) that
+    /// carried them; `None` before the first such response.
+    pub fn rate_limit(&self) -> Option<RateLimitStatus> {
+        self.limiter.status()
     }
 
     /// The base URL in use (no credentials in it).
@@ -151,10 +234,76 @@ impl ApiClient {
     /// `GET {base}/{segments...}?{query}&companyId=...` with the envelope removed.
     /// Path segments are percent-encoded, so an ID can never change the path.
     ///
+    /// Resilient, following the config's [`RetryPolicy`]: it paces itself by the latest
+    /// `X-RateLimit-*` headers (see [`super::rate_limit`]), retries a 429 after the server's
+    /// `Retry-After`/`retryAfter`, and retries 5xx responses, dropped, reset or refused
+    /// connections, bodies cut off mid-way and timeouts with jittered exponential backoff.
+    /// Each wait is reported to the observer as [`ClientNotice::Waiting`].
+    ///
     /// # Errors
-    /// Any [`ApiError`].
+    /// Any [`ApiError`]; after the last retry, the error of the last attempt. A used-up quota
+    /// whose reset is further away than the policy allows waiting is
+    /// [`ApiError::RateLimited`] without a request being sent.
     pub async fn get_json(&self, segments: &[&str], query: &[(&str, String)]) -> Result<JsonResponse, ApiError> {
         let url = self.url(segments, query)?;
+        let mut budget = RetryBudget::new(&self.retry);
+        let mut attempt = 0_u32;
+        loop {
+            self.pace(&mut budget, attempt).await?;
+            attempt = attempt.saturating_add(1);
+            let failure = match self.get_once(url.clone()).await {
+                Ok(response) => return Ok(response),
+                Err(failure) => failure,
+            };
+            let Some(reason) = failure.retry else { return Err(failure.error) };
+            let server_wait = retry_after_of(&failure.error);
+            let Some(wait) = budget.next_retry(reason, server_wait, self.limiter.random()) else {
+                tracing::debug!(attempt, error = %failure.error, "giving up");
+                return Err(failure.error);
+            };
+            tracing::debug!(attempt, ?wait, error = %failure.error, "retrying");
+            self.wait(reason, wait, attempt).await;
+        }
+    }
+
+    /// Waits as the latest rate-limit status asks before a send: until the reset when the
+    /// quota is used up, and for the next soft-pace slot when it is nearly used up.
+    ///
+    /// # Errors
+    /// [`ApiError::RateLimited`] when the quota wait does not fit in the budget.
+    async fn pace(&self, budget: &mut RetryBudget<'_>, attempt: u32) -> Result<(), ApiError> {
+        if let Some(wait) = self.limiter.exhausted_for(SystemTime::now()) {
+            if !budget.take(wait) {
+                return Err(ApiError::RateLimited { retry_after: Some(wait), message: Some(QUOTA_USED_UP.to_owned()) });
+            }
+            self.wait(WaitReason::QuotaExhausted, wait, attempt).await;
+        }
+        let slot = self.limiter.reserve_slot(Instant::now(), SystemTime::now()).min(budget.left());
+        if !slot.is_zero() && budget.take(slot) {
+            if slot >= NOTICE_THRESHOLD {
+                self.notify(|| ClientNotice::Waiting { reason: WaitReason::QuotaExhausted, retry_in: slot, attempt });
+            } else {
+                tracing::debug!(?slot, "pacing");
+            }
+            tokio::time::sleep(slot).await;
+        }
+        Ok(())
+    }
+
+    /// Tells the observer, then sleeps for `wait`.
+    async fn wait(&self, reason: WaitReason, wait: Duration, attempt: u32) {
+        self.notify(|| ClientNotice::Waiting { reason, retry_in: wait, attempt });
+        tokio::time::sleep(wait).await;
+    }
+
+    fn notify(&self, notice: impl FnOnce() -> ClientNotice) {
+        if let Some(Observer(observer)) = &self.observer {
+            observer(notice());
+        }
+    }
+
+    /// One request, classified for retrying when it fails.
+    async fn get_once(&self, url: Url) -> Result<JsonResponse, Failure> {
         tracing::debug!(%url, "GET");
         let response = self
             .http
@@ -162,24 +311,36 @@ impl ApiClient {
             .bearer_auth(secrecy::ExposeSecret::expose_secret(self.key.secret()))
             .send()
             .await
-            .map_err(|err| self.transport_error(&err))?;
+            .map_err(|err| self.transport_failure(&err))?;
         let status = response.status();
         let headers = response.headers().clone();
+        self.record_rate_limit(&headers);
         let content_type = content_type_of(&headers);
         let bytes = self.read_body(response, status, &content_type).await?;
         let parsed: Result<Value, _> = serde_json::from_slice(&bytes);
         if !status.is_success() {
             let body = parsed.ok().and_then(|v| ErrorBody::parse(&v));
-            return Err(error_for_status(status.as_u16(), body.as_ref(), retry_after_header(&headers)));
+            let error = error_for_status(status.as_u16(), body.as_ref(), retry_after_header(&headers));
+            return Err(Failure::from_status(error));
         }
-        let body = parsed.map_err(|err| ApiError::Undecodable {
-            status: status.as_u16(),
-            content_type: content_type.clone(),
-            reason: describe_json_error(&err, bytes.len()),
+        let body = parsed.map_err(|err| {
+            Failure::permanent(ApiError::Undecodable {
+                status: status.as_u16(),
+                content_type: content_type.clone(),
+                reason: describe_json_error(&err, bytes.len()),
+            })
         })?;
         let text = data_text(&bytes, is_envelope(&body)).unwrap_or_default();
-        let body = unwrap_envelope(body, status.as_u16(), &content_type)?;
+        let body = unwrap_envelope(body, status.as_u16(), &content_type).map_err(Failure::permanent)?;
         Ok(JsonResponse { status: status.as_u16(), content_type, body, text })
+    }
+
+    /// Keeps the response's `X-RateLimit-*` headers, if it had any, and reports them.
+    fn record_rate_limit(&self, headers: &HeaderMap) {
+        if let Some(status) = RateLimitStatus::from_headers(headers, SystemTime::now()) {
+            self.notify(|| ClientNotice::Quota(status.clone()));
+            self.limiter.record(status);
+        }
     }
 
     fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Result<Url, ApiError> {
@@ -208,11 +369,13 @@ impl ApiClient {
         mut response: reqwest::Response,
         status: StatusCode,
         content_type: &str,
-    ) -> Result<Vec<u8>, ApiError> {
-        let too_large = |size: String| ApiError::Undecodable {
-            status: status.as_u16(),
-            content_type: content_type.to_owned(),
-            reason: format!("the body is {size}, more than the {} MiB limit", MAX_BODY_BYTES / (1024 * 1024)),
+    ) -> Result<Vec<u8>, Failure> {
+        let too_large = |size: String| {
+            Failure::permanent(ApiError::Undecodable {
+                status: status.as_u16(),
+                content_type: content_type.to_owned(),
+                reason: format!("the body is {size}, more than the {} MiB limit", MAX_BODY_BYTES / (1024 * 1024)),
+            })
         };
         if let Some(length) = response.content_length().filter(|&len| len > MAX_BODY_BYTES as u64) {
             return Err(too_large(format!("{length} bytes")));
@@ -227,21 +390,58 @@ impl ApiClient {
                     bytes.extend_from_slice(&chunk);
                 }
                 Ok(None) => return Ok(bytes),
-                Err(err) if err.is_timeout() => return Err(ApiError::Timeout(self.request_timeout)),
+                Err(err) if err.is_timeout() => {
+                    return Err(Failure::transient(ApiError::Timeout(self.request_timeout), WaitReason::Timeout));
+                }
                 Err(err) => {
-                    return Err(ApiError::Undecodable {
+                    let error = ApiError::Undecodable {
                         status: status.as_u16(),
                         content_type: content_type.to_owned(),
                         reason: format!("the body stopped after {} bytes ({})", bytes.len(), error_chain(&err)),
-                    });
+                    };
+                    return Err(Failure::transient(error, WaitReason::Network));
                 }
             }
         }
     }
 
-    fn transport_error(&self, err: &reqwest::Error) -> ApiError {
-        if err.is_timeout() { ApiError::Timeout(self.request_timeout) } else { ApiError::Network(error_chain(err)) }
+    fn transport_failure(&self, err: &reqwest::Error) -> Failure {
+        if err.is_timeout() {
+            return Failure::transient(ApiError::Timeout(self.request_timeout), WaitReason::Timeout);
+        }
+        let error = ApiError::Network(error_chain(err));
+        if is_transient(err) { Failure::transient(error, WaitReason::Network) } else { Failure::permanent(error) }
     }
+}
+
+/// Whether a failed send is worth retrying: a connection that was refused, reset, aborted or
+/// closed (while connecting or before the answer arrived). DNS failures, TLS and certificate
+/// errors, bad URLs and redirect loops are not: retrying would fail the same way.
+fn is_transient(err: &reqwest::Error) -> bool {
+    use std::io::ErrorKind;
+    if err.is_builder() || err.is_redirect() {
+        return false;
+    }
+    if !err.is_connect() {
+        return err.is_request();
+    }
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(error) = current {
+        if let Some(io) = error.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                ErrorKind::ConnectionRefused
+                    | ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::NotConnected
+                    | ErrorKind::BrokenPipe
+                    | ErrorKind::UnexpectedEof
+                    | ErrorKind::TimedOut
+            );
+        }
+        current = error.source();
+    }
+    false
 }
 
 /// A decoded JSON response.
@@ -259,6 +459,14 @@ pub struct JsonResponse {
 
 fn content_type_of(headers: &HeaderMap) -> String {
     headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map_or_else(|| "no content type".to_owned(), str::to_owned)
+}
+
+/// The wait a 429 asked for (see [`ApiError::RateLimited`]).
+fn retry_after_of(error: &ApiError) -> Option<Duration> {
+    match error {
+        ApiError::RateLimited { retry_after, .. } => *retry_after,
+        _ => None,
+    }
 }
 
 /// `Retry-After` as delta-seconds (the HTTP-date form is rare for APIs and ignored).

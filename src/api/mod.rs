@@ -5,6 +5,7 @@ mod envelope;
 mod error;
 pub mod list;
 mod model;
+pub mod rate_limit;
 pub mod related;
 pub mod scores;
 pub mod time;
@@ -17,6 +18,7 @@ pub use model::{
     Analysis, CallAttempt, DOCUMENTED_INTERVIEW_KEYS, Field, GeneralAnalysis, Interview, InterviewRecord,
     InterviewStatus, humanize,
 };
+pub use rate_limit::{ClientNotice, RateLimitStatus, RetryPolicy, WaitReason};
 
 /// Finds an interview ID in what the user pasted: a bare UUID, or any URL or text containing
 /// one (the first UUID wins). Returns it lower-case and hyphenated, or `None`.

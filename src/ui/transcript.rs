@@ -14,37 +14,94 @@ const SPEAKER_WIDTH: f32 = 120.0;
 /// Vertical space between turns, in points.
 const ROW_GAP: f32 = 10.0;
 
-/// One search hit: the turn's index and the byte range in its text.
+/// One search hit: the row's position and the byte range in its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Match {
-    /// Index of the turn.
-    pub turn: usize,
+    /// Position of the row among the rows shown (after the speaker filter).
+    pub row: usize,
     /// Byte range in the turn's text (on char boundaries).
     pub range: Range<usize>,
 }
 
-/// Search and scroll state of the Transcript tab (kept per open interview).
+/// Which speakers' turns are shown (and searched).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SpeakerFilter {
+    /// Every turn.
+    #[default]
+    All,
+    /// Only the agent's turns.
+    Agent,
+    /// Only the candidate's turns.
+    Candidate,
+}
+
+impl SpeakerFilter {
+    /// Every choice, in menu order.
+    pub const ALL: [Self; 3] = [Self::All, Self::Agent, Self::Candidate];
+
+    /// The menu label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::All => "All speakers",
+            Self::Agent => "Agent only",
+            Self::Candidate => "Candidate only",
+        }
+    }
+
+    fn admits(self, speaker: &Speaker) -> bool {
+        match self {
+            Self::All => true,
+            Self::Agent => *speaker == Speaker::Agent,
+            Self::Candidate => *speaker == Speaker::Candidate,
+        }
+    }
+}
+
+/// Names to show for the two sides, when known (from the candidate and agent records).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SpeakerNames {
+    /// The agent (interview template) name, shown on hover.
+    pub agent: Option<String>,
+    /// The candidate's name, shown instead of "Candidate".
+    pub candidate: Option<String>,
+}
+
+/// Search, filter and scroll state of the Transcript tab (kept per open interview).
 #[derive(Default)]
 pub struct TranscriptView {
     /// The search box's text.
     pub query: String,
     /// Case and whole-word toggles.
     pub options: SearchOptions,
-    /// Every match, in transcript order.
+    /// Which speakers are shown.
+    pub speakers: SpeakerFilter,
+    /// Names for the speaker column; set by the app.
+    pub names: SpeakerNames,
+    /// Every match among the shown rows, in transcript order.
     pub matches: Vec<Match>,
     /// Index into `matches` of the highlighted current match.
     pub current: usize,
-    searched: Option<(String, SearchOptions)>,
+    searched: Option<(String, SearchOptions, SpeakerFilter)>,
     keep_current: Option<usize>,
     scroll_to_current: bool,
-    layout: RowLayout,
+    rows: Rows,
 }
 
-/// Cached row heights for one text width, so only visible rows are laid out per frame.
+/// The shown rows and their heights. Heights start as estimates and are replaced by measured
+/// ones a time-boxed batch per frame (and for every row drawn), so opening a 20,000-turn
+/// transcript never lays out every turn in one frame.
 #[derive(Default)]
-struct RowLayout {
+struct Rows {
+    /// Turn index of each shown row (for an unstructured transcript: `[0]`).
+    turns: Vec<usize>,
+    /// What `turns` was built from: the filter and the transcript's turn count.
+    key: Option<(SpeakerFilter, usize)>,
+    /// Text width the heights are for.
     width: f32,
-    rows: usize,
+    /// Height of each row including the gap below it.
+    heights: Vec<f32>,
+    /// Rows `0..measured` have measured heights; the rest are estimates.
+    measured: usize,
     /// `offsets[i]` is the top of row `i`; the last entry is the total height.
     offsets: Vec<f32>,
 }
@@ -55,21 +112,23 @@ impl TranscriptView {
     pub fn invalidate(&mut self) {
         let current = self.current;
         self.searched = None;
-        self.layout = RowLayout::default();
+        self.rows = Rows::default();
         self.keep_current = Some(current);
     }
 
-    /// Re-runs the search when the query or options changed since the last run.
+    /// Re-runs the search when the query, options or speaker filter changed since the last run.
     pub fn update_matches(&mut self, transcript: &Transcript) {
-        let key = (self.query.clone(), self.options);
+        self.update_rows(transcript);
+        let key = (self.query.clone(), self.options, self.speakers);
         if self.searched.as_ref() == Some(&key) {
             return;
         }
         let query = Query::new(&self.query, self.options);
         self.matches.clear();
         if !query.is_empty() {
-            for (turn, text) in row_texts(transcript).enumerate() {
-                self.matches.extend(query.find_in(text).into_iter().map(|range| Match { turn, range }));
+            for (row, &turn) in self.rows.turns.iter().enumerate() {
+                let text = turn_text(transcript, turn);
+                self.matches.extend(query.find_in(text).into_iter().map(|range| Match { row, range }));
             }
         }
         match self.keep_current.take() {
@@ -80,6 +139,23 @@ impl TranscriptView {
             }
         }
         self.searched = Some(key);
+    }
+
+    /// Rebuilds the list of shown rows when the filter or the transcript changed.
+    fn update_rows(&mut self, transcript: &Transcript) {
+        let key = (self.speakers, transcript.turn_count());
+        if self.rows.key == Some(key) {
+            return;
+        }
+        let turns = match transcript {
+            Transcript::Turns(turns) => {
+                turns.iter().enumerate().filter(|(_, t)| self.speakers.admits(&t.speaker)).map(|(i, _)| i).collect()
+            }
+            Transcript::Unstructured(_) => vec![0],
+            Transcript::Missing => Vec::new(),
+        };
+        self.rows = Rows { turns, key: Some(key), ..Rows::default() };
+        self.searched = None;
     }
 
     /// Moves to the next (`forward`) or previous match, wrapping around, and scrolls to it.
@@ -101,6 +177,11 @@ impl TranscriptView {
         } else {
             format!("{} of {}", self.current + 1, self.matches.len())
         }
+    }
+
+    /// The turn index of the current match, if any (for tests and automation).
+    pub fn current_turn(&self) -> Option<usize> {
+        self.matches.get(self.current).and_then(|m| self.rows.turns.get(m.row)).copied()
     }
 }
 
@@ -166,6 +247,11 @@ fn search_bar_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Tran
             view.step(true);
         }
         ui.label(view.count_text());
+        egui::ComboBox::from_id_salt("speaker_filter").selected_text(view.speakers.label()).show_ui(ui, |ui| {
+            for filter in SpeakerFilter::ALL {
+                ui.selectable_value(&mut view.speakers, filter, filter.label());
+            }
+        });
         ui.checkbox(&mut view.options.case_sensitive, "Match case");
         ui.checkbox(&mut view.options.whole_word, "Whole words");
         if ui.button("Copy transcript").on_hover_text("Copy the whole transcript as plain text").clicked() {
@@ -177,11 +263,12 @@ fn search_bar_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Tran
 fn rows_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript) {
     let text_width = (ui.available_width() - SPEAKER_WIDTH - 24.0).max(120.0);
     let formats = Formats::new(ui);
-    ensure_layout(ui, view, transcript, text_width, &formats);
+    let speaker_height = ui.text_style_height(&egui::TextStyle::Body) * 2.0 + 4.0;
+    measure_rows(ui, &mut view.rows, transcript, text_width, speaker_height, &formats);
     let mut scroll_area = egui::ScrollArea::vertical().id_salt("transcript_rows").auto_shrink([false, false]);
     if view.scroll_to_current {
         view.scroll_to_current = false;
-        if let Some(top) = view.matches.get(view.current).and_then(|m| view.layout.offsets.get(m.turn)) {
+        if let Some(top) = view.matches.get(view.current).and_then(|m| view.rows.offsets.get(m.row)) {
             scroll_area = scroll_area.vertical_scroll_offset((top - ui.available_height() * 0.3).max(0.0));
         }
     }
@@ -189,40 +276,72 @@ fn rows_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript
         Transcript::Turns(turns) => turns.as_slice(),
         _ => &[],
     };
+    let mut drawn = Vec::new();
     scroll_area.show_viewport(ui, |ui, viewport| {
-        let total = view.layout.offsets.last().copied().unwrap_or(0.0);
-        ui.set_height(total);
+        let offsets = &view.rows.offsets;
+        ui.set_height(offsets.last().copied().unwrap_or(0.0));
         let origin = ui.min_rect().min;
-        let first = view.layout.offsets.partition_point(|&top| top < viewport.min.y).saturating_sub(1);
-        for (index, text) in row_texts(transcript).enumerate().skip(first) {
-            let (Some(&top), Some(&bottom)) = (view.layout.offsets.get(index), view.layout.offsets.get(index + 1))
-            else {
-                break;
-            };
+        let first = offsets.partition_point(|&top| top < viewport.min.y).saturating_sub(1);
+        for (row, &turn) in view.rows.turns.iter().enumerate().skip(first) {
+            let (Some(&top), Some(&bottom)) = (offsets.get(row), offsets.get(row + 1)) else { break };
             if top > viewport.max.y {
                 break;
             }
+            let job = row_job(view, row, turn_text(transcript, turn), text_width, &formats);
+            let galley = ui.painter().layout_job(job.clone());
+            drawn.push((row, galley.size().y.max(speaker_height) + ROW_GAP));
             let rect =
                 egui::Rect::from_min_size(origin + vec2(0.0, top), vec2(ui.available_width(), bottom - top - ROW_GAP));
-            let job = row_job(view, index, text, text_width, &formats);
-            row_ui(ui, rect, turns.get(index), job, text_width);
+            row_ui(ui, rect, turns.get(turn), &view.names, job, text_width);
         }
     });
+    // Rows just drawn now have exact heights; a change moves the rows below next frame.
+    let mut changed = false;
+    for (row, height) in drawn {
+        if let Some(slot) = view.rows.heights.get_mut(row) {
+            changed |= (*slot - height).abs() > 0.5;
+            *slot = height;
+        }
+    }
+    if changed {
+        view.rows.recompute_offsets();
+        ui.ctx().request_repaint();
+    }
 }
 
-/// Recomputes row heights when the width or the transcript changed.
-fn ensure_layout(ui: &egui::Ui, view: &mut TranscriptView, transcript: &Transcript, width: f32, formats: &Formats) {
-    let rows = row_texts(transcript).count();
-    if (view.layout.width - width).abs() < 0.5 && view.layout.rows == rows && !view.layout.offsets.is_empty() {
+/// Keeps `rows.heights` current for `width`: estimates for every row at once, then exact
+/// measurements in order, a time-boxed batch per frame.
+fn measure_rows(
+    ui: &egui::Ui,
+    rows: &mut Rows,
+    transcript: &Transcript,
+    width: f32,
+    speaker_height: f32,
+    formats: &Formats,
+) {
+    const BUDGET: std::time::Duration = std::time::Duration::from_millis(3);
+    if (rows.width - width).abs() >= 0.5 || rows.heights.len() != rows.turns.len() {
+        let line_height = ui.text_style_height(&egui::TextStyle::Body);
+        let chars_per_line = (width / (line_height * 0.5)).max(10.0);
+        rows.heights = rows
+            .turns
+            .iter()
+            .map(|&turn| {
+                let lines = (turn_text(transcript, turn).chars().count() as f32 / chars_per_line).ceil().max(1.0);
+                (lines * line_height).max(speaker_height) + ROW_GAP
+            })
+            .collect();
+        rows.width = width;
+        rows.measured = 0;
+        rows.recompute_offsets();
+    }
+    if rows.measured >= rows.turns.len() {
         return;
     }
-    let speaker_height = ui.text_style_height(&egui::TextStyle::Body) * 2.0 + 4.0;
-    let mut offsets = Vec::with_capacity(rows + 1);
-    let mut top = 0.0;
-    for text in row_texts(transcript) {
-        offsets.push(top);
+    let started = std::time::Instant::now();
+    while let Some(&turn) = rows.turns.get(rows.measured) {
         let job = highlighted_job(
-            text,
+            turn_text(transcript, turn),
             &[],
             None,
             formats.normal.clone(),
@@ -230,16 +349,36 @@ fn ensure_layout(ui: &egui::Ui, view: &mut TranscriptView, transcript: &Transcri
             formats.normal.clone(),
             width,
         );
-        let height = ui.painter().layout_job(job).size().y.max(speaker_height);
-        top += height + ROW_GAP;
+        let height = ui.painter().layout_job(job).size().y.max(speaker_height) + ROW_GAP;
+        if let Some(slot) = rows.heights.get_mut(rows.measured) {
+            *slot = height;
+        }
+        rows.measured += 1;
+        if started.elapsed() > BUDGET {
+            break;
+        }
     }
-    offsets.push(top);
-    view.layout = RowLayout { width, rows, offsets };
+    rows.recompute_offsets();
+    if rows.measured < rows.turns.len() {
+        ui.ctx().request_repaint();
+    }
 }
 
-fn row_job(view: &TranscriptView, index: usize, text: &str, width: f32, formats: &Formats) -> egui::text::LayoutJob {
-    let start = view.matches.partition_point(|m| m.turn < index);
-    let end = view.matches.partition_point(|m| m.turn <= index);
+impl Rows {
+    fn recompute_offsets(&mut self) {
+        self.offsets.clear();
+        let mut top = 0.0;
+        for height in &self.heights {
+            self.offsets.push(top);
+            top += height;
+        }
+        self.offsets.push(top);
+    }
+}
+
+fn row_job(view: &TranscriptView, row: usize, text: &str, width: f32, formats: &Formats) -> egui::text::LayoutJob {
+    let start = view.matches.partition_point(|m| m.row < row);
+    let end = view.matches.partition_point(|m| m.row <= row);
     let hits = view.matches.get(start..end).unwrap_or_default();
     let ranges: Vec<Range<usize>> = hits.iter().map(|m| m.range.clone()).collect();
     let current = (start..end).contains(&view.current).then(|| view.current - start);
@@ -254,7 +393,14 @@ fn row_job(view: &TranscriptView, index: usize, text: &str, width: f32, formats:
     )
 }
 
-fn row_ui(ui: &mut egui::Ui, rect: egui::Rect, turn: Option<&Turn>, job: egui::text::LayoutJob, text_width: f32) {
+fn row_ui(
+    ui: &mut egui::Ui,
+    rect: egui::Rect,
+    turn: Option<&Turn>,
+    names: &SpeakerNames,
+    job: egui::text::LayoutJob,
+    text_width: f32,
+) {
     let color = turn.map_or(style::MUTED, |t| speaker_color(&t.speaker));
     ui.painter().rect_filled(egui::Rect::from_min_size(rect.min, vec2(3.0, rect.height())), 1.0, color);
     let content = rect.shrink2(vec2(10.0, 0.0));
@@ -263,7 +409,8 @@ fn row_ui(ui: &mut egui::Ui, rect: egui::Rect, turn: Option<&Turn>, job: egui::t
             if let Some(turn) = turn {
                 ui.vertical(|ui| {
                     ui.set_width(SPEAKER_WIDTH - 10.0);
-                    ui.label(RichText::new(turn.speaker_name()).color(color).strong());
+                    let (name, hover) = speaker_label(turn, names);
+                    ui.label(RichText::new(name).color(color).strong()).on_hover_text(hover);
                     if let Some(time) = turn.start.and_then(format_offset) {
                         ui.label(RichText::new(time).weak().monospace());
                     }
@@ -286,12 +433,23 @@ fn row_ui(ui: &mut egui::Ui, rect: egui::Rect, turn: Option<&Turn>, job: egui::t
     });
 }
 
-/// Text of each row: one per turn, or the whole unstructured text as one row.
-fn row_texts(transcript: &Transcript) -> Box<dyn Iterator<Item = &str> + '_> {
+/// The text of turn `turn` without trailing line breaks (a trailing `\r\n` would add an empty
+/// line), or the whole text of an unstructured transcript; an out-of-range index gives "".
+/// Search and display both use this, so match ranges always fit the drawn text.
+fn turn_text(transcript: &Transcript, turn: usize) -> &str {
     match transcript {
-        Transcript::Turns(turns) => Box::new(turns.iter().map(|t| t.text.as_str())),
-        Transcript::Unstructured(text) => Box::new(std::iter::once(text.as_str())),
-        Transcript::Missing => Box::new(std::iter::empty()),
+        Transcript::Turns(turns) => turns.get(turn).map_or("", |t| t.text.trim_end_matches(['\r', '\n'])),
+        Transcript::Unstructured(text) => text,
+        Transcript::Missing => "",
+    }
+}
+
+/// The speaker column's text and its hover text.
+fn speaker_label<'a>(turn: &'a Turn, names: &'a SpeakerNames) -> (&'a str, String) {
+    match (&turn.speaker, &names.candidate, &names.agent) {
+        (Speaker::Candidate, Some(name), _) => (name, "Candidate".to_owned()),
+        (Speaker::Agent, _, Some(agent)) => (turn.speaker_name(), format!("Agent: {agent}")),
+        _ => (turn.speaker_name(), turn.label.clone().unwrap_or_else(|| "No speaker given".to_owned())),
     }
 }
 

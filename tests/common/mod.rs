@@ -18,6 +18,8 @@ pub enum Reply {
     Stall { declared: usize, partial: String },
     /// Send headers announcing `declared` bytes, then `partial` and close the connection.
     Truncate { declared: usize, partial: String },
+    /// Read the request, then close the connection without answering.
+    Hangup,
 }
 
 impl Reply {
@@ -63,7 +65,12 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start(reply: impl Fn(&str) -> Reply + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_on("127.0.0.1:0", reply).await
+    }
+
+    /// Like [`TestServer::start`], bound to `address` (e.g. `127.0.0.2:0`, also loopback on Linux).
+    pub async fn start_on(address: &str, reply: impl Fn(&str) -> Reply + Send + Sync + 'static) -> Self {
+        let listener = TcpListener::bind(address).await.unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         let seen = Arc::new(Mutex::new(Vec::new()));
         let reply = Arc::new(reply);
@@ -118,6 +125,7 @@ impl TestServer {
                             );
                             socket.write_all(head.as_bytes()).await.ok();
                         }
+                        Reply::Hangup => drop(socket),
                     }
                 });
             }
