@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::api::rate_limit::{ClientNotice, RateLimitStatus};
 use crate::api::related::RelatedKind;
 use crate::api::{ApiConfig, ApiError, DEFAULT_BASE_URL, InterviewRecord, interview_id_from};
 use crate::browse::Browse;
@@ -104,6 +105,22 @@ pub struct AppOptions {
     pub tab: Option<Tab>,
     /// The save dialog.
     pub dialog: Box<dyn SaveDialog>,
+    /// Flags for scripted runs (smoke tests, measurements).
+    pub automation: Automation,
+}
+
+/// Command-line flags for scripted runs of the window.
+#[derive(Clone, Debug, Default)]
+pub struct Automation {
+    /// Connect with this base URL/company and key instead of the saved ones; nothing is saved
+    /// (the key comes from `INSTAVIEW_API_KEY` and stays in memory).
+    pub connection: Option<(ApiConfig, ApiKey)>,
+    /// Put this text in the transcript search box once the interview has loaded.
+    pub search: Option<String>,
+    /// Close the window cleanly this long after start.
+    pub exit_after: Option<Duration>,
+    /// At exit, write frame-time statistics (CPU time of each frame) as JSON here.
+    pub frame_stats: Option<PathBuf>,
 }
 
 /// Which screen the central area shows.
@@ -288,8 +305,19 @@ pub struct App {
     pub pdf_status: Option<Result<PdfOutcome, String>>,
     /// A PDF save is in progress.
     pub pdf_busy: bool,
+    /// The latest wait notice from the client ("rate limited, retrying in 2 s") and until
+    /// when it applies.
+    pub notice: Option<(String, Instant)>,
+    /// The latest rate-limit headers seen.
+    pub quota: Option<RateLimitStatus>,
     /// Close the window at this moment (`--exit-after`).
     pub exit_after: Option<std::time::Instant>,
+    /// Text for the transcript search once the first interview has loaded (`--search`).
+    pending_search: Option<String>,
+    /// CPU time of each frame so far, in milliseconds, when `--frame-stats` asked for it.
+    frame_times: Option<(PathBuf, Vec<f64>)>,
+    /// When the current frame's work started.
+    frame_started: Option<Instant>,
     pending_open: Option<String>,
     worker: Option<Worker>,
     dialog: Box<dyn SaveDialog>,
@@ -337,7 +365,12 @@ impl App {
             browse: Browse::default(),
             pdf_status: None,
             pdf_busy: false,
-            exit_after: None,
+            notice: None,
+            quota: None,
+            exit_after: options.automation.exit_after.map(|d| Instant::now() + d),
+            pending_search: options.automation.search.clone(),
+            frame_times: options.automation.frame_stats.clone().map(|path| (path, Vec::new())),
+            frame_started: None,
             pending_open: options.open,
             worker,
             dialog: options.dialog,
@@ -392,6 +425,10 @@ impl App {
                     }
                 }
                 self.browse.candidates = Some(result.map(|page| page.items));
+            }
+            Event::Client(ClientNotice::Quota(status)) => self.quota = Some(status),
+            Event::Client(notice @ ClientNotice::Waiting { retry_in, .. }) => {
+                self.notice = Some((notice.to_string(), Instant::now() + retry_in));
             }
             Event::PdfSaved { result, .. } => {
                 self.pdf_busy = false;
@@ -491,6 +528,9 @@ impl App {
                 }
                 // A refresh keeps the tab, the search and the scroll position.
                 current.transcript.invalidate();
+                if let Some(search) = self.pending_search.take() {
+                    current.transcript.query = search;
+                }
                 current.export_preview = None;
                 current.live.arrived(now, changed, live);
                 current.remote = Remote::Ready(record);
@@ -733,6 +773,37 @@ impl App {
     }
 }
 
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some((path, times)) = self.frame_times.take() {
+            let text = frame_stats_json(&times);
+            if let Err(err) = crate::export::write_atomically(&path, text.as_bytes()) {
+                tracing::error!("could not write frame statistics: {err}");
+            }
+        }
+    }
+}
+
+/// `{"frames": n, "mean_ms", "p50_ms", "p99_ms", "max_ms"}` of per-frame CPU times (ms).
+pub fn frame_stats_json(times: &[f64]) -> String {
+    let mut sorted = times.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let percentile = |p: f64| -> f64 {
+        let index = ((sorted.len() as f64 - 1.0) * p).round().max(0.0) as usize;
+        sorted.get(index).copied().unwrap_or(0.0)
+    };
+    let mean = if sorted.is_empty() { 0.0 } else { sorted.iter().sum::<f64>() / sorted.len() as f64 };
+    let round = |ms: f64| (ms * 1000.0).round() / 1000.0;
+    let stats = serde_json::json!({
+        "frames": sorted.len(),
+        "mean_ms": round(mean),
+        "p50_ms": round(percentile(0.5)),
+        "p99_ms": round(percentile(0.99)),
+        "max_ms": round(sorted.last().copied().unwrap_or(0.0)),
+    });
+    format!("{stats}\n")
+}
+
 /// The candidate, agent and job IDs an interview refers to.
 fn related_ids(interview: &crate::api::Interview) -> Vec<(RelatedKind, String)> {
     [
@@ -747,6 +818,7 @@ fn related_ids(interview: &crate::api::Interview) -> Vec<(RelatedKind, String)> 
 
 impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.frame_started = Some(Instant::now());
         self.poll_events();
         self.tick_live_refresh(ctx);
         if let Some(deadline) = self.exit_after {
@@ -760,7 +832,11 @@ impl eframe::App for App {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        let started = self.frame_started.take().unwrap_or_else(Instant::now);
         ui::app_ui(self, ui, frame);
+        if let Some((_, times)) = &mut self.frame_times {
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -12,7 +12,7 @@ use crate::api::InterviewRecord;
 use crate::api::list::{InterviewQuery, MAX_PAGE_SIZE};
 use crate::api::related::RelatedKind;
 use crate::api::{ApiClient, ApiConfig, ApiError, DEFAULT_BASE_URL, Interview, interview_id_from};
-use crate::app::{App, AppOptions, Tab};
+use crate::app::{App, AppOptions, Automation, Tab};
 use crate::credentials::{ApiKey, DEFAULT_ACCOUNT, SecretStore as _, os_keyring};
 use crate::demo::{DEMO_API_KEY, DemoServer};
 use crate::dialog::NativeSaveDialog;
@@ -56,6 +56,19 @@ pub struct Cli {
     /// Close the window cleanly after this many seconds (smoke tests, screenshots).
     #[arg(long, value_name = "SECONDS")]
     pub exit_after: Option<f64>,
+    /// Search the transcript for this text once the interview has loaded.
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// At exit, write per-frame CPU time statistics as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub frame_stats: Option<PathBuf>,
+    /// Connect the window to this base URL for this run (key from INSTAVIEW_API_KEY, kept in
+    /// memory only; nothing is saved).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Company ID for this run (ATS keys); goes with --base-url.
+    #[arg(long, value_name = "ID")]
+    pub company_id: Option<String>,
 }
 
 /// Subcommands.
@@ -177,7 +190,10 @@ pub fn run(cli: Cli) -> ExitCode {
             with_runtime(|rt| rt.block_on(list(query, json, &base_url, company_id.as_deref())))
         }
         Some(CliCommand::DemoServer { port }) => with_runtime(|rt| rt.block_on(demo_server(port))),
-        None => run_gui(cli.demo, cli.open, cli.tab.map(Tab::from), cli.exit_after),
+        None => match automation(&cli) {
+            Ok(automation) => run_gui(cli.demo, cli.open, cli.tab.map(Tab::from), automation),
+            Err(message) => fail(EXIT_USAGE, &message),
+        },
     };
     ExitCode::from(code)
 }
@@ -380,8 +396,29 @@ async fn demo_server(port: u16) -> u8 {
     EXIT_OK
 }
 
+/// The window's automation flags; `--base-url` needs `INSTAVIEW_API_KEY`.
+fn automation(cli: &Cli) -> Result<Automation, String> {
+    let exit_after = match cli.exit_after {
+        Some(seconds) if seconds.is_finite() && seconds >= 0.0 => Some(Duration::from_secs_f64(seconds)),
+        Some(_) => return Err("--exit-after takes a number of seconds, 0 or more".to_owned()),
+        None => None,
+    };
+    let connection = match (&cli.base_url, cli.demo) {
+        (Some(_), true) => return Err("--base-url and --demo exclude each other".to_owned()),
+        (Some(base_url), false) => {
+            let value = std::env::var(API_KEY_ENV).map_err(|_| format!("--base-url needs the key in {API_KEY_ENV}"))?;
+            let key = ApiKey::new(&value).map_err(|err| format!("{API_KEY_ENV}: {err}"))?;
+            let config = ApiConfig::new(base_url, cli.company_id.as_deref());
+            config.parsed_base_url().map_err(|err| err.to_string())?;
+            Some((config, key))
+        }
+        (None, _) => None,
+    };
+    Ok(Automation { connection, search: cli.search.clone(), exit_after, frame_stats: cli.frame_stats.clone() })
+}
+
 /// Starts the desktop app.
-fn run_gui(demo: bool, open: Option<String>, tab: Option<Tab>, exit_after: Option<f64>) -> u8 {
+fn run_gui(demo: bool, open: Option<String>, tab: Option<Tab>, automation: Automation) -> u8 {
     let icon = eframe::icon_data::from_png_bytes(include_bytes!("../icons/icon-256.png")).ok();
     let mut viewport = egui::ViewportBuilder::default()
         .with_title(if demo { "Interview Desk — demo" } else { "Interview Desk" })
@@ -394,16 +431,19 @@ fn run_gui(demo: bool, open: Option<String>, tab: Option<Tab>, exit_after: Optio
     let options = eframe::NativeOptions { viewport, ..eframe::NativeOptions::default() };
     // The demo keeps its own settings so sample IDs never mix with real ones.
     let app_name = if demo { "Interview Desk Demo" } else { "Interview Desk" };
-    let exit_after = exit_after.filter(|s| s.is_finite() && *s >= 0.0).map(Duration::from_secs_f64);
     let result = eframe::run_native(
         app_name,
         options,
         Box::new(move |cc| {
-            let options =
-                AppOptions { store: StoreChoice::OsKeyring, demo, open, tab, dialog: Box::new(NativeSaveDialog) };
-            let mut app = App::new(cc, options);
-            app.exit_after = exit_after.map(|d| std::time::Instant::now() + d);
-            Ok(Box::new(app))
+            let options = AppOptions {
+                store: StoreChoice::OsKeyring,
+                demo,
+                open,
+                tab,
+                dialog: Box::new(NativeSaveDialog),
+                automation,
+            };
+            Ok(Box::new(App::new(cc, options)))
         }),
     );
     match result {

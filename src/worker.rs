@@ -14,6 +14,7 @@ use std::time::Duration;
 use tokio::sync::{OnceCell, Semaphore, mpsc};
 
 use crate::api::list::{InterviewQuery, Page};
+use crate::api::rate_limit::ClientNotice;
 use crate::api::related::RelatedKind;
 use crate::api::{ApiClient, ApiConfig, ApiError, InterviewRecord};
 use crate::credentials::{ApiKey, CredentialError, SecretStore, os_keyring};
@@ -166,6 +167,8 @@ pub enum Event {
         /// What happened.
         result: Result<PdfOutcome, String>,
     },
+    /// A retry wait or fresh rate-limit headers from the client (not tied to one command).
+    Client(ClientNotice),
     /// Answer to [`Command::SaveAs`].
     Exported {
         /// `Ok(None)`: the dialog was cancelled; `Ok(Some(path))`: written there.
@@ -201,6 +204,14 @@ impl EventSender {
     pub fn new(capacity: usize, waker: Waker) -> (Self, mpsc::Receiver<Event>) {
         let (tx, rx) = mpsc::channel(capacity);
         (Self { tx, waker }, rx)
+    }
+
+    /// Sends `event` without waiting and wakes the UI; dropped quietly when the queue is full
+    /// or the UI has closed. For callbacks that cannot await (the client's observer).
+    pub fn send_now(&self, event: Event) {
+        if self.tx.try_send(event).is_ok() {
+            (self.waker)();
+        }
     }
 
     /// Sends `event` and wakes the UI. After the UI has closed the event is dropped quietly
@@ -346,6 +357,8 @@ async fn handle(state: &mut WorkerState, command: Command) {
         }
         Command::Connect { config, key, check } => match ApiClient::new(&config, key) {
             Ok(client) => {
+                let notices = events.clone();
+                let client = client.with_observer(Arc::new(move |notice| notices.send_now(Event::Client(notice))));
                 state.client = Some(client.clone());
                 tokio::spawn(async move {
                     let result = if check { client.check_connection().await } else { Ok(()) };

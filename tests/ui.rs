@@ -9,7 +9,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use interview_desk::api::related::RelatedKind;
-use interview_desk::app::{App, AppOptions, ExportStatus, Remote, Screen};
+use interview_desk::app::{App, AppOptions, Automation, ExportStatus, Remote, Screen};
 use interview_desk::credentials::{ApiKey, MemoryStore, SecretStore as _};
 use interview_desk::demo::{DEMO_API_KEY, DEMO_PHONE_INTERVIEW_ID, DemoServer};
 use interview_desk::dialog::FixedSaveDialog;
@@ -22,6 +22,7 @@ fn demo_app(save_to: Option<PathBuf>) -> Harness<'static, App> {
         open: None,
         tab: None,
         dialog: Box::new(FixedSaveDialog(save_to)),
+        automation: Automation::default(),
     };
     Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options))
 }
@@ -38,11 +39,7 @@ fn step_until(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&App) ->
 }
 
 fn open(harness: &mut Harness<'_, App>, id: &str) {
-    harness.get_by_role_and_label(Role::TextInput, "Open interview:").click();
-    harness.step();
-    harness.get_by_role_and_label(Role::TextInput, "Open interview:").type_text(id);
-    harness.step();
-    harness.get_by_role_and_label(Role::Button, "Open").click();
+    open_without_waiting(harness, id);
     step_until(harness, "the interview to load or fail", |app| {
         app.current.as_ref().is_some_and(|c| !matches!(c.remote, Remote::Loading))
     });
@@ -134,6 +131,7 @@ fn the_connect_screen_saves_the_key_and_connects() {
         open: None,
         tab: None,
         dialog: Box::new(FixedSaveDialog(None)),
+        automation: Automation::default(),
     };
     let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
     step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
@@ -174,6 +172,7 @@ fn a_wrong_key_is_reported_on_the_connect_screen() {
         open: None,
         tab: None,
         dialog: Box::new(FixedSaveDialog(None)),
+        automation: Automation::default(),
     };
     let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
     step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
@@ -221,6 +220,7 @@ fn a_server_that_demands_a_candidate_gets_the_candidate_picker() {
         open: None,
         tab: None,
         dialog: Box::new(FixedSaveDialog(None)),
+        automation: Automation::default(),
     };
     let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, app_options));
     step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
@@ -268,4 +268,70 @@ fn a_running_interview_is_live_and_refreshes_in_place() {
     assert_eq!(app.state.tab, interview_desk::app::Tab::Transcript, "the tab is kept");
     assert_eq!(app.current.as_ref().unwrap().transcript.query, "the", "the search is kept");
     assert!(app.current.as_ref().unwrap().live.next_at.is_some(), "still live");
+}
+
+#[test]
+fn the_demo_faults_are_survived_or_explained() {
+    use interview_desk::demo::faults::{FAULT_HTML, FAULT_RATE_LIMITED_ONCE, FAULT_SUSPENDED, FAULT_UNAVAILABLE_TWICE};
+    let mut harness = demo_app(None);
+    step_until(&mut harness, "the demo connection", |app| app.screen == Screen::Main);
+
+    open_without_waiting(&mut harness, FAULT_RATE_LIMITED_ONCE);
+    step_until(&mut harness, "the rate-limit notice", |app| app.notice.is_some());
+    harness.get_by_label("rate limited, retrying in 2 s");
+    step_until(&mut harness, "the retry to succeed", |app| app.current_record().is_some());
+
+    open(&mut harness, FAULT_UNAVAILABLE_TWICE);
+    assert!(harness.state().current_record().is_some(), "two 503s are retried away");
+
+    open(&mut harness, FAULT_HTML);
+    harness.get_by_label_contains("text/html");
+
+    open(&mut harness, FAULT_SUSPENDED);
+    harness.get_by_label_contains("API key suspended (Invoice overdue (demo fault))");
+    harness.get_by_label_contains("ask your Instaview administrator to reactivate it");
+    assert!(harness.state().quota.is_some(), "the quota headers are shown");
+    harness.get_by_label_contains("API quota left:");
+}
+
+fn open_without_waiting(harness: &mut Harness<'_, App>, id: &str) {
+    harness.get_by_role_and_label(Role::TextInput, "Open interview:").click();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_role_and_label(Role::TextInput, "Open interview:").type_text(id);
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "Open").click();
+    harness.step();
+}
+
+#[test]
+fn a_search_from_the_command_line_jumps_to_matches_far_down_a_long_transcript() {
+    let options = AppOptions {
+        store: StoreChoice::Given(Arc::new(MemoryStore::default())),
+        demo: true,
+        open: Some(interview_desk::demo::DEMO_LONG_INTERVIEW_ID.to_owned()),
+        tab: Some(interview_desk::app::Tab::Transcript),
+        dialog: Box::new(FixedSaveDialog(None)),
+        automation: Automation { search: Some("kubernetes".to_owned()), ..Automation::default() },
+    };
+    let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
+    step_until(&mut harness, "the long interview with its search", |app| {
+        app.current.as_ref().is_some_and(|c| c.transcript.matches.len() == 7)
+    });
+    harness.run_steps(3);
+    harness.get_by_label("1 of 7");
+    for _ in 0..6 {
+        harness.get_by_role_and_label(Role::Button, "Next").click();
+        harness.run_steps(3);
+    }
+    harness.get_by_label("7 of 7");
+    let app = harness.state();
+    let turn = app.current.as_ref().unwrap().transcript.current_turn().unwrap();
+    assert!(turn > 1000, "the last mention is far down (turn {turn})");
+    let record = app.current_record().unwrap();
+    let interview_desk::api::transcript::Transcript::Turns(turns) = &record.interview.transcript else {
+        panic!("the long interview has turns")
+    };
+    let text = turns[turn].text.clone();
+    assert!(harness.get_all_by_label(&text).count() >= 1, "turn {turn} is on screen: {text}");
 }

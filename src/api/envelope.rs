@@ -20,6 +20,8 @@ pub struct ErrorBody {
     pub message: Option<String>,
     /// `retryAfter` in seconds (429 bodies).
     pub retry_after: Option<Duration>,
+    /// `error.details.reason` (envelope), e.g. why a key was suspended.
+    pub reason: Option<String>,
 }
 
 impl ErrorBody {
@@ -35,17 +37,25 @@ impl ErrorBody {
                 code: error.get("code").and_then(text_of),
                 message: error.get("message").and_then(text_of),
                 retry_after,
+                reason: error.get("details").and_then(|d| d.get("reason")).and_then(text_of),
             },
-            other => {
-                Self { code: other.and_then(text_of), message: object.get("message").and_then(text_of), retry_after }
-            }
+            other => Self {
+                code: other.and_then(text_of),
+                message: object.get("message").and_then(text_of),
+                retry_after,
+                reason: None,
+            },
         };
         (parsed != Self::default()).then_some(parsed)
     }
 
-    /// The text to show: the message, else the code.
+    /// The text to show: the message (with the reason, if any), else the code.
     pub fn text(&self) -> Option<String> {
-        self.message.clone().or_else(|| self.code.clone())
+        let text = self.message.clone().or_else(|| self.code.clone())?;
+        Some(match &self.reason {
+            Some(reason) => format!("{text} ({reason})"),
+            None => text,
+        })
     }
 }
 
@@ -109,7 +119,7 @@ pub fn is_envelope(body: &Value) -> bool {
 pub fn error_for_status(status: u16, body: Option<&ErrorBody>, retry_after_header: Option<Duration>) -> ApiError {
     let message = body.and_then(ErrorBody::text);
     match status {
-        401 => ApiError::Unauthorized { message },
+        401 => ApiError::Unauthorized { message, code: body.and_then(|b| b.code.clone()) },
         403 => ApiError::Forbidden { message },
         404 => ApiError::NotFound { message },
         429 => ApiError::RateLimited { retry_after: retry_after_header.max(body.and_then(|b| b.retry_after)), message },
@@ -178,6 +188,25 @@ mod tests {
         assert_eq!(ErrorBody::parse(&nest).unwrap().text().unwrap(), "Insufficient permissions");
         assert_eq!(ErrorBody::parse(&validation).unwrap().text().unwrap(), "id must be a UUID; page must be positive");
         assert_eq!(ErrorBody::parse(&json!({"unrelated": 1})), None);
+    }
+
+    #[test]
+    fn a_suspended_key_and_a_missing_scope_get_their_own_message_and_hint() {
+        let suspended = json!({"success": false, "data": null, "error": {"code": "API_KEY_SUSPENDED",
+            "message": "API key suspended", "details": {"suspendedAt": "2026-11-01T08:00:00Z", "reason": "Invoice overdue"}}});
+        let err = error_for_status(401, ErrorBody::parse(&suspended).as_ref(), None);
+        assert_eq!(err.to_string(), "The API key was not accepted (401): API key suspended (Invoice overdue)");
+        assert!(err.hint().contains("suspended"));
+        let invalid =
+            json!({"success": false, "error": {"code": "INVALID_API_KEY", "message": "Invalid API key"}, "data": null});
+        assert!(error_for_status(401, ErrorBody::parse(&invalid).as_ref(), None).hint().contains("revoked"));
+        let scope = json!({"statusCode": 403, "message": "Insufficient permissions: Required scope read:interviews not found", "error": "Forbidden"});
+        assert!(error_for_status(403, ErrorBody::parse(&scope).as_ref(), None).hint().contains("scope"));
+        let company =
+            json!({"statusCode": 403, "message": "Resource belongs to another company", "error": "Forbidden"});
+        assert!(error_for_status(403, ErrorBody::parse(&company).as_ref(), None).hint().contains("company"));
+        let ats = json!({"statusCode": 400, "message": ["companyId is required for ATS keys"], "error": "Bad Request"});
+        assert!(error_for_status(400, ErrorBody::parse(&ats).as_ref(), None).hint().contains("company ID"));
     }
 
     #[test]

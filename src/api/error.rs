@@ -16,8 +16,11 @@ pub enum ApiError {
     /// HTTP 401: the key is missing, invalid, revoked, expired or suspended.
     #[error("The API key was not accepted (401){}", detail(.message))]
     Unauthorized {
-        /// The server's message (`error.message` or `message`), if it sent one.
+        /// The server's message (`error.message` or `message`), if it sent one; for a
+        /// suspended key it ends with the reason from `error.details.reason`.
         message: Option<String>,
+        /// `error.code`, e.g. `INVALID_API_KEY` or `API_KEY_SUSPENDED`.
+        code: Option<String>,
     },
 
     /// HTTP 403: the key lacks a scope, or the resource belongs to another company.
@@ -88,12 +91,23 @@ impl ApiError {
     pub fn hint(&self) -> &'static str {
         match self {
             Self::InvalidRequest(_) => "Check the connection settings and the interview ID.",
+            Self::Unauthorized { code: Some(code), .. } if code == "API_KEY_SUSPENDED" => {
+                "The key is suspended: ask your Instaview administrator to reactivate it, or use \
+                 another key under Connection."
+            }
             Self::Unauthorized { .. } => {
                 "Check the API key under Connection; it may have been revoked or have expired."
             }
+            Self::Forbidden { message: Some(message) } if message.to_ascii_lowercase().contains("scope") => {
+                "The key lacks a permission (scope) it needs; ask your Instaview administrator for \
+                 a key with read:interviews, read:candidates, read:agents and read:jobs."
+            }
             Self::Forbidden { .. } => {
-                "The key needs the read:interviews scope, and an ATS key needs the company ID \
-                 of the company that owns this interview."
+                "The interview may belong to another company: with an ATS key, set that company's \
+                 ID under Connection."
+            }
+            Self::Rejected { message: Some(message), .. } if message.contains("companyId") => {
+                "This key needs a company ID: set it under Connection (ATS integration keys)."
             }
             Self::NotFound { .. } => {
                 "Check the interview ID; the interview may have been deleted or belong to \

@@ -8,6 +8,7 @@
 //! response, and transcripts in several undocumented shapes.
 
 mod data;
+pub mod faults;
 mod long_transcript;
 mod middleware;
 mod pdf;

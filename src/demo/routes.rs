@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::data::{DemoData, demo_data, str_field};
+use super::faults::{FaultCounters, fault_response, is_fault_id, renamed};
 use super::middleware::{RateCounters, delay, rate_limit_headers, require_api_key};
 use super::{DemoOptions, pdf, responses};
 
@@ -39,10 +40,12 @@ const MAX_PAGE: u64 = 10_000;
 pub(super) fn build(options: DemoOptions) -> Router {
     let DemoOptions { delay: delay_duration, require_candidate_filter } = options;
     let mut router = Router::new();
+    let faults = FaultCounters::default();
     for prefix in PREFIXES {
+        let faults = faults.clone();
         router = router
             .route(&format!("{prefix}/interviews"), get(move |query| list_interviews(query, require_candidate_filter)))
-            .route(&format!("{prefix}/interviews/{{id}}"), get(get_interview))
+            .route(&format!("{prefix}/interviews/{{id}}"), get(move |id| get_interview(id, faults.clone())))
             .route(&format!("{prefix}/interviews/{{id}}/analysis-pdf"), get(get_analysis_pdf))
             .route(&format!("{prefix}/candidates"), get(list_candidates))
             .route(&format!("{prefix}/candidates/{{id}}"), get(get_candidate))
@@ -109,11 +112,20 @@ struct Page<'a> {
 }
 
 /// `GET /interviews/{id}`: the interview, wrapped or bare (see [`BARE_INTERVIEW_IDS`]).
-async fn get_interview(id: Result<Path<String>, PathRejection>) -> Response {
+///
+/// The IDs in [`super::faults::FAULT_IDS`] misbehave first (see there).
+async fn get_interview(id: Result<Path<String>, PathRejection>, faults: FaultCounters) -> Response {
     let id = match valid_uuid(id) {
         Ok(id) => id,
         Err(messages) => return responses::nest_bad_request(messages),
     };
+    if let Some(response) = fault_response(&id, &faults).await {
+        return response;
+    }
+    if is_fault_id(&id) {
+        let served = demo_data().interview(super::DEMO_PHONE_INTERVIEW_ID).cloned().map(|i| renamed(i, &id));
+        return served.map_or_else(|| interview_not_found(&id), responses::wrapped);
+    }
     let Some(interview) = demo_data().interview(&id) else {
         return interview_not_found(&id);
     };

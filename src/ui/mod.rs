@@ -29,6 +29,7 @@ pub fn app_ui(app: &mut App, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         });
     }
     if app.screen == Screen::Main {
+        egui::Panel::bottom("status_bar").show(ui, |ui| status_bar_ui(app, ui));
         egui::Panel::left("side_panel").resizable(true).default_size(300.0).show(ui, |ui| side_panel_ui(app, ui));
     }
     egui::CentralPanel::default().show(ui, |ui| match app.screen {
@@ -94,6 +95,42 @@ fn top_bar_ui(app: &mut App, ui: &mut egui::Ui) {
     }
 }
 
+/// Waits and retries on the left, the API quota on the right.
+fn status_bar_ui(app: &mut App, ui: &mut egui::Ui) {
+    ui.horizontal(|ui| {
+        if let Some((text, until)) = &app.notice {
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                app.notice = None;
+            } else {
+                ui.spinner();
+                ui.label(RichText::new(text).color(style::WARNING));
+                ui.ctx().request_repaint_after(left.min(std::time::Duration::from_millis(500)));
+            }
+        }
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            if let Some(quota) = &app.quota {
+                let part = |remaining: Option<u64>, limit: Option<u64>, window: &str| {
+                    Some(format!("{}/{} per {window}", remaining?, limit?))
+                };
+                let parts: Vec<String> = [
+                    part(quota.remaining_minute, quota.limit_minute, "minute"),
+                    part(quota.remaining_hour, quota.limit_hour, "hour"),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                if !parts.is_empty() {
+                    ui.label(RichText::new(format!("API quota left: {}", parts.join(" · "))).weak().small())
+                        .on_hover_text(
+                            "From the server's X-RateLimit headers; the app paces itself to stay under them.",
+                        );
+                }
+            }
+        });
+    });
+}
+
 fn side_panel_ui(app: &mut App, ui: &mut egui::Ui) {
     ui.add_space(4.0);
     ui.horizontal(|ui| {
@@ -129,7 +166,10 @@ fn recent_ui(app: &mut App, ui: &mut egui::Ui) {
 
 fn interview_area_ui(app: &mut App, ui: &mut egui::Ui, frame: &eframe::Frame) {
     let Some(current) = &app.current else {
-        welcome_ui(ui, app.demo);
+        if let Some(id) = welcome_ui(ui, app.demo) {
+            app.open_input.clone_from(&id);
+            app.open(&id);
+        }
         return;
     };
     match &current.remote {
@@ -160,7 +200,16 @@ fn interview_area_ui(app: &mut App, ui: &mut egui::Ui, frame: &eframe::Frame) {
             match app.state.tab {
                 Tab::Metadata => metadata::metadata_ui(ui, &record, &app.related),
                 Tab::Transcript => {
+                    let interview = &record.interview;
+                    let names = transcript::SpeakerNames {
+                        agent: interview.agent_id.as_deref().and_then(|id| app.related.name(RelatedKind::Agent, id)),
+                        candidate: interview
+                            .candidate_id
+                            .as_deref()
+                            .and_then(|id| app.related.name(RelatedKind::Candidate, id)),
+                    };
                     if let Some(current) = app.current.as_mut() {
+                        current.transcript.names = names;
                         transcript::transcript_ui(ui, &record, &mut current.transcript);
                     }
                 }
@@ -176,20 +225,29 @@ fn interview_area_ui(app: &mut App, ui: &mut egui::Ui, frame: &eframe::Frame) {
     }
 }
 
-fn welcome_ui(ui: &mut egui::Ui, demo: bool) {
+/// The empty state; in demo mode it also offers the demo's fault IDs. Returns an ID to open.
+fn welcome_ui(ui: &mut egui::Ui, demo: bool) -> Option<String> {
+    let mut open = None;
     ui.vertical_centered(|ui| {
-        ui.add_space(ui.available_height() / 4.0);
+        ui.add_space(ui.available_height() / 5.0);
         ui.heading("Open an interview");
         ui.add_space(6.0);
-        ui.label("Paste an interview ID, or a link that contains one, into the field above and press Enter.");
+        ui.label("Pick one from the list on the left, or paste an interview ID or a link that contains one above.");
         if demo {
-            ui.add_space(6.0);
+            ui.add_space(16.0);
             ui.label(
                 RichText::new("Demo mode: sample interviews are served by a built-in server on this computer.").weak(),
             );
-            ui.label(RichText::new(format!("Try {}", crate::demo::DEMO_PHONE_INTERVIEW_ID)).monospace().weak());
+            ui.add_space(10.0);
+            ui.label(RichText::new("See how the app copes with a misbehaving server:").strong());
+            for (id, what) in crate::demo::faults::FAULT_IDS {
+                if ui.link(format!("{what}  ·  {}", widgets::short_id(id))).on_hover_text(id).clicked() {
+                    open = Some(id.to_owned());
+                }
+            }
         }
     });
+    open
 }
 
 /// The interview's identity, status and rating, and its freshness. Returns true when the
