@@ -39,7 +39,7 @@ fn record() -> &'static InterviewRecord {
 #[expect(clippy::print_stderr, reason = "benchmarks report what they measured on stderr")]
 fn main() {
     let record = record();
-    eprintln!("{}", common::describe(body(), record));
+    eprintln!("generated interview: {}", common::describe(body(), record));
     for needle in [COMMON_WORD, RARE_WORD, NO_MATCH, CJK_WORD, "e"] {
         let mut view = common::view_with_query(needle);
         view.update_matches(&record.interview.transcript);

@@ -310,6 +310,10 @@ pub struct App {
     pub notice: Option<(String, Instant)>,
     /// The latest rate-limit headers seen.
     pub quota: Option<RateLimitStatus>,
+    /// Interviews picked for the Compare view, in the order added.
+    pub compare: Vec<Arc<InterviewRecord>>,
+    /// The central area shows the Compare view.
+    pub show_compare: bool,
     /// Close the window at this moment (`--exit-after`).
     pub exit_after: Option<std::time::Instant>,
     /// Text for the transcript search once the first interview has loaded (`--search`).
@@ -367,6 +371,8 @@ impl App {
             pdf_busy: false,
             notice: None,
             quota: None,
+            compare: Vec::new(),
+            show_compare: false,
             exit_after: options.automation.exit_after.map(|d| Instant::now() + d),
             pending_search: options.automation.search.clone(),
             frame_times: options.automation.frame_stats.clone().map(|path| (path, Vec::new())),
@@ -580,6 +586,15 @@ impl App {
         }
     }
 
+    /// Adds `record` to the comparison, or removes it when it is there already.
+    pub fn toggle_compare(&mut self, record: &Arc<InterviewRecord>) {
+        let before = self.compare.len();
+        self.compare.retain(|r| r.interview.id != record.interview.id);
+        if self.compare.len() == before {
+            self.compare.push(record.clone());
+        }
+    }
+
     /// Reloads the interview list from page 1 with the current filters.
     pub fn refresh_list(&mut self) {
         let query = self.browse.restart();
@@ -690,6 +705,7 @@ impl App {
 
     /// Opens the interview named in `input` (an ID or a URL containing one).
     pub fn open(&mut self, input: &str) {
+        self.show_compare = false;
         let Some(id) = interview_id_from(input) else {
             self.open_error = Some(if input.trim().is_empty() {
                 "Paste an interview ID or a link to an interview.".to_owned()

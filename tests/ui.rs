@@ -335,3 +335,37 @@ fn a_search_from_the_command_line_jumps_to_matches_far_down_a_long_transcript() 
     let text = turns[turn].text.clone();
     assert!(harness.get_all_by_label(&text).count() >= 1, "turn {turn} is on screen: {text}");
 }
+
+#[test]
+fn interviews_are_compared_side_by_side() {
+    let mut harness = demo_app(None);
+    step_until(&mut harness, "the demo connection", |app| app.screen == Screen::Main);
+    // The Slovak and German interviews: Latin scripts, which the test harness's fonts cover.
+    for id in [DEMO_PHONE_INTERVIEW_ID, "0aa3dec6-75e3-470e-a1b2-b1a3d7588ea3", "ec0f0ec3-0d2c-4225-88a5-bfefcc46fa88"]
+    {
+        open(&mut harness, id);
+        harness.get_by_role_and_label(Role::Button, "Add to comparison").click();
+        harness.run_steps(2);
+        harness.get_by_role_and_label(Role::Button, "Remove from comparison");
+    }
+    step_until(&mut harness, "the names", |app| {
+        app.related.name(RelatedKind::Candidate, "69c1f13c-2d5f-41ff-9aa5-b0d10bd8c32a").is_some()
+    });
+    harness.get_by_label("Compare (3)").click();
+    harness.run_steps(3);
+    harness.get_by_label("Compare interviews");
+    for name in ["Oliver Bennett", "Ľubica Šťastná", "Katharina Müller-Voß"] {
+        assert!(harness.get_all_by_label(name).count() >= 1, "{name} is in the comparison");
+    }
+    let ratings: Vec<String> =
+        harness.state().compare.iter().map(|r| format!("{}", r.interview.overall_rating().unwrap())).collect();
+    assert_eq!(ratings.len(), 3);
+    for rating in &ratings {
+        assert!(harness.get_all_by_label(rating).count() >= 1, "rating {rating} is in the table");
+    }
+    // The German language test is the only one with pronunciation scores: not a shared metric.
+    assert!(harness.query_by_label_contains("pronunciationScores").is_none());
+    harness.get_all_by_role_and_label(Role::Button, "Remove").next().unwrap().click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().compare.len(), 2);
+}

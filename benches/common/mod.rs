@@ -3,7 +3,6 @@
 //! for a response body, and a headless egui context that draws the Transcript tab.
 
 use std::cell::Cell;
-use std::fmt::Write as _;
 
 use interview_desk::api::{InterviewRecord, data_text, is_envelope, unwrap_envelope};
 use interview_desk::ui::transcript::{TranscriptView, transcript_ui};
@@ -122,8 +121,8 @@ impl Lcg {
     }
 }
 
-/// One turn's text: one to three (agent) or five (candidate) sentences, each English (88 %), Slovak (5 %), Japanese (4 %) or
-/// with emoji (3 %), so about a quarter of the turns are not ASCII.
+/// One turn's text: one to three (agent) or five (candidate) sentences, each English (88 %),
+/// Slovak (5 %), Japanese (4 %) or with emoji (3 %), so about a quarter of the turns are not ASCII.
 fn turn_text(rng: &mut Lcg, index: usize, agent: bool) -> String {
     let sentences = if agent { 1 + rng.below(3) } else { 1 + rng.below(4) + usize::from(rng.below(4) == 0) };
     let mut text = String::new();
@@ -314,22 +313,17 @@ pub fn view_with_query(query: &str) -> TranscriptView {
     view
 }
 
-/// A line describing the generated interview.
+/// A line describing an interview body and its decoded transcript.
 pub fn describe(bytes: &[u8], record: &InterviewRecord) -> String {
     let transcript = &record.interview.transcript;
     let turns = transcript.turns();
     let chars: usize = turns.iter().map(|t| t.text.chars().count()).sum();
     let non_ascii = turns.iter().filter(|t| !t.text.is_ascii()).count();
-    let mut line = String::new();
-    let _ = write!(
-        line,
-        "generated interview: {} bytes of JSON ({:.2} MB), {} turns, {} words, {} chars of turn text, {} turns not ASCII",
+    format!(
+        "{} bytes of JSON ({:.2} MB), {} turns, {} words, {chars} chars of turn text, {non_ascii} turns not ASCII",
         bytes.len(),
         bytes.len() as f64 / 1e6,
         transcript.turn_count(),
         transcript.word_count(),
-        chars,
-        non_ascii,
-    );
-    line
+    )
 }

@@ -31,6 +31,7 @@ pub fn browse_ui(app: &mut App, ui: &mut egui::Ui) {
         .on_hover_text(app.browse.problems.join("\n"));
     }
     let mut to_open = None;
+    let mut to_toggle = None;
     let mut wants_more = false;
     egui::ScrollArea::vertical().id_salt("browse_list").auto_shrink([false, false]).show(ui, |ui| {
         let current = app.current.as_ref().map(|c| c.id.clone());
@@ -42,9 +43,18 @@ pub fn browse_ui(app: &mut App, ui: &mut egui::Ui) {
         for record in &visible {
             let selected = current.as_deref() == Some(record.interview.id.as_str());
             let job = row_text(ui, record, app);
-            if ui.selectable_label(selected, job).clicked() {
+            let response = ui.selectable_label(selected, job);
+            if response.clicked() {
                 to_open = Some(record.interview.id.clone());
             }
+            response.context_menu(|ui| {
+                let compared = app.compare.iter().any(|r| r.interview.id == record.interview.id);
+                let label = if compared { "Remove from comparison" } else { "Add to comparison" };
+                if ui.button(label).clicked() {
+                    to_toggle = Some(record.clone());
+                    ui.close();
+                }
+            });
         }
         if app.browse.loading {
             ui.horizontal(|ui| {
@@ -59,6 +69,9 @@ pub fn browse_ui(app: &mut App, ui: &mut egui::Ui) {
     });
     if wants_more {
         app.load_more();
+    }
+    if let Some(record) = to_toggle {
+        app.toggle_compare(&record);
     }
     if let Some(id) = to_open {
         app.open_input.clone_from(&id);

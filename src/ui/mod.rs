@@ -2,6 +2,7 @@
 
 pub mod analysis;
 pub mod browse;
+pub mod compare;
 pub mod connect;
 pub mod export;
 pub mod metadata;
@@ -45,6 +46,7 @@ pub fn app_ui(app: &mut App, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
             });
         }
         Screen::Connect => connect::connect_ui(app, ui),
+        Screen::Main if app.show_compare => compare::compare_ui(app, ui),
         Screen::Main => interview_area_ui(app, ui, frame),
     });
 }
@@ -72,6 +74,12 @@ fn top_bar_ui(app: &mut App, ui: &mut egui::Ui) {
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             if app.screen != Screen::Starting && ui.button("Connection…").clicked() {
                 app.show_connect();
+            }
+            if app.screen == Screen::Main {
+                let text = format!("Compare ({})", app.compare.len());
+                if ui.selectable_label(app.show_compare, text).on_hover_text("Interviews side by side").clicked() {
+                    app.show_compare = !app.show_compare;
+                }
             }
             if let Some(active) = &app.active {
                 let host = reqwest::Url::parse(&active.base_url)
@@ -192,8 +200,11 @@ fn interview_area_ui(app: &mut App, ui: &mut egui::Ui, frame: &eframe::Frame) {
         Remote::Ready(record) => {
             let record = record.clone();
             let live = app.current.as_ref().map(|c| c.live.clone()).unwrap_or_default();
-            if header_ui(ui, &record, &app.related, &live) {
-                app.refresh_current();
+            let compared = app.compare.iter().any(|r| r.interview.id == record.interview.id);
+            match header_ui(ui, &record, &app.related, &live, compared) {
+                Some(HeaderAction::Refresh) => app.refresh_current(),
+                Some(HeaderAction::ToggleCompare) => app.toggle_compare(&record),
+                None => {}
             }
             tab_bar_ui(ui, &mut app.state.tab);
             ui.separator();
@@ -250,10 +261,23 @@ fn welcome_ui(ui: &mut egui::Ui, demo: bool) -> Option<String> {
     open
 }
 
-/// The interview's identity, status and rating, and its freshness. Returns true when the
-/// user asked for a refresh.
-fn header_ui(ui: &mut egui::Ui, record: &InterviewRecord, related: &RelatedCache, live: &LiveRefresh) -> bool {
-    let mut refresh = false;
+/// What the header's buttons ask for.
+enum HeaderAction {
+    /// Fetch the interview again.
+    Refresh,
+    /// Add it to, or remove it from, the comparison.
+    ToggleCompare,
+}
+
+/// The interview's identity, status and rating, and its freshness.
+fn header_ui(
+    ui: &mut egui::Ui,
+    record: &InterviewRecord,
+    related: &RelatedCache,
+    live: &LiveRefresh,
+    compared: bool,
+) -> Option<HeaderAction> {
+    let mut action = None;
     let interview = &record.interview;
     ui.add_space(6.0);
     ui.horizontal_wrapped(|ui| {
@@ -296,10 +320,16 @@ fn header_ui(ui: &mut egui::Ui, record: &InterviewRecord, related: &RelatedCache
             ui.ctx().copy_text(interview.id.clone());
         }
         ui.separator();
-        refresh = freshness_ui(ui, live);
+        if freshness_ui(ui, live) {
+            action = Some(HeaderAction::Refresh);
+        }
+        let label = if compared { "Remove from comparison" } else { "Add to comparison" };
+        if ui.small_button(label).clicked() {
+            action = Some(HeaderAction::ToggleCompare);
+        }
     });
     ui.add_space(4.0);
-    refresh
+    action
 }
 
 /// "Live · updated 12 s ago" and a Refresh button; returns true when it was clicked.
