@@ -163,9 +163,9 @@ fn table_ui(app: &mut App, ui: &mut egui::Ui, records: &[Arc<InterviewRecord>], 
         let mut table = TableBuilder::new(ui)
             .id_salt("compare_table")
             .striped(true)
-            .column(Column::auto().at_least(170.0))
-            .column(Column::auto().at_least(110.0))
-            .column(Column::auto().at_least(80.0));
+            .column(Column::auto().at_least(190.0))
+            .column(Column::initial(220.0).at_least(110.0).clip(true))
+            .column(Column::auto().at_least(90.0));
         for _ in metrics {
             table = table.column(Column::auto().at_least(70.0));
         }
@@ -188,17 +188,21 @@ fn table_ui(app: &mut App, ui: &mut egui::Ui, records: &[Arc<InterviewRecord>], 
             .body(|mut body| {
                 for (index, record) in records.iter().enumerate() {
                     let interview = &record.interview;
-                    body.row(24.0, |mut row| {
+                    body.row(26.0, |mut row| {
                         row.col(|ui| {
-                            let color = SERIES.get(index % SERIES.len()).copied().unwrap_or(style::ACCENT);
-                            ui.label(RichText::new("■").color(color));
-                            if ui.link(names.get(index).cloned().unwrap_or_default()).on_hover_text("Open").clicked() {
-                                open = Some(interview.id.clone());
-                            }
+                            ui.horizontal(|ui| {
+                                let color = SERIES.get(index % SERIES.len()).copied().unwrap_or(style::ACCENT);
+                                ui.label(RichText::new("■").color(color));
+                                let name = names.get(index).cloned().unwrap_or_default();
+                                if ui.link(name).on_hover_text("Open this interview").clicked() {
+                                    open = Some(interview.id.clone());
+                                }
+                            });
                         });
                         row.col(|ui| {
                             let job = interview.job_id.as_deref().and_then(|id| app.related.name(RelatedKind::Job, id));
-                            ui.label(job.unwrap_or_else(|| "—".to_owned()));
+                            let job = job.unwrap_or_else(|| "—".to_owned());
+                            ui.add(egui::Label::new(&job).truncate()).on_hover_text(job);
                         });
                         row.col(|ui| {
                             let fit = interview
