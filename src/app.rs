@@ -305,8 +305,8 @@ pub struct App {
     pub pdf_status: Option<Result<PdfOutcome, String>>,
     /// A PDF save is in progress.
     pub pdf_busy: bool,
-    /// The latest wait notice from the client ("rate limited, retrying in 2 s") and until
-    /// when it applies.
+    /// Why the client is waiting before a retry (e.g. "rate limited") and until when; the
+    /// status bar counts down to it.
     pub notice: Option<(String, Instant)>,
     /// The latest rate-limit headers seen.
     pub quota: Option<RateLimitStatus>,
@@ -433,8 +433,8 @@ impl App {
                 self.browse.candidates = Some(result.map(|page| page.items));
             }
             Event::Client(ClientNotice::Quota(status)) => self.quota = Some(status),
-            Event::Client(notice @ ClientNotice::Waiting { retry_in, .. }) => {
-                self.notice = Some((notice.to_string(), Instant::now() + retry_in));
+            Event::Client(ClientNotice::Waiting { reason, retry_in, .. }) => {
+                self.notice = Some((reason.to_string(), Instant::now() + retry_in));
             }
             Event::PdfSaved { result, .. } => {
                 self.pdf_busy = false;

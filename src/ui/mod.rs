@@ -112,7 +112,8 @@ fn status_bar_ui(app: &mut App, ui: &mut egui::Ui) {
                 app.notice = None;
             } else {
                 ui.spinner();
-                ui.label(RichText::new(text).color(style::WARNING));
+                let seconds = left.as_secs_f64().ceil();
+                ui.label(RichText::new(format!("{text}, retrying in {seconds} s")).color(style::WARNING));
                 ui.ctx().request_repaint_after(left.min(std::time::Duration::from_millis(500)));
             }
         }
