@@ -859,3 +859,46 @@ impl eframe::App for App {
         eframe::set_value(storage, eframe::APP_KEY, &self.state);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn live_refresh_backs_off_while_nothing_changes_and_stops_on_a_final_status() {
+        let mut live = LiveRefresh::default();
+        let now = Instant::now();
+        live.arrived(now, true, true);
+        assert_eq!(live.next_at, Some(now + REFRESH_MIN));
+        live.arrived(now, false, true);
+        assert!(live.interval > REFRESH_MIN, "no change: wait longer");
+        for _ in 0..20 {
+            live.arrived(now, false, true);
+        }
+        assert_eq!(live.interval, REFRESH_MAX);
+        live.arrived(now, true, true);
+        assert_eq!(live.interval, REFRESH_MIN, "a change resets the wait");
+        live.arrived(now, true, false);
+        assert_eq!(live.next_at, None, "a final status stops refreshing");
+    }
+
+    #[test]
+    fn each_name_is_requested_once_per_run() {
+        let mut cache = RelatedCache::default();
+        assert!(cache.begin(RelatedKind::Candidate, "c1"));
+        assert!(!cache.begin(RelatedKind::Candidate, "c1"), "pending: not again");
+        assert!(cache.begin(RelatedKind::Job, "c1"), "another kind is another record");
+        cache.records.insert((RelatedKind::Candidate, "c1".into()), Remote::Failed(ApiError::Timeout(Duration::ZERO)));
+        assert!(!cache.begin(RelatedKind::Candidate, "c1"), "a failed lookup is not repeated automatically");
+    }
+
+    #[test]
+    fn frame_statistics_are_summarised() {
+        let stats: serde_json::Value = serde_json::from_str(&frame_stats_json(&[1.0, 2.0, 3.0, 10.0])).unwrap();
+        assert_eq!(stats["frames"], 4);
+        assert_eq!(stats["mean_ms"], 4.0);
+        assert_eq!(stats["max_ms"], 10.0);
+        let empty: serde_json::Value = serde_json::from_str(&frame_stats_json(&[])).unwrap();
+        assert_eq!(empty["frames"], 0);
+    }
+}
