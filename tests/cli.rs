@@ -1,5 +1,7 @@
 //! The command line against the demo server over real HTTP: output, exit codes, no key leaks.
 
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
 mod common;
 
 use std::process::{Command, Output};
