@@ -532,8 +532,12 @@ impl App {
                     self.state.recent.insert(0, id);
                     self.state.recent.truncate(MAX_RECENT);
                 }
-                // A refresh keeps the tab, the search and the scroll position.
-                current.transcript.invalidate();
+                if previous.is_some() {
+                    // A refresh keeps the tab, the search and the scroll position.
+                    current.transcript.invalidate();
+                } else {
+                    current.transcript = TranscriptView::default();
+                }
                 if let Some(search) = self.pending_search.take() {
                     current.transcript.query = search;
                 }

@@ -208,14 +208,15 @@ pub fn transcript_ui(ui: &mut egui::Ui, record: &InterviewRecord, view: &mut Tra
 fn search_bar_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript) {
     let search_id = egui::Id::unique("transcript_search");
     let focus_search = ui.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::F)));
-    ui.horizontal(|ui| {
+    // Wraps onto a second line in a narrow window rather than pushing the rows off screen.
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("Search transcript");
         let response = ui
             .add(
                 egui::TextEdit::singleline(&mut view.query)
                     .id(search_id)
                     .hint_text("Find words in the transcript")
-                    .desired_width(280.0),
+                    .desired_width(240.0),
             )
             .labelled_by(label.id);
         if focus_search {
@@ -264,7 +265,10 @@ fn rows_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript
     let text_width = (ui.available_width() - SPEAKER_WIDTH - 24.0).max(120.0);
     let formats = Formats::new(ui);
     let speaker_height = ui.text_style_height(&egui::TextStyle::Body) * 2.0 + 4.0;
-    measure_rows(ui, &mut view.rows, transcript, text_width, speaker_height, &formats);
+    // Before jumping to a match, every row above it gets its exact height, so the jump lands on
+    // the match (estimated heights above it would shift it).
+    let target_row = view.scroll_to_current.then(|| view.matches.get(view.current).map(|m| m.row)).flatten();
+    measure_rows(ui, &mut view.rows, transcript, text_width, speaker_height, &formats, target_row);
     let mut scroll_area = egui::ScrollArea::vertical().id_salt("transcript_rows").auto_shrink([false, false]);
     if view.scroll_to_current {
         view.scroll_to_current = false;
@@ -310,7 +314,8 @@ fn rows_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript
 }
 
 /// Keeps `rows.heights` current for `width`: estimates for every row at once, then exact
-/// measurements in order, a time-boxed batch per frame.
+/// measurements in order, a time-boxed batch per frame; rows up to `through` (a jump target)
+/// are all measured now, whatever the time.
 fn measure_rows(
     ui: &egui::Ui,
     rows: &mut Rows,
@@ -318,6 +323,7 @@ fn measure_rows(
     width: f32,
     speaker_height: f32,
     formats: &Formats,
+    through: Option<usize>,
 ) {
     const BUDGET: std::time::Duration = std::time::Duration::from_millis(3);
     if (rows.width - width).abs() >= 0.5 || rows.heights.len() != rows.turns.len() {
@@ -354,7 +360,7 @@ fn measure_rows(
             *slot = height;
         }
         rows.measured += 1;
-        if started.elapsed() > BUDGET {
+        if started.elapsed() > BUDGET && through.is_none_or(|row| rows.measured > row) {
             break;
         }
     }
