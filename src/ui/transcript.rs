@@ -208,8 +208,7 @@ pub fn transcript_ui(ui: &mut egui::Ui, record: &InterviewRecord, view: &mut Tra
 fn search_bar_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript) {
     let search_id = egui::Id::unique("transcript_search");
     let focus_search = ui.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::F)));
-    // Wraps onto a second line in a narrow window rather than pushing the rows off screen.
-    ui.horizontal_wrapped(|ui| {
+    ui.horizontal(|ui| {
         let label = ui.label("Search transcript");
         let response = ui
             .add(
@@ -248,6 +247,9 @@ fn search_bar_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Tran
             view.step(true);
         }
         ui.label(view.count_text());
+    });
+    // The options go on a second row so the search row never pushes the turns off screen.
+    ui.horizontal(|ui| {
         egui::ComboBox::from_id_salt("speaker_filter").selected_text(view.speakers.label()).show_ui(ui, |ui| {
             for filter in SpeakerFilter::ALL {
                 ui.selectable_value(&mut view.speakers, filter, filter.label());
