@@ -369,3 +369,25 @@ fn interviews_are_compared_side_by_side() {
     harness.run_steps(2);
     assert_eq!(harness.state().compare.len(), 2);
 }
+
+#[test]
+fn the_speaker_filter_limits_turns_and_matches() {
+    let mut harness = demo_app(None);
+    step_until(&mut harness, "the demo connection", |app| app.screen == Screen::Main);
+    open(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+    harness.get_by_role_and_label(Role::Button, "Transcript").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::TextInput, "Search transcript").click();
+    harness.step();
+    harness.get_by_role_and_label(Role::TextInput, "Search transcript").type_text("rust");
+    harness.run_steps(2);
+    let all = harness.state().current.as_ref().unwrap().transcript.matches.len();
+    harness.get_by_label("Speakers").click();
+    harness.run_steps(2);
+    harness.get_by_label("Candidate only").click();
+    harness.run_steps(3);
+    let view = &harness.state().current.as_ref().unwrap().transcript;
+    assert_eq!(view.speakers, interview_desk::ui::transcript::SpeakerFilter::Candidate);
+    assert!(view.matches.len() < all && !view.matches.is_empty(), "{} of {all}", view.matches.len());
+    assert!(harness.query_by_label("Agent").is_none(), "no agent turn is shown");
+}

@@ -250,7 +250,7 @@ fn search_bar_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Tran
     });
     // The options go on a second row so the search row never pushes the turns off screen.
     ui.horizontal(|ui| {
-        egui::ComboBox::from_id_salt("speaker_filter").selected_text(view.speakers.label()).show_ui(ui, |ui| {
+        egui::ComboBox::from_label("Speakers").selected_text(view.speakers.label()).show_ui(ui, |ui| {
             for filter in SpeakerFilter::ALL {
                 ui.selectable_value(&mut view.speakers, filter, filter.label());
             }
