@@ -1,6 +1,8 @@
 //! The Analysis tab with degenerate scores (B24, B25): flat, single, empty, null and NaN-like
 //! values, and a rating outside 0–100, all drawn without a panic and with "n/a" for gaps.
 
+#![expect(clippy::unwrap_used, reason = "test setup fails loudly")]
+
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use interview_desk::api::InterviewRecord;
