@@ -381,9 +381,14 @@ impl App {
             worker,
             dialog: options.dialog,
         };
-        let first =
-            if app.demo { Command::StartDemo } else { Command::LoadKey { account: DEFAULT_ACCOUNT.to_owned() } };
-        app.send(first);
+        match options.automation.connection {
+            Some((config, key)) => {
+                app.store_name = "memory (this run only)".to_owned();
+                app.use_connection(config, key);
+            }
+            None if app.demo => app.send(Command::StartDemo),
+            None => app.send(Command::LoadKey { account: DEFAULT_ACCOUNT.to_owned() }),
+        }
         app
     }
 

@@ -391,3 +391,28 @@ fn the_speaker_filter_limits_turns_and_matches() {
     assert!(view.matches.len() < all && !view.matches.is_empty(), "{} of {all}", view.matches.len());
     assert!(harness.query_by_label("Agent").is_none(), "no agent turn is shown");
 }
+
+#[test]
+fn a_scripted_run_connects_with_the_given_url_and_key_and_saves_nothing() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let config = interview_desk::api::ApiConfig::new(server.base_url(), None);
+    let options = AppOptions {
+        store: StoreChoice::Given(store.clone()),
+        demo: false,
+        open: Some(DEMO_PHONE_INTERVIEW_ID.to_owned()),
+        tab: None,
+        dialog: Box::new(FixedSaveDialog(None)),
+        automation: Automation {
+            connection: Some((config, ApiKey::new(DEMO_API_KEY).unwrap())),
+            ..Automation::default()
+        },
+    };
+    let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
+    step_until(&mut harness, "the interview", |app| app.current_record().is_some());
+    assert_eq!(store.get("default").unwrap(), None, "the key is not saved");
+    assert_ne!(harness.state().state.base_url, server.base_url(), "the URL is not remembered");
+    drop(harness);
+    server.shutdown();
+}
