@@ -510,7 +510,7 @@ impl App {
                 self.connect_form.outcome = Some(Ok("Connected: the server accepted the key.".to_owned()));
             }
             Ok(()) => {}
-            Err(err) => self.connect_form.outcome = Some(Err(format!("{err}. {}", err.hint()))),
+            Err(err) => self.connect_form.outcome = Some(Err(err.with_hint())),
         }
     }
 

@@ -39,7 +39,7 @@ pub const API_KEY_ENV: &str = "INSTAVIEW_API_KEY";
 
 /// Read and export AI-run job interviews from the Instaview API.
 #[derive(Debug, Parser)]
-#[command(name = "interview-desk", version, about)]
+#[command(name = "interview-desk", version, about, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     /// What to do; without a command the desktop app starts.
     #[command(subcommand)]
@@ -236,10 +236,7 @@ async fn fetch(reference: &str, out: Option<PathBuf>, base_url: &str, company_id
             Ok(()) => EXIT_OK,
             Err(err) => fail(EXIT_WRITE, &err.to_string()),
         },
-        None => match std::io::stdout().lock().write_all(document.as_bytes()) {
-            Ok(()) => EXIT_OK,
-            Err(err) => fail(EXIT_WRITE, &format!("could not write to standard output: {err}")),
-        },
+        None => write_stdout(document.as_bytes()),
     }
 }
 
@@ -312,8 +309,9 @@ async fn list(mut query: InterviewQuery, json: bool, base_url: &str, company_id:
         query.page += 1;
     }
     let text = if json { json_lines(&rows) } else { table(&rows) };
-    if let Err(err) = std::io::stdout().lock().write_all(text.as_bytes()) {
-        return fail(EXIT_WRITE, &format!("could not write to standard output: {err}"));
+    let written = write_stdout(text.as_bytes());
+    if written != EXIT_OK {
+        return written;
     }
     if problems > 0 {
         return fail(EXIT_DECODE, &format!("{problems} interview(s) in the list could not be read"));
@@ -350,6 +348,16 @@ fn table(rows: &[std::sync::Arc<InterviewRecord>]) -> String {
     out
 }
 
+/// Writes to standard output. A reader that stops early (`| head`) is not an error.
+fn write_stdout(bytes: &[u8]) -> u8 {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => EXIT_OK,
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(err) => fail(EXIT_WRITE, &format!("could not write to standard output: {err}")),
+    }
+}
+
 /// At most 80 characters of user input, for messages.
 fn shorten(text: &str) -> String {
     let short: String = text.chars().take(80).collect();
@@ -372,7 +380,7 @@ async fn cli_key() -> Result<ApiKey, String> {
 }
 
 fn api_message(err: &ApiError) -> String {
-    format!("{err}. {}", err.hint())
+    err.with_hint()
 }
 
 /// `demo-server`: serve until Ctrl+C.

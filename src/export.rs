@@ -143,7 +143,8 @@ pub struct WriteError {
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder is written,
 /// flushed and synced, then renamed over `path`. A crash or error leaves any existing file
 /// untouched and no partial file behind. On Unix the file is readable by its owner only
-/// (mode 0600), because it holds candidate data.
+/// (mode 0600), because it holds candidate data. A symbolic link is followed (the file it
+/// names is replaced, the link kept); a device, pipe, folder or read-only file is refused.
 ///
 /// # Errors
 /// [`WriteError`] naming the path and the OS's reason.
@@ -153,9 +154,29 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
         _ => PathBuf::from("."),
     };
-    if path.is_dir() {
-        return Err(fail("it is a folder".to_owned()));
+    // Follow a symbolic link to the file it names, so the link survives; refuse anything that
+    // is not a regular file (a device such as /dev/null, a pipe, a folder) and read-only files.
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            std::fs::canonicalize(path).map_err(|err| fail(err.to_string()))?
+        }
+        _ => path.to_owned(),
+    };
+    if let Ok(meta) = std::fs::metadata(&target) {
+        if meta.is_dir() {
+            return Err(fail("it is a folder".to_owned()));
+        }
+        if !meta.is_file() {
+            return Err(fail("it is not a regular file (a device or a pipe)".to_owned()));
+        }
+        if meta.permissions().readonly() {
+            return Err(fail("the existing file is read-only".to_owned()));
+        }
     }
+    let folder = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => folder,
+    };
     let mut file = tempfile::Builder::new()
         .prefix(".interview-desk-")
         .suffix(".tmp")
@@ -164,7 +185,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     file.write_all(bytes).map_err(|err| fail(err.to_string()))?;
     file.flush().map_err(|err| fail(err.to_string()))?;
     file.as_file().sync_all().map_err(|err| fail(err.to_string()))?;
-    file.persist(path).map_err(|err| fail(err.error.to_string()))?;
+    file.persist(&target).map_err(|err| fail(err.error.to_string()))?;
     Ok(())
 }
 
@@ -277,6 +298,30 @@ mod tests {
             use std::os::unix::fs::PermissionsExt as _;
             assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_followed_and_devices_and_read_only_files_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.json");
+        std::fs::write(&real, b"old").unwrap();
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomically(&link, b"new").unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link is kept");
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+
+        let err = write_atomically(Path::new("/dev/null"), b"x").unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+
+        let locked = dir.path().join("locked.json");
+        std::fs::write(&locked, b"keep").unwrap();
+        let mut permissions = std::fs::metadata(&locked).unwrap().permissions();
+        permissions.set_readonly(true);
+        std::fs::set_permissions(&locked, permissions).unwrap();
+        assert!(write_atomically(&locked, b"x").unwrap_err().to_string().contains("read-only"));
+        assert_eq!(std::fs::read(&locked).unwrap(), b"keep");
     }
 
     #[test]

@@ -491,7 +491,7 @@ async fn save_pdf(client: Option<ApiClient>, id: &str, choice: DialogFuture) -> 
             }
         }
         Ok(None) => Ok(PdfOutcome::NotAvailable),
-        Err(err) => Err(format!("{err}. {}", err.hint())),
+        Err(err) => Err(err.with_hint()),
     }
 }
 

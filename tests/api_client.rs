@@ -166,3 +166,17 @@ async fn json_that_is_not_an_interview_is_undecodable() {
         assert!(matches!(err, ApiError::Undecodable { .. }), "{body}: {err:?}");
     }
 }
+
+#[tokio::test]
+async fn an_answer_about_another_interview_is_refused() {
+    let other = r#"{"id":"99999999-9999-4999-8999-999999999999","status":"COMPLETED"}"#;
+    let err = error_for(Reply::json(200, other)).await;
+    assert!(matches!(err, ApiError::Undecodable { .. }), "{err:?}");
+    assert!(err.to_string().contains("99999999-9999-4999-8999-999999999999"), "{err}");
+}
+
+#[tokio::test]
+async fn a_redirect_to_plain_http_elsewhere_is_refused() {
+    let err = error_for(Reply::json(302, "").header("location", "http://interview-desk.invalid/stolen")).await;
+    assert!(err.to_string().contains("refused a redirect to plain http://"), "{err}");
+}

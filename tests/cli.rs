@@ -139,3 +139,24 @@ async fn list_prints_every_page_as_a_table_or_json_lines() {
     assert_eq!(String::from_utf8(one.stdout).unwrap().lines().count(), 2);
     strict.shutdown();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_local_server_is_never_reached_through_a_proxy() {
+    let server = DemoServer::start(0).await.unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_interview-desk"))
+        .args(["fetch", DEMO_PHONE_INTERVIEW_ID, "--no-names", "--base-url", server.base_url()])
+        .env("INSTAVIEW_API_KEY", DEMO_API_KEY)
+        .env("HTTP_PROXY", "http://127.0.0.1:9")
+        .env("http_proxy", "http://127.0.0.1:9")
+        .env("ALL_PROXY", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    server.shutdown();
+}
+
+#[test]
+fn demo_and_a_subcommand_exclude_each_other() {
+    let output = run(&["--demo", "fetch", DEMO_PHONE_INTERVIEW_ID], Some(DEMO_API_KEY));
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+}

@@ -79,8 +79,8 @@ impl ApiConfig {
     /// or uses plain `http://` for a host other than this computer (the key would travel
     /// unencrypted).
     pub fn parsed_base_url(&self) -> Result<Url, ApiError> {
-        let invalid = |why: &str| ApiError::InvalidRequest(format!("The base URL {:?} {why}.", self.base_url));
-        let mut url = Url::parse(self.base_url.trim()).map_err(|_| invalid("is not a valid URL"))?;
+        let invalid = |why: &str| ApiError::InvalidRequest(format!("The base URL {:?} {why}", self.base_url));
+        let url = Url::parse(self.base_url.trim()).map_err(|_| invalid("is not a valid URL"))?;
         match url.scheme() {
             "https" => {}
             "http" if is_loopback(&url) => {}
@@ -90,8 +90,12 @@ impl ApiConfig {
         if url.host_str().is_none_or(str::is_empty) {
             return Err(invalid("has no host name"));
         }
-        url.set_query(None);
-        url.set_fragment(None);
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(invalid("contains a user name or password; the API key is the only credential"));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(invalid("has a query or fragment (?… or #…); give the address without it"));
+        }
         Ok(url)
     }
 }
@@ -156,12 +160,18 @@ impl ApiClient {
     /// [`ApiError::Network`] when the TLS backend cannot be set up.
     pub fn new(config: &ApiConfig, key: ApiKey) -> Result<Self, ApiError> {
         let base = config.parsed_base_url()?;
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .read_timeout(config.request_timeout)
-            .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
+            .redirect(redirect_policy());
+        if is_loopback(&base) {
+            // A server on this computer is never reached through a proxy: the request (and its
+            // key) must not leave the machine, and over plain http a proxy would see the key.
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .build()
             .map_err(|err| ApiError::Network(format!("the HTTP client could not start: {}", error_chain(&err))))?;
         Ok(Self {
@@ -203,11 +213,16 @@ impl ApiClient {
     /// [`ApiError::Undecodable`].
     pub async fn get_interview(&self, id: &str) -> Result<InterviewRecord, ApiError> {
         let response = self.get_json(&["interviews", id], &[]).await?;
-        InterviewRecord::from_parts(response.body, response.text).map_err(|reason| ApiError::Undecodable {
+        let undecodable = |reason: String| ApiError::Undecodable {
             status: response.status,
-            content_type: response.content_type,
+            content_type: response.content_type.clone(),
             reason,
-        })
+        };
+        let record = InterviewRecord::from_parts(response.body.clone(), response.text.clone()).map_err(undecodable)?;
+        if !record.interview.id.trim().eq_ignore_ascii_case(id.trim()) {
+            return Err(undecodable(format!("the server sent interview {} when asked for {id}", record.interview.id)));
+        }
+        Ok(record)
     }
 
     /// `GET /candidates/{id}`, `/agents/{id}` or `/jobs/{id}`: the record as sent.
@@ -414,6 +429,21 @@ impl ApiClient {
     }
 }
 
+/// Follows at most [`MAX_REDIRECTS`] redirects, never to plain `http://` on another computer
+/// (the rule [`ApiConfig::parsed_base_url`] applies to the base URL). reqwest itself drops the
+/// `Authorization` header on a redirect to another host, port or scheme.
+fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        if attempt.previous().len() >= MAX_REDIRECTS {
+            attempt.error("too many redirects")
+        } else if attempt.url().scheme() == "http" && !is_loopback(attempt.url()) {
+            attempt.error("refused a redirect to plain http:// on another computer")
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
 /// Whether a failed send is worth retrying: a connection that was refused, reset, aborted or
 /// closed (while connecting or before the answer arrived). DNS failures, TLS and certificate
 /// errors, bad URLs and redirect loops are not: retrying would fail the same way.
@@ -536,7 +566,15 @@ mod tests {
         for ok in ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9", "https://api.instaview.sk/v1"] {
             assert!(ApiConfig::new(ok, None).parsed_base_url().is_ok(), "{ok}");
         }
-        for bad in ["http://api.instaview.sk", "ftp://x", "not a url", "https://"] {
+        for bad in [
+            "http://api.instaview.sk",
+            "ftp://x",
+            "not a url",
+            "https://",
+            "https://user:pass@api.instaview.sk",
+            "https://api.instaview.sk/v1?x=1",
+            "https://api.instaview.sk/#f",
+        ] {
             assert!(matches!(ApiConfig::new(bad, None).parsed_base_url(), Err(ApiError::InvalidRequest(_))), "{bad}");
         }
     }

@@ -125,6 +125,11 @@ impl ApiError {
         }
     }
 
+    /// The message and what to do, as one line: `Not found (404): …. Check the interview ID; …`
+    pub fn with_hint(&self) -> String {
+        format!("{}. {}", self.to_string().trim_end_matches('.'), self.hint())
+    }
+
     /// The command-line exit code documented in README: 3 unauthorised, 4 forbidden,
     /// 5 not found, 6 rate limited, 7 network/timeout/server, 8 undecodable, 2 for a request
     /// that could not be built (a usage error).
