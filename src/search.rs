@@ -95,10 +95,29 @@ impl Query {
         }
         if options.case_sensitive {
             find_exact(haystack, needle, options.whole_word)
-        } else if haystack.is_ascii() && needle.is_ascii() {
+        } else if haystack.is_ascii() {
+            if !folded.is_ascii() {
+                // An ASCII text folds to ASCII, so it cannot hold a needle that folds to
+                // anything else (a CJK query skips the English turns at once).
+                return Vec::new();
+            }
             find_ascii_caseless(haystack, folded.as_bytes(), options.whole_word)
         } else {
             find_folded(haystack, folded, options.whole_word)
+        }
+    }
+}
+
+impl Query {
+    /// Like [`Query::find_in`], with `haystack` prepared beforehand by [`Prepared::new`] (which
+    /// must have been given the same text). Same results, without folding on every call.
+    pub fn find_in_prepared(&self, haystack: &str, prepared: &Prepared) -> Vec<Range<usize>> {
+        match &prepared.folded {
+            Some((text, origin)) if !self.options.case_sensitive && !self.needle.is_empty() => {
+                let view = FoldedView { source: haystack, text, origin };
+                find_in_folded(&view, &self.folded, self.options.whole_word)
+            }
+            _ => self.find_in(haystack),
         }
     }
 }
@@ -148,40 +167,58 @@ struct Candidate {
 }
 
 /// A haystack folded char by char, with a map from each folded byte to its original char.
-struct FoldedText<'a> {
+struct FoldedView<'a> {
     /// The original text.
     source: &'a str,
 
     /// The folded text.
-    text: String,
+    text: &'a str,
 
     /// For each byte of `text`, the byte offset in `source` of the char it was folded from.
     /// Non-decreasing.
-    origin: Vec<usize>,
+    origin: &'a [u32],
 }
 
-impl<'a> FoldedText<'a> {
-    fn new(source: &'a str) -> Self {
-        let mut text = String::with_capacity(source.len() + source.len() / 8);
-        let mut origin = Vec::with_capacity(text.capacity());
-        for (offset, c) in source.char_indices() {
-            push_folded(&mut text, c);
-            origin.resize(text.len(), offset);
-        }
-        Self { source, text, origin }
-    }
-
+impl FoldedView<'_> {
     /// The original range covering folded bytes `start..end`, widened to whole original chars.
     fn original_range(&self, folded: Range<usize>) -> Option<Range<usize>> {
-        let start = *self.origin.get(folded.start)?;
-        let last = *self.origin.get(folded.end.checked_sub(1)?)?;
+        let start = *self.origin.get(folded.start)? as usize;
+        let last = *self.origin.get(folded.end.checked_sub(1)?)? as usize;
         let last_len = self.source.get(last..)?.chars().next()?.len_utf8();
         Some(start..last + last_len)
     }
 
     /// The first folded byte that comes from the original char at or after `original`.
     fn folded_offset(&self, original: usize) -> usize {
-        self.origin.partition_point(|&offset| offset < original)
+        self.origin.partition_point(|&offset| (offset as usize) < original)
+    }
+}
+
+/// Folds `source` char by char and maps each folded byte to its original char's offset.
+/// Texts over 4 GiB are not expected; their offsets saturate (matches there are then dropped
+/// by the range checks, never a panic).
+fn fold_with_origin(source: &str) -> (String, Vec<u32>) {
+    let mut text = String::with_capacity(source.len() + source.len() / 8);
+    let mut origin = Vec::with_capacity(text.capacity());
+    for (offset, c) in source.char_indices() {
+        push_folded(&mut text, c);
+        origin.resize(text.len(), u32::try_from(offset).unwrap_or(u32::MAX));
+    }
+    (text, origin)
+}
+
+/// A text prepared once for many case-insensitive searches (the transcript folds each turn
+/// once, not on every keystroke). ASCII text needs no preparation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Prepared {
+    /// The folded text and its origin map; `None` for ASCII text.
+    folded: Option<(String, Vec<u32>)>,
+}
+
+impl Prepared {
+    /// Prepares `text` (folding it when it is not ASCII).
+    pub fn new(text: &str) -> Self {
+        Self { folded: (!text.is_ascii()).then(|| fold_with_origin(text)) }
     }
 }
 
@@ -205,9 +242,20 @@ fn find_ascii_caseless(haystack: &str, needle: &[u8], whole_word: bool) -> Vec<R
         return Vec::new();
     }
     let bytes = haystack.as_bytes();
+    let (&first, rest) = needle.split_first().unwrap_or((&0, &[]));
+    let first_upper = first.to_ascii_uppercase();
     collect_matches(haystack, whole_word, |from| {
-        let start =
-            from + bytes.get(from..)?.windows(needle.len()).position(|window| window.eq_ignore_ascii_case(needle))?;
+        // Jump between occurrences of the first letter (either case) with memchr, then
+        // compare the rest; far fewer comparisons than testing every position.
+        let mut at = from;
+        let start = loop {
+            let candidate = at + memchr::memchr2(first, first_upper, bytes.get(at..)?)?;
+            let tail = bytes.get(candidate + 1..candidate + needle.len())?;
+            if tail.eq_ignore_ascii_case(rest) {
+                break candidate;
+            }
+            at = candidate + 1;
+        };
         let end = start + needle.len();
         Some(Candidate { range: start..end, resume_after_match: end, resume_after_reject: start + 1 })
     })
@@ -216,13 +264,19 @@ fn find_ascii_caseless(haystack: &str, needle: &[u8], whole_word: bool) -> Vec<R
 /// Case-insensitive search for any Unicode text: search the folded needle in the folded
 /// haystack, then map the match back to original char boundaries.
 fn find_folded(haystack: &str, needle: &str, whole_word: bool) -> Vec<Range<usize>> {
-    let folded = FoldedText::new(haystack);
+    let (text, origin) = fold_with_origin(haystack);
+    find_in_folded(&FoldedView { source: haystack, text: &text, origin: &origin }, needle, whole_word)
+}
+
+/// [`find_folded`] on a haystack folded beforehand.
+fn find_in_folded(folded: &FoldedView<'_>, needle: &str, whole_word: bool) -> Vec<Range<usize>> {
+    let haystack = folded.source;
     collect_matches(haystack, whole_word, |from| {
         let start = from + folded.text.get(from..)?.find(needle)?;
         let range = folded.original_range(start..start + needle.len())?;
         Some(Candidate {
             resume_after_match: folded.folded_offset(range.end),
-            resume_after_reject: next_char_boundary(&folded.text, start),
+            resume_after_reject: next_char_boundary(folded.text, start),
             range,
         })
     })
@@ -302,6 +356,36 @@ fn append_section(job: &mut LayoutJob, text: Option<&str>, format: &TextFormat) 
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn prepared_texts_give_the_same_matches() {
+        let texts = [
+            "Plain ASCII text about Rust and rust.",
+            "長谷川 明子 - 深紅 and some English",
+            "Čítanie ŽLTÉHO koňa, İstanbul, STRASSE und straße",
+            "Great 👍🏽 👁️ 👨‍👩‍👧 done\r\n",
+            "",
+        ];
+        let needles = ["rust", "深", "žlté", "i̇stanbul", "ss", "👍", "e", "K", "\u{212A}"];
+        for text in texts {
+            let prepared = Prepared::new(text);
+            for needle in needles {
+                for options in [
+                    SearchOptions::default(),
+                    SearchOptions { whole_word: true, ..SearchOptions::default() },
+                    SearchOptions { case_sensitive: true, ..SearchOptions::default() },
+                ] {
+                    let query = Query::new(needle, options);
+                    assert_eq!(
+                        query.find_in_prepared(text, &prepared),
+                        query.find_in(text),
+                        "{text:?} / {needle:?} / {options:?}"
+                    );
+                }
+            }
+        }
+    }
+
     use super::*;
     use egui::Color32;
 

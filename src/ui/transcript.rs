@@ -7,7 +7,7 @@ use egui::{Color32, Key, KeyboardShortcut, Modifiers, RichText, TextFormat, vec2
 use super::style;
 use crate::api::InterviewRecord;
 use crate::api::transcript::{Speaker, Transcript, Turn, format_offset};
-use crate::search::{Query, SearchOptions, highlighted_job};
+use crate::search::{Prepared, Query, SearchOptions, highlighted_job};
 
 /// Width of the speaker column, in points.
 const SPEAKER_WIDTH: f32 = 120.0;
@@ -82,6 +82,9 @@ pub struct TranscriptView {
     /// Index into `matches` of the highlighted current match.
     pub current: usize,
     searched: Option<(String, SearchOptions, SpeakerFilter)>,
+    /// Every turn's text folded once for case-insensitive search (by turn index); built at
+    /// the first such search.
+    prepared: Vec<Prepared>,
     keep_current: Option<usize>,
     scroll_to_current: bool,
     rows: Rows,
@@ -113,7 +116,14 @@ impl TranscriptView {
         let current = self.current;
         self.searched = None;
         self.rows = Rows::default();
+        self.prepared.clear();
         self.keep_current = Some(current);
+    }
+
+    /// Forgets the last search results so the next [`Self::update_matches`] searches again,
+    /// as a keystroke does; the prepared (folded) turns and the row layout are kept.
+    pub fn forget_search(&mut self) {
+        self.searched = None;
     }
 
     /// Re-runs the search when the query, options or speaker filter changed since the last run.
@@ -126,9 +136,17 @@ impl TranscriptView {
         let query = Query::new(&self.query, self.options);
         self.matches.clear();
         if !query.is_empty() {
+            let turn_count = transcript.turn_count().max(1);
+            if self.prepared.len() != turn_count && !self.options.case_sensitive {
+                self.prepared = (0..turn_count).map(|turn| Prepared::new(turn_text(transcript, turn))).collect();
+            }
             for (row, &turn) in self.rows.turns.iter().enumerate() {
                 let text = turn_text(transcript, turn);
-                self.matches.extend(query.find_in(text).into_iter().map(|range| Match { row, range }));
+                let found = match self.prepared.get(turn) {
+                    Some(prepared) => query.find_in_prepared(text, prepared),
+                    None => query.find_in(text),
+                };
+                self.matches.extend(found.into_iter().map(|range| Match { row, range }));
             }
         }
         match self.keep_current.take() {
