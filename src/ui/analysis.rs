@@ -169,6 +169,8 @@ fn score_group_ui(ui: &mut egui::Ui, group: &ScoreGroup) {
     let count = group.scores.len() as f64;
     Plot::new(("score_group", &group.name))
         .height(180.0)
+        .y_axis_min_width(32.0)
+        .y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [100.0, 20.0, 10.0]))
         .default_x_bounds(-0.6, count - 0.4)
         .default_y_bounds(0.0, top)
         .allow_zoom(false)
