@@ -53,7 +53,7 @@ pub fn find_matches(haystack: &str, needle: &str, options: SearchOptions) -> Vec
 }
 
 /// A compiled query, so the needle is folded once when searching thousands of turns.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Query {
     /// The needle as typed.
     needle: String,
@@ -63,13 +63,16 @@ pub struct Query {
 
     /// The options the query was built with.
     options: SearchOptions,
+
+    /// A SIMD substring searcher for the folded needle, built at the first prepared search.
+    finder: std::sync::OnceLock<memchr::memmem::Finder<'static>>,
 }
 
 impl Query {
     /// Compiles `needle` for searching with `options`.
     pub fn new(needle: &str, options: SearchOptions) -> Self {
         let folded = if options.case_sensitive { needle.to_owned() } else { fold(needle) };
-        Self { needle: needle.to_owned(), folded, options }
+        Self { needle: needle.to_owned(), folded, options, finder: std::sync::OnceLock::new() }
     }
 
     /// Whether the needle is empty (an empty query matches nothing).
@@ -89,7 +92,7 @@ impl Query {
 
     /// Byte ranges of every non-overlapping match in `haystack`, in order; see [`find_matches`].
     pub fn find_in(&self, haystack: &str) -> Vec<Range<usize>> {
-        let Self { needle, folded, options } = self;
+        let Self { needle, folded, options, .. } = self;
         if needle.is_empty() || haystack.is_empty() {
             return Vec::new();
         }
@@ -112,12 +115,22 @@ impl Query {
     /// Like [`Query::find_in`], with `haystack` prepared beforehand by [`Prepared::new`] (which
     /// must have been given the same text). Same results, without folding on every call.
     pub fn find_in_prepared(&self, haystack: &str, prepared: &Prepared) -> Vec<Range<usize>> {
+        if self.options.case_sensitive || self.needle.is_empty() {
+            return self.find_in(haystack);
+        }
         match &prepared.folded {
-            Some((text, origin)) if !self.options.case_sensitive && !self.needle.is_empty() => {
+            Some((text, origin)) => {
                 let view = FoldedView { source: haystack, text, origin };
                 find_in_folded(&view, &self.folded, self.options.whole_word)
             }
-            _ => self.find_in(haystack),
+            // An ASCII text: search its lower-cased copy (or itself, when it has no capitals).
+            None if !self.folded.is_ascii() => Vec::new(),
+            None => {
+                let lower = prepared.ascii_lower.as_deref().unwrap_or(haystack);
+                let finder =
+                    self.finder.get_or_init(|| memchr::memmem::Finder::new(self.folded.as_bytes()).into_owned());
+                find_lowered(haystack, lower.as_bytes(), finder, self.options.whole_word)
+            }
         }
     }
 }
@@ -208,17 +221,25 @@ fn fold_with_origin(source: &str) -> (String, Vec<u32>) {
 }
 
 /// A text prepared once for many case-insensitive searches (the transcript folds each turn
-/// once, not on every keystroke). ASCII text needs no preparation.
+/// once, not on every keystroke).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Prepared {
     /// The folded text and its origin map; `None` for ASCII text.
     folded: Option<(String, Vec<u32>)>,
+    /// For ASCII text with capitals: the text lower-cased (same length, same offsets).
+    ascii_lower: Option<String>,
 }
 
 impl Prepared {
-    /// Prepares `text` (folding it when it is not ASCII).
+    /// Prepares `text`: folds it when it is not ASCII, lower-cases it when it is ASCII with
+    /// capitals.
     pub fn new(text: &str) -> Self {
-        Self { folded: (!text.is_ascii()).then(|| fold_with_origin(text)) }
+        if text.is_ascii() {
+            let has_capitals = text.bytes().any(|b| b.is_ascii_uppercase());
+            Self { folded: None, ascii_lower: has_capitals.then(|| text.to_ascii_lowercase()) }
+        } else {
+            Self { folded: Some(fold_with_origin(text)), ascii_lower: None }
+        }
     }
 }
 
@@ -257,6 +278,22 @@ fn find_ascii_caseless(haystack: &str, needle: &[u8], whole_word: bool) -> Vec<R
             at = candidate + 1;
         };
         let end = start + needle.len();
+        Some(Candidate { range: start..end, resume_after_match: end, resume_after_reject: start + 1 })
+    })
+}
+
+/// Case-insensitive search in an ASCII `haystack` through its lower-cased copy `lower` (same
+/// offsets), with a prebuilt searcher for the lower-cased needle.
+fn find_lowered(
+    haystack: &str,
+    lower: &[u8],
+    finder: &memchr::memmem::Finder<'_>,
+    whole_word: bool,
+) -> Vec<Range<usize>> {
+    let length = finder.needle().len();
+    collect_matches(haystack, whole_word, |from| {
+        let start = from + finder.find(lower.get(from..)?)?;
+        let end = start + length;
         Some(Candidate { range: start..end, resume_after_match: end, resume_after_reject: start + 1 })
     })
 }

@@ -177,13 +177,7 @@ fn score_group_ui(ui: &mut egui::Ui, group: &ScoreGroup) {
         .allow_drag(false)
         .allow_scroll(false)
         .allow_boxed_zoom(false)
-        .x_axis_formatter(move |mark, _| {
-            let index = mark.value.round();
-            if (mark.value - index).abs() > 1e-6 || index < 0.0 {
-                return String::new();
-            }
-            labels.get(index as usize).cloned().unwrap_or_default()
-        })
+        .x_axis_formatter(widgets::bar_labels(labels))
         .show(ui, |plot| plot.bar_chart(BarChart::new(group.name.clone(), bars)));
     let values: Vec<String> = group
         .scores

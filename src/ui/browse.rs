@@ -5,8 +5,8 @@ use egui::text::LayoutJob;
 use egui::{RichText, TextFormat};
 
 use super::{style, widgets};
+use crate::api::InterviewRecord;
 use crate::api::related::RelatedKind;
-use crate::api::{InterviewRecord, InterviewStatus};
 use crate::app::App;
 use crate::browse::{CandidateFilter, STATUS_FILTERS};
 
@@ -189,20 +189,9 @@ fn row_text(ui: &egui::Ui, record: &InterviewRecord, app: &App) -> LayoutJob {
     let strong = TextFormat { font_id: body, color: ui.visuals().strong_text_color(), ..TextFormat::default() };
     job_text.append(&name, 0.0, strong);
     job_text.append("\n", 0.0, TextFormat::default());
-    let color = interview.status.as_ref().map_or(style::MUTED, status_color);
+    let color = interview.status.as_ref().map_or(style::MUTED, style::status_color);
     job_text.append(&details.join(" · "), 0.0, TextFormat { font_id: small, color, ..TextFormat::default() });
     job_text
-}
-
-fn status_color(status: &InterviewStatus) -> egui::Color32 {
-    match status {
-        InterviewStatus::Completed => style::GOOD,
-        InterviewStatus::Failed => style::BAD,
-        InterviewStatus::InProgress => style::ACTIVE,
-        InterviewStatus::Scheduled => style::ACCENT,
-        InterviewStatus::Cancelled | InterviewStatus::Undefined => style::MUTED,
-        InterviewStatus::Other(_) => style::WARNING,
-    }
 }
 
 fn agents_seen(app: &App) -> Vec<String> {

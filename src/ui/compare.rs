@@ -132,13 +132,7 @@ fn chart_ui(ui: &mut egui::Ui, names: &[String], metrics: &[Metric]) {
         .allow_drag(false)
         .allow_scroll(false)
         .allow_boxed_zoom(false)
-        .x_axis_formatter(move |mark, _| {
-            let index = mark.value.round();
-            if (mark.value - index).abs() > 1e-6 || index < 0.0 {
-                return String::new();
-            }
-            labels.get(index as usize).cloned().unwrap_or_default()
-        })
+        .x_axis_formatter(widgets::bar_labels(labels))
         .show(ui, |plot| {
             for (series, name) in names.iter().enumerate() {
                 let color = SERIES.get(series % SERIES.len()).copied().unwrap_or(style::ACCENT);

@@ -32,6 +32,20 @@ pub fn apply(ctx: &egui::Context) {
     });
 }
 
+/// Colour of an interview status: green completed, red failed, violet running, blue
+/// scheduled, grey cancelled or undefined, amber for a value the docs do not list.
+pub fn status_color(status: &crate::api::InterviewStatus) -> Color32 {
+    use crate::api::InterviewStatus as S;
+    match status {
+        S::Completed => GOOD,
+        S::Failed => BAD,
+        S::InProgress => ACTIVE,
+        S::Scheduled => ACCENT,
+        S::Cancelled | S::Undefined => MUTED,
+        S::Other(_) => WARNING,
+    }
+}
+
 /// Colour for a 0–100 rating: red below 40, amber below 70, green from 70.
 pub fn rating_color(rating: f64) -> Color32 {
     if rating < 40.0 {

@@ -18,15 +18,7 @@ pub fn badge(ui: &mut egui::Ui, text: &str, color: Color32) -> egui::Response {
 
 /// The interview status as a coloured badge; unknown values are shown verbatim.
 pub fn status_badge(ui: &mut egui::Ui, status: &InterviewStatus) -> egui::Response {
-    let color = match status {
-        InterviewStatus::Completed => style::GOOD,
-        InterviewStatus::Failed => style::BAD,
-        InterviewStatus::InProgress => style::ACTIVE,
-        InterviewStatus::Scheduled => style::ACCENT,
-        InterviewStatus::Cancelled | InterviewStatus::Undefined => style::MUTED,
-        InterviewStatus::Other(_) => style::WARNING,
-    };
-    let response = badge(ui, &status.to_string().to_uppercase(), color);
+    let response = badge(ui, &status.to_string().to_uppercase(), style::status_color(status));
     if let InterviewStatus::Other(raw) = status {
         response.on_hover_text(format!("Status {raw:?} is not in the API documentation; shown as sent."))
     } else {
@@ -62,6 +54,18 @@ pub fn field_row(ui: &mut egui::Ui, name: &str, value: Option<String>) {
         None => ui.label(RichText::new("—").weak()),
     };
     ui.end_row();
+}
+
+/// An x-axis formatter for bar charts whose bars stand at 0, 1, 2, …: the label of each bar
+/// under it, nothing between bars.
+pub fn bar_labels(labels: Vec<String>) -> impl Fn(egui_plot::GridMark, &std::ops::RangeInclusive<f64>) -> String {
+    move |mark, _| {
+        let index = mark.value.round();
+        if (mark.value - index).abs() > 1e-6 || index < 0.0 {
+            return String::new();
+        }
+        labels.get(index as usize).cloned().unwrap_or_default()
+    }
 }
 
 /// The first 8 characters of a UUID, for compact display (hover shows the whole ID).
