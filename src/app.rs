@@ -481,6 +481,8 @@ impl App {
             }
             Ok(None) => self.screen = Screen::Connect,
             Err(err) => {
+                // The store could not be used, so do not claim the key is kept there.
+                self.store_name.clear();
                 self.connect_form.outcome = Some(Err(format!("{err}. Enter the key to use it for this run only.")));
                 self.connect_form.offer_memory_only = true;
                 self.screen = Screen::Connect;

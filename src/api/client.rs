@@ -389,7 +389,7 @@ impl ApiClient {
             Failure::permanent(ApiError::Undecodable {
                 status: status.as_u16(),
                 content_type: content_type.to_owned(),
-                reason: format!("the body is {size}, more than the {} MiB limit", MAX_BODY_BYTES / (1024 * 1024)),
+                reason: format!("the body ({size}) is over the {} MiB limit", MAX_BODY_BYTES / (1024 * 1024)),
             })
         };
         if let Some(length) = response.content_length().filter(|&len| len > MAX_BODY_BYTES as u64) {
@@ -400,7 +400,7 @@ impl ApiClient {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
                     if bytes.len() + chunk.len() > MAX_BODY_BYTES {
-                        return Err(too_large("larger".to_owned()));
+                        return Err(too_large(format!("{} bytes so far", bytes.len() + chunk.len())));
                     }
                     bytes.extend_from_slice(&chunk);
                 }
