@@ -83,12 +83,9 @@ pub enum CliCommand {
         /// Write here (atomically) instead of standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
-        /// API base URL.
-        #[arg(long, env = "INSTAVIEW_BASE_URL", default_value = DEFAULT_BASE_URL)]
-        base_url: String,
-        /// Company ID, for ATS integration keys.
-        #[arg(long, env = "INSTAVIEW_COMPANY_ID")]
-        company_id: Option<String>,
+        /// Which server and company to talk to.
+        #[command(flatten)]
+        connection: ConnectionArgs,
         /// Do not look up the candidate, agent and job (no `candidate`/`agent`/`job` keys;
         /// three requests fewer).
         #[arg(long)]
@@ -103,12 +100,9 @@ pub enum CliCommand {
         /// Where to write the PDF (atomically).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
-        /// API base URL.
-        #[arg(long, env = "INSTAVIEW_BASE_URL", default_value = DEFAULT_BASE_URL)]
-        base_url: String,
-        /// Company ID, for ATS integration keys.
-        #[arg(long, env = "INSTAVIEW_COMPANY_ID")]
-        company_id: Option<String>,
+        /// Which server and company to talk to.
+        #[command(flatten)]
+        connection: ConnectionArgs,
     },
     /// List interviews (every page), as a table or as JSON lines.
     List {
@@ -124,12 +118,9 @@ pub enum CliCommand {
         /// One JSON object per line (each interview as the server sent it) instead of a table.
         #[arg(long)]
         json: bool,
-        /// API base URL.
-        #[arg(long, env = "INSTAVIEW_BASE_URL", default_value = DEFAULT_BASE_URL)]
-        base_url: String,
-        /// Company ID, for ATS integration keys.
-        #[arg(long, env = "INSTAVIEW_COMPANY_ID")]
-        company_id: Option<String>,
+        /// Which server and company to talk to.
+        #[command(flatten)]
+        connection: ConnectionArgs,
     },
     /// Run the demo server alone and print its URL and key.
     DemoServer {
@@ -137,6 +128,24 @@ pub enum CliCommand {
         #[arg(long, default_value_t = 0)]
         port: u16,
     },
+}
+
+/// The connection options every API command takes.
+#[derive(Clone, Debug, clap::Args)]
+pub struct ConnectionArgs {
+    /// API base URL.
+    #[arg(long, env = "INSTAVIEW_BASE_URL", default_value = DEFAULT_BASE_URL)]
+    pub base_url: String,
+    /// Company ID, for ATS integration keys.
+    #[arg(long, env = "INSTAVIEW_COMPANY_ID")]
+    pub company_id: Option<String>,
+}
+
+impl ConnectionArgs {
+    /// The API configuration these options name.
+    pub fn config(&self) -> ApiConfig {
+        ApiConfig::new(&self.base_url, self.company_id.as_deref())
+    }
 }
 
 /// `--tab` values.
@@ -173,13 +182,13 @@ pub fn init_logging() {
 /// Runs what the command line asks for and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
-        Some(CliCommand::Fetch { interview, out, base_url, company_id, no_names }) => {
-            with_runtime(|rt| rt.block_on(fetch(&interview, out, &base_url, company_id.as_deref(), !no_names)))
+        Some(CliCommand::Fetch { interview, out, connection, no_names }) => {
+            with_runtime(|rt| rt.block_on(fetch(&interview, out, &connection, !no_names)))
         }
-        Some(CliCommand::Pdf { interview, out, base_url, company_id }) => {
-            with_runtime(|rt| rt.block_on(pdf(&interview, &out, &base_url, company_id.as_deref())))
+        Some(CliCommand::Pdf { interview, out, connection }) => {
+            with_runtime(|rt| rt.block_on(pdf(&interview, &out, &connection)))
         }
-        Some(CliCommand::List { candidate, agent, status, json, base_url, company_id }) => {
+        Some(CliCommand::List { candidate, agent, status, json, connection }) => {
             let query = InterviewQuery {
                 page: 1,
                 limit: MAX_PAGE_SIZE,
@@ -187,7 +196,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 candidate_id: candidate,
                 agent_id: agent,
             };
-            with_runtime(|rt| rt.block_on(list(query, json, &base_url, company_id.as_deref())))
+            with_runtime(|rt| rt.block_on(list(query, json, &connection)))
         }
         Some(CliCommand::DemoServer { port }) => with_runtime(|rt| rt.block_on(demo_server(port))),
         None => match automation(&cli) {
@@ -207,19 +216,22 @@ fn with_runtime(run: impl FnOnce(&tokio::runtime::Runtime) -> u8) -> u8 {
 
 /// The interview ID, a key and a client for a command that talks to the API, or the exit code
 /// (after its one-line message).
-async fn connect(reference: &str, base_url: &str, company_id: Option<&str>) -> Result<(String, ApiClient), u8> {
+async fn connect(reference: &str, connection: &ConnectionArgs) -> Result<(String, ApiClient), u8> {
     let Some(id) = interview_id_from(reference) else {
         return Err(fail(EXIT_USAGE, &format!("{:?} is not an interview ID (expected a UUID)", shorten(reference))));
     };
+    Ok((id, client_for(connection).await?))
+}
+
+/// A client for `connection` with the key of [`cli_key`], or the exit code (after its message).
+async fn client_for(connection: &ConnectionArgs) -> Result<ApiClient, u8> {
     let key = cli_key().await.map_err(|message| fail(EXIT_NO_KEY, &message))?;
-    let client = ApiClient::new(&ApiConfig::new(base_url, company_id), key)
-        .map_err(|err| fail(err.exit_code(), &api_message(&err)))?;
-    Ok((id, client))
+    ApiClient::new(&connection.config(), key).map_err(|err| fail(err.exit_code(), &api_message(&err)))
 }
 
 /// `fetch`: one interview to a file or stdout.
-async fn fetch(reference: &str, out: Option<PathBuf>, base_url: &str, company_id: Option<&str>, names: bool) -> u8 {
-    let (id, client) = match connect(reference, base_url, company_id).await {
+async fn fetch(reference: &str, out: Option<PathBuf>, connection: &ConnectionArgs, names: bool) -> u8 {
+    let (id, client) = match connect(reference, connection).await {
         Ok(connected) => connected,
         Err(code) => return code,
     };
@@ -228,7 +240,7 @@ async fn fetch(reference: &str, out: Option<PathBuf>, base_url: &str, company_id
         Err(err) => return fail(err.exit_code(), &api_message(&err)),
     };
     let related = if names { Some(related_records(&client, &record.interview).await) } else { None };
-    let config = ApiConfig::new(base_url, company_id);
+    let config = connection.config();
     let source = ExportSource { base_url: config.base_url.clone(), company_id: config.company_id.clone() };
     let document = export_document(&record, &source, related.as_ref(), jiff::Timestamp::now());
     match out {
@@ -260,8 +272,8 @@ async fn related_records(client: &ApiClient, interview: &Interview) -> RelatedRe
 }
 
 /// `pdf`: the analysis report of one interview to a file.
-async fn pdf(reference: &str, out: &std::path::Path, base_url: &str, company_id: Option<&str>) -> u8 {
-    let (id, client) = match connect(reference, base_url, company_id).await {
+async fn pdf(reference: &str, out: &std::path::Path, connection: &ConnectionArgs) -> u8 {
+    let (id, client) = match connect(reference, connection).await {
         Ok(connected) => connected,
         Err(code) => return code,
     };
@@ -279,14 +291,10 @@ async fn pdf(reference: &str, out: &std::path::Path, base_url: &str, company_id:
 }
 
 /// `list`: every page of the interview list to stdout.
-async fn list(mut query: InterviewQuery, json: bool, base_url: &str, company_id: Option<&str>) -> u8 {
-    let key = match cli_key().await {
-        Ok(key) => key,
-        Err(message) => return fail(EXIT_NO_KEY, &message),
-    };
-    let client = match ApiClient::new(&ApiConfig::new(base_url, company_id), key) {
+async fn list(mut query: InterviewQuery, json: bool, connection: &ConnectionArgs) -> u8 {
+    let client = match client_for(connection).await {
         Ok(client) => client,
-        Err(err) => return fail(err.exit_code(), &api_message(&err)),
+        Err(code) => return code,
     };
     let mut rows = Vec::new();
     let mut problems = 0;
