@@ -1,7 +1,7 @@
 //! Command line: the GUI (default), `fetch` and `demo-server`, with the exit codes in README.
 
-use std::io::Write as _;
-use std::path::PathBuf;
+use std::io::{IsTerminal as _, Write as _};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,10 +13,11 @@ use crate::api::list::{InterviewQuery, MAX_PAGE_SIZE};
 use crate::api::related::RelatedKind;
 use crate::api::{ApiClient, ApiConfig, ApiError, DEFAULT_BASE_URL, Interview, interview_id_from};
 use crate::app::{App, AppOptions, Automation, Tab};
+use crate::bulk::{self, BulkError, BulkOptions, BulkProgress, BulkReport, BulkTarget, CancelToken};
 use crate::credentials::{ApiKey, DEFAULT_ACCOUNT, SecretStore as _, os_keyring};
-use crate::demo::{DEMO_API_KEY, DemoServer};
+use crate::demo::{DEMO_API_KEY, DemoOptions, DemoServer};
 use crate::dialog::NativeSaveDialog;
-use crate::export::{ExportSource, RelatedRecords, export_document, write_atomically};
+use crate::export::{ExportOptions, ExportSource, RelatedRecords, export_document, write_atomically};
 use crate::worker::StoreChoice;
 
 /// Exit code: success.
@@ -31,6 +32,8 @@ pub const EXIT_NOT_FOUND: u8 = 5;
 pub const EXIT_DECODE: u8 = 8;
 /// Exit code: the file could not be written.
 pub const EXIT_WRITE: u8 = 9;
+/// Exit code: interrupted by Ctrl+C (a bulk export can be resumed).
+pub const EXIT_INTERRUPTED: u8 = 130;
 /// Exit code: the GUI could not start.
 pub const EXIT_GUI: u8 = 1;
 
@@ -122,11 +125,53 @@ pub enum CliCommand {
         #[command(flatten)]
         connection: ConnectionArgs,
     },
+    /// Export many interviews into a folder: one export document each, plus manifest.json
+    /// (interview ID, updatedAt, size and SHA-256 of every file).
+    ///
+    /// Without --ids, every interview the list returns (with the filters) is exported. Running
+    /// it again skips interviews whose file is unchanged. Exit code 0 when every interview was
+    /// exported, else the code of the first failure (see README) after a summary.
+    Export {
+        /// The folder to write into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out_dir: PathBuf,
+        /// Only this candidate's interviews (UUID).
+        #[arg(long, value_name = "ID")]
+        candidate: Option<String>,
+        /// Only interviews run by this agent (UUID).
+        #[arg(long, value_name = "ID")]
+        agent: Option<String>,
+        /// Only interviews with this status (SCHEDULED, IN_PROGRESS, COMPLETED, FAILED, CANCELLED).
+        #[arg(long)]
+        status: Option<String>,
+        /// Export the interviews listed in this file instead (one ID or link per line; blank
+        /// lines and lines starting with # are skipped; - reads standard input).
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["candidate", "agent", "status"])]
+        ids: Option<PathBuf>,
+        /// Do not look up candidates, agents and jobs (no `candidate`/`agent`/`job` keys).
+        #[arg(long)]
+        no_names: bool,
+        /// Leave the transcript out of every document (they say so in `omitted`).
+        #[arg(long)]
+        no_transcript: bool,
+        /// Most requests in flight at once.
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=16))]
+        concurrency: u8,
+        /// Which server and company to talk to.
+        #[command(flatten)]
+        connection: ConnectionArgs,
+    },
     /// Run the demo server alone and print its URL and key.
     DemoServer {
         /// Port on 127.0.0.1 (0 picks a free one).
         #[arg(long, default_value_t = 0)]
         port: u16,
+        /// Enforce this many requests per minute, spread evenly (429 with Retry-After above it).
+        #[arg(long, value_name = "PER_MINUTE", value_parser = clap::value_parser!(u32).range(1..))]
+        rate_limit: Option<u32>,
+        /// Also serve this many generated completed interviews (for trying bulk export).
+        #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100_000))]
+        extra_interviews: u32,
     },
 }
 
@@ -198,7 +243,42 @@ pub fn run(cli: Cli) -> ExitCode {
             };
             with_runtime(|rt| rt.block_on(list(query, json, &connection)))
         }
-        Some(CliCommand::DemoServer { port }) => with_runtime(|rt| rt.block_on(demo_server(port))),
+        Some(CliCommand::Export {
+            out_dir,
+            candidate,
+            agent,
+            status,
+            ids,
+            no_names,
+            no_transcript,
+            concurrency,
+            connection,
+        }) => {
+            let selection = match ids {
+                Some(file) => Selection::Ids(file),
+                None => Selection::List(InterviewQuery {
+                    page: 1,
+                    limit: MAX_PAGE_SIZE,
+                    status: status.map(|s| s.trim().to_ascii_uppercase()),
+                    candidate_id: candidate,
+                    agent_id: agent,
+                }),
+            };
+            let options = BulkOptions {
+                names: !no_names,
+                export: ExportOptions { transcript: !no_transcript },
+                concurrency: usize::from(concurrency),
+            };
+            with_runtime(|rt| rt.block_on(bulk_export(&out_dir, selection, options, &connection)))
+        }
+        Some(CliCommand::DemoServer { port, rate_limit, extra_interviews }) => {
+            let options = DemoOptions {
+                rate_limit_per_minute: rate_limit,
+                extra_interviews: usize::try_from(extra_interviews).unwrap_or(0),
+                ..DemoOptions::default()
+            };
+            with_runtime(|rt| rt.block_on(demo_server(port, options)))
+        }
         None => match automation(&cli) {
             Ok(automation) => run_gui(cli.demo, cli.open, cli.tab.map(Tab::from), automation),
             Err(message) => fail(EXIT_USAGE, &message),
@@ -291,20 +371,18 @@ async fn pdf(reference: &str, out: &std::path::Path, connection: &ConnectionArgs
 }
 
 /// `list`: every page of the interview list to stdout.
-async fn list(mut query: InterviewQuery, json: bool, connection: &ConnectionArgs) -> u8 {
-    let client = match client_for(connection).await {
-        Ok(client) => client,
-        Err(code) => return code,
-    };
+/// Every page of the list for `query`, and how many items could not be read; or the exit
+/// code after its message.
+async fn list_all(client: &ApiClient, query: &mut InterviewQuery) -> Result<(Vec<Arc<InterviewRecord>>, usize), u8> {
     let mut rows = Vec::new();
     let mut problems = 0;
     loop {
-        let page = match client.list_interviews(&query).await {
+        let page = match client.list_interviews(query).await {
             Ok(page) => page,
             Err(ApiError::Rejected { status: 400, .. }) if query.candidate_id.is_none() => {
-                return fail(EXIT_USAGE, "this server lists interviews per candidate only: pass --candidate ID");
+                return Err(fail(EXIT_USAGE, "this server lists interviews per candidate only: pass --candidate ID"));
             }
-            Err(err) => return fail(err.exit_code(), &api_message(&err)),
+            Err(err) => return Err(fail(err.exit_code(), &api_message(&err))),
         };
         for problem in &page.problems {
             tracing::warn!("skipped {problem}");
@@ -316,6 +394,154 @@ async fn list(mut query: InterviewQuery, json: bool, connection: &ConnectionArgs
         }
         query.page += 1;
     }
+    Ok((rows, problems))
+}
+
+/// Which interviews `export` takes.
+enum Selection {
+    /// The IDs in a file (`-`: standard input).
+    Ids(PathBuf),
+    /// Every interview of the list with these filters.
+    List(InterviewQuery),
+}
+
+/// `export`: many interviews into a folder with a manifest.
+async fn bulk_export(folder: &Path, selection: Selection, options: BulkOptions, connection: &ConnectionArgs) -> u8 {
+    let client = match client_for(connection).await {
+        Ok(client) => client,
+        Err(code) => return code,
+    };
+    let targets = match selection {
+        Selection::Ids(file) => match read_id_file(&file) {
+            Ok(ids) => ids.into_iter().map(|id| BulkTarget { id, updated_at: None }).collect(),
+            Err(message) => return fail(EXIT_USAGE, &message),
+        },
+        Selection::List(mut query) => match list_all(&client, &mut query).await {
+            Ok((rows, _)) => rows.iter().map(|record| BulkTarget::from_record(record)).collect::<Vec<_>>(),
+            Err(code) => return code,
+        },
+    };
+    let source = ExportSource { base_url: connection.config().base_url, company_id: connection.config().company_id };
+    let cancel = CancelToken::default();
+    let on_ctrl_c = {
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                cancel.cancel();
+            }
+        })
+    };
+    let terminal = std::io::stderr().is_terminal();
+    let show = move |progress: &BulkProgress| {
+        if terminal {
+            progress_line(progress);
+        }
+    };
+    let result = bulk::run(&client, folder, targets, options, &source, &cancel, &show).await;
+    on_ctrl_c.abort();
+    let report = match result {
+        Ok(report) => report,
+        Err(message) => return fail(EXIT_WRITE, &message),
+    };
+    if terminal {
+        progress_done();
+    }
+    summarise(folder, &report)
+}
+
+/// The IDs in `file`, one per line (an ID or a link containing one), without duplicates.
+fn read_id_file(file: &Path) -> Result<Vec<String>, String> {
+    let text = if file.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin()).map_err(|err| format!("could not read standard input: {err}"))?
+    } else {
+        std::fs::read_to_string(file).map_err(|err| format!("could not read {}: {err}", file.display()))?
+    };
+    let mut ids: Vec<String> = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some(id) = interview_id_from(line) else {
+            return Err(format!("{}:{}: {:?} is not an interview ID", file.display(), number + 1, shorten(line)));
+        };
+        if !ids.iter().any(|known| known.eq_ignore_ascii_case(&id)) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+/// Redraws the one-line progress display on stderr.
+#[expect(clippy::print_stderr, reason = "progress goes to the terminal")]
+fn progress_line(progress: &BulkProgress) {
+    let rate = progress.per_minute().map_or_else(String::new, |rate| format!(", {rate:.0}/min"));
+    let left = progress.time_left().map_or_else(String::new, |left| format!(", {} left", clock(left)));
+    let failed = if progress.failed > 0 { format!(", {} failed", progress.failed) } else { String::new() };
+    eprint!("\r\x1b[2K[{}/{}]{failed}{rate}{left}", progress.done(), progress.total);
+}
+
+/// Ends the progress line.
+#[expect(clippy::print_stderr, reason = "progress goes to the terminal")]
+fn progress_done() {
+    eprintln!();
+}
+
+/// `m:ss` or `h:mm:ss`.
+fn clock(duration: Duration) -> String {
+    let seconds = duration.as_secs();
+    if seconds >= 3_600 {
+        format!("{}:{:02}:{:02}", seconds / 3_600, seconds / 60 % 60, seconds % 60)
+    } else {
+        format!("{}:{:02}", seconds / 60, seconds % 60)
+    }
+}
+
+/// Prints the summary and each failure to stderr and returns the exit code: 0, or the code
+/// of the first failure.
+#[expect(clippy::print_stderr, reason = "the command line reports on stderr")]
+fn summarise(folder: &Path, report: &BulkReport) -> u8 {
+    let p = &report.progress;
+    eprintln!(
+        "interview-desk: exported {} of {} interviews to {} ({} unchanged, {} failed) in {:.1} s",
+        p.written,
+        p.total,
+        folder.display(),
+        p.unchanged,
+        p.failed,
+        p.elapsed.as_secs_f64()
+    );
+    for failure in &report.failures {
+        eprintln!("  {}: {}", failure.id, bulk_message(&failure.error));
+    }
+    if let Some(err) = &report.stopped_by {
+        return fail(err.exit_code(), &format!("stopped: {}", api_message(err)));
+    }
+    if report.cancelled {
+        return fail(EXIT_INTERRUPTED, "interrupted; run the same command again to resume");
+    }
+    report.failures.first().map_or(EXIT_OK, |failure| match &failure.error {
+        BulkError::Api(err) => err.exit_code(),
+        BulkError::Write(_) => EXIT_WRITE,
+    })
+}
+
+fn bulk_message(error: &BulkError) -> String {
+    match error {
+        BulkError::Api(err) => api_message(err),
+        BulkError::Write(err) => err.to_string(),
+    }
+}
+
+async fn list(mut query: InterviewQuery, json: bool, connection: &ConnectionArgs) -> u8 {
+    let client = match client_for(connection).await {
+        Ok(client) => client,
+        Err(code) => return code,
+    };
+    let (rows, problems) = match list_all(&client, &mut query).await {
+        Ok(listed) => listed,
+        Err(code) => return code,
+    };
     let text = if json { json_lines(&rows) } else { table(&rows) };
     let written = write_stdout(text.as_bytes());
     if written != EXIT_OK {
@@ -392,8 +618,8 @@ fn api_message(err: &ApiError) -> String {
 }
 
 /// `demo-server`: serve until Ctrl+C.
-async fn demo_server(port: u16) -> u8 {
-    let server = match DemoServer::start(port).await {
+async fn demo_server(port: u16, options: DemoOptions) -> u8 {
+    let server = match DemoServer::start_with(port, options).await {
         Ok(server) => server,
         Err(err) => return fail(EXIT_GUI, &format!("the demo server could not start on port {port}: {err}")),
     };

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
+use crate::api::transcript::INTERVIEW_KEYS;
 use crate::api::{Interview, InterviewRecord};
 
 /// `format` of the export document.
@@ -51,18 +52,50 @@ pub fn export_document(
     related: Option<&RelatedRecords>,
     exported_at: jiff::Timestamp,
 ) -> String {
+    export_document_with(record, source, related, exported_at, ExportOptions::default())
+}
+
+/// What an export document leaves out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct ExportOptions {
+    /// Keep the transcript. When false, every top-level key that may hold it
+    /// ([`crate::api::transcript::INTERVIEW_KEYS`]) is dropped from `interview` and the
+    /// document says so in `"omitted": ["transcript"]`.
+    pub transcript: bool,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        Self { transcript: true }
+    }
+}
+
+/// [`export_document`] with [`ExportOptions`]. Dropping the transcript keeps every other key
+/// and number of the interview exactly as sent.
+pub fn export_document_with(
+    record: &InterviewRecord,
+    source: &ExportSource,
+    related: Option<&RelatedRecords>,
+    exported_at: jiff::Timestamp,
+    options: ExportOptions,
+) -> String {
     let mut document = Map::new();
     document.insert("format".into(), json!(EXPORT_FORMAT));
     document.insert("version".into(), json!(EXPORT_VERSION));
     document.insert("exportedAt".into(), json!(rfc3339_utc(exported_at)));
     document.insert("source".into(), json!({"baseUrl": source.base_url, "companyId": source.company_id}));
+    let stripped = if options.transcript { None } else { without_keys(&record.raw_text, &INTERVIEW_KEYS) };
+    if !options.transcript {
+        document.insert("omitted".into(), json!(["transcript"]));
+    }
+    let interview_text = stripped.as_deref().unwrap_or(&record.raw_text);
     // The header is ours; the interview goes in as the server's exact text, re-indented.
     let header = serde_json::to_string_pretty(&Value::Object(document)).unwrap_or_default();
     let header = header.strip_suffix("\n}").unwrap_or(&header);
-    let mut text = String::with_capacity(header.len() + record.raw_text.len() * 2);
+    let mut text = String::with_capacity(header.len() + interview_text.len() * 2);
     text.push_str(header);
     text.push_str(",\n  \"interview\": ");
-    reindent(&record.raw_text, 1, &mut text);
+    reindent(interview_text, 1, &mut text);
     if let Some(related) = related {
         for (key, value) in [("candidate", &related.candidate), ("agent", &related.agent), ("job", &related.job)] {
             text.push_str(&format!(",\n  \"{key}\": "));
@@ -72,6 +105,42 @@ pub fn export_document(
     }
     text.push_str("\n}\n");
     text
+}
+
+/// The JSON object `object_text` without its top-level `keys`, every other member copied as
+/// its exact text in its order; `None` when it is not an object (nothing to drop then).
+fn without_keys(object_text: &str, keys: &[&str]) -> Option<String> {
+    let members: Vec<(String, Box<serde_json::value::RawValue>)> =
+        serde_json::from_str::<RawMembers>(object_text).ok()?.0;
+    let kept: Vec<String> = members
+        .iter()
+        .filter(|(key, _)| !keys.contains(&key.as_str()))
+        .map(|(key, value)| format!("{}:{}", Value::String(key.clone()), value.get()))
+        .collect();
+    Some(format!("{{{}}}", kept.join(",")))
+}
+
+/// The members of a JSON object in document order, each value as its exact text.
+struct RawMembers(Vec<(String, Box<serde_json::value::RawValue>)>);
+
+impl<'de> serde::Deserialize<'de> for RawMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawMembers, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry()? {
+                    members.push(member);
+                }
+                Ok(RawMembers(members))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// `2026-11-29T17:04:05Z`: UTC, whole seconds.
@@ -369,5 +438,21 @@ mod tests {
         let mut ours = String::new();
         reindent(r#"{"a":{"b":[1,{"c":null}],"d":{}}}"#, 0, &mut ours);
         assert_eq!(ours, serde_pretty, "the same layout as serde_json's pretty printer");
+    }
+
+    #[test]
+    fn without_transcript_drops_only_the_transcript_and_says_so() {
+        let body = r#"{"id":"3f6c2a1e-8b4d-4c2a-9e71-5d0b7a2f9c10","transcript":[{"role":"AGENT","text":"Hi"}],"e":1E5,"messages":"A: x","status":"COMPLETED"}"#;
+        let record = InterviewRecord::from_parts(serde_json::from_str(body).unwrap(), body.to_owned()).unwrap();
+        let source = ExportSource { base_url: "https://api.instaview.sk".into(), company_id: None };
+        let at: jiff::Timestamp = "2026-11-29T17:04:05Z".parse().unwrap();
+        let text = export_document_with(&record, &source, None, at, ExportOptions { transcript: false });
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        let keys: Vec<&String> = doc["interview"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["id", "e", "status"]);
+        assert!(text.contains("1E5") && !text.contains("Hi"));
+        assert_eq!(doc["omitted"], json!(["transcript"]));
+        let full: Value = serde_json::from_str(&export_document(&record, &source, None, at)).unwrap();
+        assert!(full.get("omitted").is_none() && full["interview"]["transcript"].is_array());
     }
 }

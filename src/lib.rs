@@ -14,6 +14,7 @@
 pub mod api;
 pub mod app;
 pub mod browse;
+pub mod bulk;
 pub mod cli;
 pub mod credentials;
 pub mod demo;

@@ -98,12 +98,7 @@ pub(super) fn renamed(mut interview: Value, id: &str) -> Value {
 }
 
 fn rate_limited() -> Response {
-    let mut response = responses::json_response(
-        StatusCode::TOO_MANY_REQUESTS,
-        json!({"statusCode": 429, "message": "Rate limit exceeded", "error": "Too Many Requests", "retryAfter": 2}),
-    );
-    response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
-    response
+    responses::too_many_requests(std::time::Duration::from_secs(2))
 }
 
 fn html_page() -> Response {

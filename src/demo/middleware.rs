@@ -2,7 +2,7 @@
 //! and Bearer authentication.
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
 use axum::http::header::AUTHORIZATION;
@@ -95,22 +95,70 @@ impl Window {
     }
 }
 
-/// Per-server request counters behind the `X-RateLimit-*` headers. Nothing is ever refused.
-#[derive(Clone, Debug)]
-pub(super) struct RateCounters(Arc<Mutex<(Window, Window)>>);
+/// An even-rate limit (the generic cell rate algorithm): one request per `interval`, with up
+/// to `burst` requests at once after a quiet spell.
+#[derive(Debug)]
+struct EvenRate {
+    /// Time between requests at the limit.
+    interval: Duration,
+    /// How far ahead of the theoretical arrival time a request may come (`interval × (burst − 1)`).
+    tolerance: Duration,
+    /// When the next request would be on time (the "theoretical arrival time").
+    next_due: Option<Instant>,
+}
 
-impl Default for RateCounters {
-    fn default() -> Self {
-        Self(Arc::new(Mutex::new((Window::new(60, LIMIT_PER_MINUTE), Window::new(3_600, LIMIT_PER_HOUR)))))
+impl EvenRate {
+    /// `per_minute` requests a minute, with a burst of one second's worth (at least 1).
+    fn new(per_minute: u32) -> Self {
+        let per_minute = per_minute.max(1);
+        let interval = Duration::from_secs(60) / per_minute;
+        let burst = (per_minute / 60).max(1);
+        Self { interval, tolerance: interval * (burst - 1), next_due: None }
+    }
+
+    /// Admits a request arriving at `now`, or says how long until one would be admitted.
+    fn admit(&mut self, now: Instant) -> Result<(), Duration> {
+        let due = self.next_due.filter(|&due| due > now).unwrap_or(now);
+        let earliest = due.checked_sub(self.tolerance).unwrap_or(now);
+        if now < earliest {
+            return Err(earliest - now);
+        }
+        self.next_due = Some(due + self.interval);
+        Ok(())
     }
 }
 
+/// Per-server request counters behind the `X-RateLimit-*` headers, and the optional enforced
+/// limit of [`super::DemoOptions::rate_limit_per_minute`].
+#[derive(Clone, Debug)]
+pub(super) struct RateCounters(Arc<Mutex<Counters>>);
+
+/// The windows behind the headers and the enforced limit, if any.
+#[derive(Debug)]
+struct Counters {
+    minute: Window,
+    hour: Window,
+    enforced: Option<EvenRate>,
+}
+
 impl RateCounters {
-    /// Counts one request at `now` (Unix seconds) in both windows: `(minute, hour)`.
-    fn hit(&self, now: i64) -> (WindowState, WindowState) {
-        let mut windows = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let (minute, hour) = &mut *windows;
-        (minute.hit(now), hour.hit(now))
+    /// Counters announcing `per_minute` (or [`LIMIT_PER_MINUTE`]) and enforcing it when given.
+    pub(super) fn new(per_minute: Option<u32>) -> Self {
+        Self(Arc::new(Mutex::new(Counters {
+            minute: Window::new(60, per_minute.unwrap_or(LIMIT_PER_MINUTE)),
+            hour: Window::new(3_600, LIMIT_PER_HOUR),
+            enforced: per_minute.map(EvenRate::new),
+        })))
+    }
+
+    /// Counts one request at `now` (Unix seconds) in both windows: `(minute, hour)`, or the
+    /// wait the enforced limit asks for (a refused request is not counted).
+    fn hit(&self, now: i64, instant: Instant) -> Result<(WindowState, WindowState), Duration> {
+        let mut counters = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(enforced) = counters.enforced.as_mut() {
+            enforced.admit(instant)?;
+        }
+        Ok((counters.minute.hit(now), counters.hour.hit(now)))
     }
 }
 
@@ -130,8 +178,15 @@ const HOUR_HEADERS: [HeaderName; 3] = [
 
 /// Adds `X-RateLimit-{Limit,Remaining,Reset}-{Minute,Hour}` to every response; the reset
 /// values are Unix seconds.
+///
+/// With an enforced limit, a request over it gets a 429 in the NestJS shape with
+/// `Retry-After` and `retryAfter` (whole seconds, rounded up).
 pub(super) async fn rate_limit_headers(State(counters): State<RateCounters>, request: Request, next: Next) -> Response {
-    let (minute, hour) = counters.hit(jiff::Timestamp::now().as_second());
+    let now = jiff::Timestamp::now().as_second();
+    let (minute, hour) = match counters.hit(now, Instant::now()) {
+        Ok(windows) => windows,
+        Err(wait) => return responses::too_many_requests(wait),
+    };
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     insert_window(headers, MINUTE_HEADERS, &minute);
@@ -162,6 +217,22 @@ mod tests {
         assert_eq!(fourth.remaining, 0, "never below zero");
         let next = window.hit(180);
         assert_eq!((next.remaining, next.reset), (2, 240));
+    }
+
+    #[test]
+    fn even_rate_admits_a_burst_then_one_request_per_interval() {
+        let mut rate = EvenRate::new(600);
+        let start = Instant::now();
+        for _ in 0..10 {
+            rate.admit(start).unwrap();
+        }
+        let wait = rate.admit(start).unwrap_err();
+        assert!(wait <= Duration::from_millis(100), "{wait:?}");
+        rate.admit(start + Duration::from_millis(100)).unwrap();
+        assert!(rate.admit(start + Duration::from_millis(100)).is_err());
+        let mut slow = EvenRate::new(30);
+        slow.admit(start).unwrap();
+        assert_eq!(slow.admit(start + Duration::from_secs(1)).unwrap_err(), Duration::from_secs(1));
     }
 
     #[test]

@@ -50,6 +50,19 @@ pub struct DemoOptions {
     pub delay: Duration,
     /// Refuse `GET /interviews` without `candidateId` (400), as the docs say the real API may.
     pub require_candidate_filter: bool,
+    /// Enforce this many requests per minute, spread evenly: one request every `60 / R`
+    /// seconds with a burst of `R / 60` (at least 1); the excess gets a 429 with `Retry-After`.
+    /// `X-RateLimit-Limit-Minute` then announces `R`. `None`: nothing is refused.
+    pub rate_limit_per_minute: Option<u32>,
+    /// Serve this many generated completed interviews besides the sample ones (for bulk
+    /// export): copies of the phone interview with IDs from [`generated_interview_id`].
+    pub extra_interviews: usize,
+}
+
+/// The ID of generated interview `index` (0-based) of [`DemoOptions::extra_interviews`]:
+/// `b0000000-0000-4000-8000-<index as 12 hex digits>`.
+pub fn generated_interview_id(index: usize) -> String {
+    format!("b0000000-0000-4000-8000-{index:012x}")
 }
 
 /// The router serving the whole demo API (every route at the root and under `/v1`, with

@@ -61,6 +61,18 @@ pub(super) fn nest_error(status: StatusCode, message: Value) -> Response {
     json_response(status, json!({"statusCode": status.as_u16(), "message": message, "error": reason}))
 }
 
+/// 429 NestJS style with `retryAfter` in the body and the `Retry-After` header: `wait`
+/// rounded up to whole seconds, at least 1.
+pub(super) fn too_many_requests(wait: std::time::Duration) -> Response {
+    let seconds = u64::try_from(wait.as_millis().div_ceil(1000)).unwrap_or(u64::MAX).max(1);
+    let mut response = json_response(
+        StatusCode::TOO_MANY_REQUESTS,
+        json!({"statusCode": 429, "message": "Rate limit exceeded", "error": "Too Many Requests", "retryAfter": seconds}),
+    );
+    response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
+    response
+}
+
 /// 404 NestJS style with a plain message.
 pub(super) fn nest_not_found(message: String) -> Response {
     nest_error(StatusCode::NOT_FOUND, Value::String(message))

@@ -1,5 +1,7 @@
 //! The demo API's routes and handlers.
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query};
@@ -38,14 +40,23 @@ const MAX_PAGE: u64 = 10_000;
 /// Builds the full router: routes under every prefix, the NestJS-style 404 fallback, and
 /// the middleware (outermost first: delay, rate-limit headers, auth).
 pub(super) fn build(options: DemoOptions) -> Router {
-    let DemoOptions { delay: delay_duration, require_candidate_filter } = options;
+    let DemoOptions { delay: delay_duration, require_candidate_filter, rate_limit_per_minute, extra_interviews } =
+        options;
+    let extra = Arc::new(generated_interviews(extra_interviews));
     let mut router = Router::new();
     let faults = FaultCounters::default();
     for prefix in PREFIXES {
         let faults = faults.clone();
+        let (list_extra, get_extra) = (extra.clone(), extra.clone());
         router = router
-            .route(&format!("{prefix}/interviews"), get(move |query| list_interviews(query, require_candidate_filter)))
-            .route(&format!("{prefix}/interviews/{{id}}"), get(move |id| get_interview(id, faults.clone())))
+            .route(
+                &format!("{prefix}/interviews"),
+                get(move |query| list_interviews(query, require_candidate_filter, list_extra.clone())),
+            )
+            .route(
+                &format!("{prefix}/interviews/{{id}}"),
+                get(move |id| get_interview(id, faults.clone(), get_extra.clone())),
+            )
             .route(&format!("{prefix}/interviews/{{id}}/analysis-pdf"), get(get_analysis_pdf))
             .route(&format!("{prefix}/candidates"), get(list_candidates))
             .route(&format!("{prefix}/candidates/{{id}}"), get(get_candidate))
@@ -56,8 +67,27 @@ pub(super) fn build(options: DemoOptions) -> Router {
         .fallback(route_not_found)
         .method_not_allowed_fallback(route_not_found)
         .layer(axum::middleware::from_fn(require_api_key))
-        .layer(axum::middleware::from_fn_with_state(RateCounters::default(), rate_limit_headers))
+        .layer(axum::middleware::from_fn_with_state(RateCounters::new(rate_limit_per_minute), rate_limit_headers))
         .layer(axum::middleware::from_fn_with_state(delay_duration, delay))
+}
+
+/// `count` completed interviews for bulk export: copies of the phone interview with the IDs of
+/// [`super::generated_interview_id`], one minute apart in `createdAt`/`updatedAt`.
+fn generated_interviews(count: usize) -> Vec<Value> {
+    let Some(template) = demo_data().interview(super::DEMO_PHONE_INTERVIEW_ID) else { return Vec::new() };
+    (0..count)
+        .map(|index| {
+            let mut interview = template.clone();
+            if let Some(object) = interview.as_object_mut() {
+                let minutes = i64::try_from(index).unwrap_or(0);
+                let at = jiff::Timestamp::from_second(1_790_000_000 + minutes * 60).unwrap_or_default();
+                object.insert("id".to_owned(), json!(super::generated_interview_id(index)));
+                object.insert("createdAt".to_owned(), json!(at.to_string()));
+                object.insert("updatedAt".to_owned(), json!(at.to_string()));
+            }
+            interview
+        })
+        .collect()
 }
 
 /// Query of `GET /interviews`. Unknown parameters (such as `companyId`) are ignored.
@@ -114,7 +144,11 @@ struct Page<'a> {
 /// `GET /interviews/{id}`: the interview, wrapped or bare (see [`BARE_INTERVIEW_IDS`]).
 ///
 /// The IDs in [`super::faults::FAULT_IDS`] misbehave first (see there).
-async fn get_interview(id: Result<Path<String>, PathRejection>, faults: FaultCounters) -> Response {
+async fn get_interview(
+    id: Result<Path<String>, PathRejection>,
+    faults: FaultCounters,
+    extra: Arc<Vec<Value>>,
+) -> Response {
     let id = match valid_uuid(id) {
         Ok(id) => id,
         Err(messages) => return responses::nest_bad_request(messages),
@@ -126,7 +160,8 @@ async fn get_interview(id: Result<Path<String>, PathRejection>, faults: FaultCou
         let served = demo_data().interview(super::DEMO_PHONE_INTERVIEW_ID).cloned().map(|i| renamed(i, &id));
         return served.map_or_else(|| interview_not_found(&id), responses::wrapped);
     }
-    let Some(interview) = demo_data().interview(&id) else {
+    let generated = extra.iter().find(|i| str_field(i, "id").is_some_and(|i| i.eq_ignore_ascii_case(&id)));
+    let Some(interview) = demo_data().interview(&id).or(generated) else {
         return interview_not_found(&id);
     };
     let bare = BARE_INTERVIEW_IDS.iter().any(|bare_id| bare_id.eq_ignore_ascii_case(&id));
@@ -137,7 +172,11 @@ async fn get_interview(id: Result<Path<String>, PathRejection>, faults: FaultCou
 ///
 /// With `require_candidate` (the docs' "candidateId is required for MVP"), a request without
 /// `candidateId` is refused with 400.
-async fn list_interviews(query: Result<Query<InterviewQuery>, QueryRejection>, require_candidate: bool) -> Response {
+async fn list_interviews(
+    query: Result<Query<InterviewQuery>, QueryRejection>,
+    require_candidate: bool,
+    extra: Arc<Vec<Value>>,
+) -> Response {
     let query = match query {
         Ok(Query(query)) => query,
         Err(rejection) => return responses::nest_bad_request(vec![rejection.body_text()]),
@@ -157,7 +196,7 @@ async fn list_interviews(query: Result<Query<InterviewQuery>, QueryRejection>, r
             && matches_id(interview, "agentId", query.agent_id.as_deref())
             && matches_status(interview, query.status.as_deref())
     };
-    let page = paginate(demo_data().interviews.iter().filter(matches), paging);
+    let page = paginate(demo_data().interviews.iter().chain(extra.iter()).filter(matches), paging);
     responses::bare(json!({
         "data": page.items,
         "total": page.total,
