@@ -1,6 +1,7 @@
 //! Cross-cutting behaviour of the demo server: the artificial delay, rate-limit headers
 //! and Bearer authentication.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -131,7 +132,7 @@ impl EvenRate {
 /// Per-server request counters behind the `X-RateLimit-*` headers, and the optional enforced
 /// limit of [`super::DemoOptions::rate_limit_per_minute`].
 #[derive(Clone, Debug)]
-pub(super) struct RateCounters(Arc<Mutex<Counters>>);
+pub(super) struct RateCounters(Arc<Mutex<Counters>>, Arc<(AtomicU64, AtomicU64)>);
 
 /// The windows behind the headers and the enforced limit, if any.
 #[derive(Debug)]
@@ -144,20 +145,37 @@ struct Counters {
 impl RateCounters {
     /// Counters announcing `per_minute` (or [`LIMIT_PER_MINUTE`]) and enforcing it when given.
     pub(super) fn new(per_minute: Option<u32>) -> Self {
-        Self(Arc::new(Mutex::new(Counters {
-            minute: Window::new(60, per_minute.unwrap_or(LIMIT_PER_MINUTE)),
-            hour: Window::new(3_600, LIMIT_PER_HOUR),
-            enforced: per_minute.map(EvenRate::new),
-        })))
+        Self(
+            Arc::new(Mutex::new(Counters {
+                minute: Window::new(60, per_minute.unwrap_or(LIMIT_PER_MINUTE)),
+                hour: Window::new(3_600, LIMIT_PER_HOUR),
+                enforced: per_minute.map(EvenRate::new),
+            })),
+            Arc::default(),
+        )
+    }
+
+    /// Requests refused by the enforced limit so far.
+    pub(super) fn refused(&self) -> u64 {
+        self.1.0.load(Ordering::Relaxed)
+    }
+
+    /// Requests admitted so far.
+    pub(super) fn served(&self) -> u64 {
+        self.1.1.load(Ordering::Relaxed)
     }
 
     /// Counts one request at `now` (Unix seconds) in both windows: `(minute, hour)`, or the
     /// wait the enforced limit asks for (a refused request is not counted).
     fn hit(&self, now: i64, instant: Instant) -> Result<(WindowState, WindowState), Duration> {
         let mut counters = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(enforced) = counters.enforced.as_mut() {
-            enforced.admit(instant)?;
+        if let Some(enforced) = counters.enforced.as_mut()
+            && let Err(wait) = enforced.admit(instant)
+        {
+            self.1.0.fetch_add(1, Ordering::Relaxed);
+            return Err(wait);
         }
+        self.1.1.fetch_add(1, Ordering::Relaxed);
         Ok((counters.minute.hit(now), counters.hour.hit(now)))
     }
 }

@@ -70,7 +70,8 @@ pub fn generated_interview_id(index: usize) -> String {
 ///
 /// Each call creates its own rate-limit counters.
 pub fn router(options: DemoOptions) -> axum::Router {
-    routes::build(options)
+    let counters = middleware::RateCounters::new(options.rate_limit_per_minute);
+    routes::build(options, counters)
 }
 
 /// A running demo server on `127.0.0.1`. Serving stops when it is shut down or dropped.
@@ -80,6 +81,9 @@ pub struct DemoServer {
 
     /// Fires the graceful shutdown of the serving task; `None` once sent.
     shutdown: Option<oneshot::Sender<()>>,
+
+    /// The rate-limit counters, for [`DemoServer::requests_refused`].
+    counters: middleware::RateCounters,
 }
 
 impl DemoServer {
@@ -100,7 +104,8 @@ impl DemoServer {
         let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
         let addr = listener.local_addr()?;
         let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
-        let app = router(options);
+        let counters = middleware::RateCounters::new(options.rate_limit_per_minute);
+        let app = routes::build(options, counters.clone());
         tokio::spawn(async move {
             let result = axum::serve(listener, app)
                 .with_graceful_shutdown(async move {
@@ -114,12 +119,23 @@ impl DemoServer {
             }
         });
         tracing::info!(%addr, "demo server listening");
-        Ok(Self { base_url: format!("http://{addr}"), shutdown: Some(shutdown_tx) })
+        Ok(Self { base_url: format!("http://{addr}"), shutdown: Some(shutdown_tx), counters })
     }
 
     /// The server's base URL, e.g. `http://127.0.0.1:43127` (no trailing slash).
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// How many requests the enforced rate limit refused with 429 so far (always 0 without
+    /// [`DemoOptions::rate_limit_per_minute`]; fault IDs are not counted).
+    pub fn requests_refused(&self) -> u64 {
+        self.counters.refused()
+    }
+
+    /// How many requests were admitted so far.
+    pub fn requests_served(&self) -> u64 {
+        self.counters.served()
     }
 
     /// Stops serving (graceful shutdown: open requests finish). Dropping does the same.

@@ -39,9 +39,8 @@ const MAX_PAGE: u64 = 10_000;
 
 /// Builds the full router: routes under every prefix, the NestJS-style 404 fallback, and
 /// the middleware (outermost first: delay, rate-limit headers, auth).
-pub(super) fn build(options: DemoOptions) -> Router {
-    let DemoOptions { delay: delay_duration, require_candidate_filter, rate_limit_per_minute, extra_interviews } =
-        options;
+pub(super) fn build(options: DemoOptions, counters: RateCounters) -> Router {
+    let DemoOptions { delay: delay_duration, require_candidate_filter, extra_interviews, .. } = options;
     let extra = Arc::new(generated_interviews(extra_interviews));
     let mut router = Router::new();
     let faults = FaultCounters::default();
@@ -67,7 +66,7 @@ pub(super) fn build(options: DemoOptions) -> Router {
         .fallback(route_not_found)
         .method_not_allowed_fallback(route_not_found)
         .layer(axum::middleware::from_fn(require_api_key))
-        .layer(axum::middleware::from_fn_with_state(RateCounters::new(rate_limit_per_minute), rate_limit_headers))
+        .layer(axum::middleware::from_fn_with_state(counters, rate_limit_headers))
         .layer(axum::middleware::from_fn_with_state(delay_duration, delay))
 }
 
