@@ -1,7 +1,13 @@
 //! `interview-desk export --out-dir` against the demo server over real HTTP: the files and the
 //! manifest, resuming, failures, pacing under an enforced rate limit, and a kill mid-export.
 
-#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers fail loudly"
+)]
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
