@@ -12,15 +12,22 @@ use crate::api::rate_limit::{ClientNotice, RateLimitStatus};
 use crate::api::related::RelatedKind;
 use crate::api::{ApiConfig, ApiError, DEFAULT_BASE_URL, InterviewRecord, interview_id_from};
 use crate::browse::Browse;
+use crate::bulk::{BulkOptions, BulkProgress, BulkReport, BulkTarget, CancelToken};
 use crate::credentials::{ApiKey, CredentialError, DEFAULT_ACCOUNT};
 use crate::demo::DEMO_API_KEY;
-use crate::dialog::SaveDialog;
+use crate::dialog::{DialogAnswer, SaveDialog};
 use crate::export::{
-    ExportSource, RelatedRecords, WriteError, default_file_name, export_document, with_extension, with_json_extension,
+    ExportOptions, ExportSource, RelatedRecords, WriteError, default_file_name, export_document_with, with_extension,
+    with_json_extension,
 };
 use crate::ui;
 use crate::ui::transcript::TranscriptView;
-use crate::worker::{Command, Event, PdfOutcome, StoreChoice, Worker};
+use crate::worker::{Command, DialogFuture, Event, PdfOutcome, SaveOutcome, StoreChoice, Worker};
+
+/// A dialog answer that is already known (a typed path, or a retry into the same folder).
+fn ready(answer: DialogAnswer) -> DialogFuture {
+    Box::pin(async move { answer })
+}
 
 /// How many recently opened interview IDs are remembered.
 pub const MAX_RECENT: usize = 12;
@@ -40,6 +47,26 @@ pub struct State {
     pub tab: Tab,
     /// What the side panel shows.
     pub side: SidePanel,
+    /// The Export tab's choices.
+    pub export: ExportPrefs,
+}
+
+/// What an export contains, as chosen on the Export tab (remembered).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct ExportPrefs {
+    /// Keep the transcript in the document.
+    pub transcript: bool,
+    /// Add the candidate, agent and job records (once looked up).
+    pub names: bool,
+    /// Also save the analysis PDF beside the document.
+    pub pdf_beside: bool,
+}
+
+impl Default for ExportPrefs {
+    fn default() -> Self {
+        Self { transcript: true, names: true, pdf_beside: false }
+    }
 }
 
 /// The side panel's two views.
@@ -60,6 +87,7 @@ impl Default for State {
             recent: Vec::new(),
             tab: Tab::Metadata,
             side: SidePanel::Interviews,
+            export: ExportPrefs::default(),
         }
     }
 }
@@ -263,12 +291,68 @@ pub struct ConnectForm {
 pub enum ExportStatus {
     /// The dialog is open or the file is being written.
     InProgress,
-    /// Written to this path.
-    Saved(PathBuf),
+    /// Written to this path; with the analysis PDF's outcome when it was asked for.
+    Saved(PathBuf, Option<Result<PdfOutcome, String>>),
     /// The user cancelled the dialog.
     Cancelled,
+    /// No file dialog could be shown (B12): the Export tab offers a path field instead.
+    NoDialog,
     /// Writing failed.
     Failed(String),
+}
+
+/// The interviews picked in the list for a bulk export, and the running or finished export.
+#[derive(Default)]
+pub struct BulkState {
+    /// The list shows check boxes.
+    pub selecting: bool,
+    /// Picked interview IDs, in the order picked.
+    pub selected: Vec<String>,
+    /// The export in progress or just finished (shown in the bulk export window).
+    pub job: Option<BulkJob>,
+}
+
+impl BulkState {
+    /// Whether `id` is picked.
+    pub fn is_selected(&self, id: &str) -> bool {
+        self.selected.iter().any(|s| s == id)
+    }
+
+    /// Picks or unpicks `id`.
+    pub fn toggle(&mut self, id: &str) {
+        if self.is_selected(id) {
+            self.selected.retain(|s| s != id);
+        } else {
+            self.selected.push(id.to_owned());
+        }
+    }
+
+    /// Picks every ID in `ids` (keeping those already picked).
+    pub fn select_all<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) {
+        for id in ids {
+            if !self.is_selected(id) {
+                self.selected.push(id.to_owned());
+            }
+        }
+    }
+}
+
+/// One bulk export run, as the bulk export window shows it.
+pub struct BulkJob {
+    /// The interviews of this run (for the counts and Retry failed).
+    pub targets: Vec<BulkTarget>,
+    /// The chosen folder, once known.
+    pub folder: Option<PathBuf>,
+    /// The latest counts.
+    pub progress: BulkProgress,
+    /// Stops the run.
+    pub cancel: CancelToken,
+    /// How it ended: the report, or why it could not start.
+    pub finished: Option<Result<BulkReport, String>>,
+    /// No folder dialog could be shown: the window asks for a folder path.
+    pub no_dialog: bool,
+    /// The folder path typed when no dialog could be shown.
+    pub folder_input: String,
 }
 
 /// The application.
@@ -297,6 +381,12 @@ pub struct App {
     pub current: Option<OpenInterview>,
     /// The latest export's outcome.
     pub export_status: Option<ExportStatus>,
+    /// The path typed when no save dialog could be shown.
+    pub fallback_path: String,
+    /// When "Copy JSON" was last clicked (the Export tab confirms it for a few seconds).
+    pub copied_at: Option<Instant>,
+    /// Bulk export selection and progress.
+    pub bulk: BulkState,
     /// Names of candidates, agents and jobs.
     pub related: RelatedCache,
     /// The interview list in the side panel.
@@ -365,6 +455,9 @@ impl App {
             open_error: None,
             current: None,
             export_status: None,
+            fallback_path: String::new(),
+            copied_at: None,
+            bulk: BulkState::default(),
             related: RelatedCache::default(),
             browse: Browse::default(),
             pdf_status: None,
@@ -416,7 +509,18 @@ impl App {
             Event::KeySaved { result, .. } => self.on_key_saved(result),
             Event::Connected { result, checked } => self.on_connected(result, checked),
             Event::InterviewLoaded { id, result } => self.on_interview(id, result),
-            Event::Exported { result } => self.on_exported(result),
+            Event::Exported { result, pdf } => self.on_exported(result, pdf),
+            Event::BulkStarted { folder } => {
+                if let Some(job) = self.bulk.job.as_mut() {
+                    job.folder = Some(folder);
+                }
+            }
+            Event::BulkProgress(progress) => {
+                if let Some(job) = self.bulk.job.as_mut().filter(|job| job.finished.is_none()) {
+                    job.progress = progress;
+                }
+            }
+            Event::BulkFinished { result } => self.on_bulk_finished(result),
             Event::InterviewPage { query, result } => {
                 let new_from = self.browse.items.len();
                 if self.browse.apply(&query, result) {
@@ -443,6 +547,12 @@ impl App {
             }
             Event::PdfSaved { result, .. } => {
                 self.pdf_busy = false;
+                if matches!(result, Ok(PdfOutcome::NoDialog))
+                    && let Some(record) = self.current_record()
+                {
+                    let name = default_file_name(&record.interview).replace(".json", "-analysis.pdf");
+                    self.fallback_path = crate::dialog::fallback_folder().join(name).display().to_string();
+                }
                 self.pdf_status = Some(result);
             }
             Event::Related { kind, id, result } => {
@@ -626,23 +736,113 @@ impl App {
         self.send(Command::ListCandidates { search, page: 1 });
     }
 
-    /// "Save analysis PDF…": asks where, then the worker fetches and writes the PDF.
-    pub fn save_pdf(&mut self, frame: &eframe::Frame) {
+    /// "Save analysis PDF…": asks where (or takes `path` when no dialog could be shown), then
+    /// the worker fetches and writes the PDF.
+    pub fn save_pdf(&mut self, frame: &eframe::Frame, path: Option<PathBuf>) {
         let Some(record) = self.current_record() else { return };
-        let name = default_file_name(&record.interview).replace(".json", "-analysis.pdf");
-        let choice = self.dialog.save_file(&name, frame);
+        let choice = match path {
+            Some(path) => ready(DialogAnswer::Chosen(path)),
+            None => {
+                let name = default_file_name(&record.interview).replace(".json", "-analysis.pdf");
+                self.dialog.save_file("Save analysis PDF", &name, "pdf", frame)
+            }
+        };
         let choice = Box::pin(async move { choice.await.map(|path| with_extension(path, "pdf")) });
         self.pdf_busy = true;
         self.pdf_status = None;
         self.send(Command::SavePdf { id: record.interview.id.clone(), choice });
     }
 
-    fn on_exported(&mut self, result: Result<Option<PathBuf>, WriteError>) {
+    fn on_exported(&mut self, result: Result<SaveOutcome, WriteError>, pdf: Option<Result<PdfOutcome, String>>) {
         self.export_status = Some(match result {
-            Ok(Some(path)) => ExportStatus::Saved(path),
-            Ok(None) => ExportStatus::Cancelled,
+            Ok(SaveOutcome::Saved(path)) => ExportStatus::Saved(path, pdf),
+            Ok(SaveOutcome::Cancelled) => ExportStatus::Cancelled,
+            Ok(SaveOutcome::NoDialog) => {
+                if self.fallback_path.is_empty()
+                    && let Some(record) = self.current_record()
+                {
+                    let path = crate::dialog::fallback_folder().join(default_file_name(&record.interview));
+                    self.fallback_path = path.display().to_string();
+                }
+                ExportStatus::NoDialog
+            }
             Err(err) => ExportStatus::Failed(err.to_string()),
         });
+    }
+
+    /// The bulk export targets for the picked interviews (with `updatedAt` from the list, so
+    /// unchanged files are skipped without a request).
+    pub fn bulk_targets(&self) -> Vec<BulkTarget> {
+        self.bulk
+            .selected
+            .iter()
+            .map(|id| match self.browse.items.iter().find(|r| &r.interview.id == id) {
+                Some(record) => BulkTarget::from_record(record),
+                None => BulkTarget { id: id.clone(), updated_at: None },
+            })
+            .collect()
+    }
+
+    /// "Export selected…": asks for a folder (or takes `folder`), then exports `targets` there.
+    pub fn start_bulk_export(&mut self, frame: &eframe::Frame, targets: Vec<BulkTarget>, folder: Option<PathBuf>) {
+        if targets.is_empty() || self.bulk.job.as_ref().is_some_and(|job| job.finished.is_none() && !job.no_dialog) {
+            return;
+        }
+        let choice = match folder.clone() {
+            Some(folder) => ready(DialogAnswer::Chosen(folder)),
+            None => self.dialog.pick_folder("Export interviews into folder", frame),
+        };
+        let cancel = CancelToken::default();
+        let folder_input = crate::dialog::fallback_folder().join("interview-exports").display().to_string();
+        self.bulk.job = Some(BulkJob {
+            targets: targets.clone(),
+            folder,
+            progress: BulkProgress { total: targets.len(), ..BulkProgress::default() },
+            cancel: cancel.clone(),
+            finished: None,
+            no_dialog: false,
+            folder_input,
+        });
+        let options = BulkOptions {
+            names: self.state.export.names,
+            export: ExportOptions { transcript: self.state.export.transcript },
+            ..BulkOptions::default()
+        };
+        self.send(Command::BulkExport { choice, targets, options, source: self.export_source(), cancel });
+    }
+
+    /// "Retry failed": exports the failed interviews of the finished run again, into the same
+    /// folder.
+    pub fn retry_failed_bulk(&mut self, frame: &eframe::Frame) {
+        let Some(job) = &self.bulk.job else { return };
+        let Some(Ok(report)) = &job.finished else { return };
+        let failed: Vec<BulkTarget> = report
+            .failures
+            .iter()
+            .map(|failure| {
+                job.targets
+                    .iter()
+                    .find(|t| t.id == failure.id)
+                    .cloned()
+                    .unwrap_or_else(|| BulkTarget { id: failure.id.clone(), updated_at: None })
+            })
+            .collect();
+        let folder = job.folder.clone();
+        self.bulk.job = None;
+        self.start_bulk_export(frame, failed, folder);
+    }
+
+    fn on_bulk_finished(&mut self, result: Result<Result<BulkReport, DialogAnswer>, String>) {
+        let Some(job) = self.bulk.job.as_mut() else { return };
+        match result {
+            Ok(Ok(report)) => {
+                job.progress = report.progress.clone();
+                job.finished = Some(Ok(report));
+            }
+            Ok(Err(DialogAnswer::Unavailable)) => job.no_dialog = true,
+            Ok(Err(_)) => self.bulk.job = None,
+            Err(message) => job.finished = Some(Err(message)),
+        }
     }
 
     /// Switches to `config` and `key` (without a test request) and shows the main screen.
@@ -744,20 +944,28 @@ impl App {
         ExportSource { base_url: config.base_url, company_id: config.company_id }
     }
 
-    /// "Save as…": opens the save dialog for the current interview; the worker writes the file.
-    pub fn export_current(&mut self, frame: &eframe::Frame) {
+    /// "Save as…": opens the save dialog for the current interview (or takes `path` when no
+    /// dialog could be shown); the worker writes the file, and the analysis PDF beside it when
+    /// that option is on.
+    pub fn export_current(&mut self, frame: &eframe::Frame, path: Option<PathBuf>) {
         let Some(record) = self.current_record() else { return };
-        let contents = export_document(
-            &record,
-            &self.export_source(),
-            self.related_records(&record).as_ref(),
-            jiff::Timestamp::now(),
-        );
-        let name = default_file_name(&record.interview);
-        let choice = self.dialog.save_file(&name, frame);
+        let contents = self.export_text(&record);
+        let choice = match path {
+            Some(path) => ready(DialogAnswer::Chosen(path)),
+            None => self.dialog.save_file("Export interview", &default_file_name(&record.interview), "json", frame),
+        };
         let choice = Box::pin(async move { choice.await.map(with_json_extension) });
         self.export_status = Some(ExportStatus::InProgress);
-        self.send(Command::SaveAs { choice, contents });
+        let pdf_of = self.state.export.pdf_beside.then(|| record.interview.id.clone());
+        self.send(Command::SaveAs { choice, contents, pdf_of });
+    }
+
+    /// The export document of `record` with the Export tab's choices (names only once every
+    /// lookup has finished).
+    pub fn export_text(&self, record: &InterviewRecord) -> String {
+        let related = if self.state.export.names { self.related_records(record) } else { None };
+        let options = ExportOptions { transcript: self.state.export.transcript };
+        export_document_with(record, &self.export_source(), related.as_ref(), jiff::Timestamp::now(), options)
     }
 
     /// The candidate, agent and job records looked up for `record`, for the export; `None`

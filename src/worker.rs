@@ -17,9 +17,11 @@ use crate::api::list::{InterviewQuery, Page};
 use crate::api::rate_limit::ClientNotice;
 use crate::api::related::RelatedKind;
 use crate::api::{ApiClient, ApiConfig, ApiError, InterviewRecord};
+use crate::bulk::{BulkOptions, BulkProgress, BulkReport, BulkTarget, CancelToken};
 use crate::credentials::{ApiKey, CredentialError, SecretStore, os_keyring};
 use crate::demo::DemoServer;
-use crate::export::{WriteError, write_atomically};
+use crate::dialog::DialogAnswer;
+use crate::export::{ExportSource, WriteError, write_atomically};
 
 /// How long a keyring call may take before the UI is told it timed out (a locked keyring may
 /// wait forever for an unlock prompt).
@@ -33,7 +35,7 @@ pub const MAX_CONCURRENT_LOOKUPS: usize = 4;
 pub type Waker = Arc<dyn Fn() + Send + Sync>;
 
 /// A pending "where to save?" answer from a native file dialog.
-pub type DialogFuture = Pin<Box<dyn Future<Output = Option<PathBuf>> + Send>>;
+pub type DialogFuture = Pin<Box<dyn Future<Output = crate::dialog::DialogAnswer> + Send>>;
 
 /// What the UI asks the worker to do. Every command is answered by one [`Event`].
 pub enum Command {
@@ -91,13 +93,31 @@ pub enum Command {
         /// The open dialog's answer; `None` means cancelled.
         choice: DialogFuture,
     },
-    /// Wait for the user's choice in a save dialog, then write `contents` there atomically.
+    /// Wait for the user's choice in a save dialog, then write `contents` there atomically
+    /// and, with `pdf_of`, that interview's analysis PDF beside it (`<name>-analysis.pdf`).
     /// Answered by [`Event::Exported`].
     SaveAs {
-        /// The open dialog's answer; `None` means cancelled.
+        /// The open dialog's answer.
         choice: DialogFuture,
         /// The export document.
         contents: String,
+        /// Also save the analysis PDF of this interview ID.
+        pdf_of: Option<String>,
+    },
+    /// Wait for the user's folder choice, then export `targets` into it (see
+    /// [`crate::bulk::run`]). Answered by [`Event::BulkProgress`] after each interview and one
+    /// [`Event::BulkFinished`].
+    BulkExport {
+        /// The open folder dialog's answer.
+        choice: DialogFuture,
+        /// The interviews to export.
+        targets: Vec<BulkTarget>,
+        /// Names, transcript, concurrency.
+        options: BulkOptions,
+        /// Written to every document and the manifest.
+        source: ExportSource,
+        /// Stops the export when cancelled.
+        cancel: CancelToken,
     },
     /// Start the embedded demo server on a free loopback port. Answered by
     /// [`Event::DemoStarted`].
@@ -171,14 +191,41 @@ pub enum Event {
     Client(ClientNotice),
     /// Answer to [`Command::SaveAs`].
     Exported {
-        /// `Ok(None)`: the dialog was cancelled; `Ok(Some(path))`: written there.
-        result: Result<Option<PathBuf>, WriteError>,
+        /// Where the document went, or why it could not be written.
+        result: Result<SaveOutcome, WriteError>,
+        /// The analysis PDF saved beside it, when asked for and the document was written.
+        pdf: Option<Result<PdfOutcome, String>>,
+    },
+    /// A bulk export has its folder and is running.
+    BulkStarted {
+        /// The chosen folder.
+        folder: PathBuf,
+    },
+    /// Progress of the running bulk export (sent after each interview; may skip some when
+    /// the UI is busy).
+    BulkProgress(BulkProgress),
+    /// Answer to [`Command::BulkExport`].
+    BulkFinished {
+        /// `Ok(None)`: no folder was chosen (see the answer); `Ok(Some(report))`: the export
+        /// ran; `Err`: it could not start in that folder.
+        result: Result<Result<BulkReport, DialogAnswer>, String>,
     },
     /// Answer to [`Command::StartDemo`].
     DemoStarted {
         /// The demo server's base URL, or why it could not start.
         result: Result<String, String>,
     },
+}
+
+/// How a "Save as" ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveOutcome {
+    /// Written to this path.
+    Saved(PathBuf),
+    /// The user cancelled the dialog; nothing was written.
+    Cancelled,
+    /// No dialog could be shown (B12); nothing was written, the UI offers a path field.
+    NoDialog,
 }
 
 /// How saving an analysis PDF ended.
@@ -188,6 +235,8 @@ pub enum PdfOutcome {
     Saved(PathBuf),
     /// The user cancelled the dialog.
     Cancelled,
+    /// No dialog could be shown (B12); the UI offers a path field.
+    NoDialog,
     /// The server has no analysis PDF for this interview yet (404).
     NotAvailable,
 }
@@ -420,13 +469,34 @@ async fn handle(state: &mut WorkerState, command: Command) {
                 events.send(Event::PdfSaved { id, result }).await;
             });
         }
-        Command::SaveAs { choice, contents } => {
+        Command::SaveAs { choice, contents, pdf_of } => {
+            let client = state.client.clone();
             tokio::spawn(async move {
-                let result = match choice.await {
-                    None => Ok(None),
-                    Some(path) => write_file(path, contents).await.map(Some),
+                let (result, pdf) = match choice.await {
+                    DialogAnswer::Cancelled => (Ok(SaveOutcome::Cancelled), None),
+                    DialogAnswer::Unavailable => (Ok(SaveOutcome::NoDialog), None),
+                    DialogAnswer::Chosen(path) => match write_file(path, contents).await {
+                        Ok(path) => {
+                            let pdf = match pdf_of {
+                                Some(id) => {
+                                    let beside = DialogAnswer::Chosen(pdf_beside(&path));
+                                    Some(save_pdf(client, &id, Box::pin(async move { beside })).await)
+                                }
+                                None => None,
+                            };
+                            (Ok(SaveOutcome::Saved(path)), pdf)
+                        }
+                        Err(err) => (Err(err), None),
+                    },
                 };
-                events.send(Event::Exported { result }).await;
+                events.send(Event::Exported { result, pdf }).await;
+            });
+        }
+        Command::BulkExport { choice, targets, options, source, cancel } => {
+            let client = state.client.clone();
+            tokio::spawn(async move {
+                let result = bulk_export(client, choice, targets, options, source, cancel, &events).await;
+                events.send(Event::BulkFinished { result }).await;
             });
         }
         Command::StartDemo => {
@@ -478,8 +548,38 @@ async fn keyring_call<T: Send + 'static>(
     }
 }
 
+/// `report.json` → `report-analysis.pdf`, in the same folder.
+pub fn pdf_beside(document: &std::path::Path) -> PathBuf {
+    let stem = document.file_stem().map_or_else(|| "interview".into(), |stem| stem.to_string_lossy().into_owned());
+    document.with_file_name(format!("{stem}-analysis.pdf"))
+}
+
+async fn bulk_export(
+    client: Option<ApiClient>,
+    choice: DialogFuture,
+    targets: Vec<BulkTarget>,
+    options: BulkOptions,
+    source: ExportSource,
+    cancel: CancelToken,
+    events: &EventSender,
+) -> Result<Result<BulkReport, DialogAnswer>, String> {
+    let folder = match choice.await {
+        DialogAnswer::Chosen(folder) => folder,
+        other => return Ok(Err(other)),
+    };
+    let client = client.ok_or_else(|| not_connected().to_string())?;
+    events.send(Event::BulkStarted { folder: folder.clone() }).await;
+    let progress_events = events.clone();
+    let progress = move |progress: &BulkProgress| progress_events.send_now(Event::BulkProgress(progress.clone()));
+    crate::bulk::run(&client, &folder, targets, options, &source, &cancel, &progress).await.map(Ok)
+}
+
 async fn save_pdf(client: Option<ApiClient>, id: &str, choice: DialogFuture) -> Result<PdfOutcome, String> {
-    let Some(path) = choice.await else { return Ok(PdfOutcome::Cancelled) };
+    let path = match choice.await {
+        DialogAnswer::Chosen(path) => path,
+        DialogAnswer::Cancelled => return Ok(PdfOutcome::Cancelled),
+        DialogAnswer::Unavailable => return Ok(PdfOutcome::NoDialog),
+    };
     let client = client.ok_or_else(|| not_connected().to_string())?;
     match client.get_analysis_pdf(id).await {
         Ok(Some(bytes)) => {

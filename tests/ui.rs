@@ -95,7 +95,7 @@ fn demo_interview_opens_and_every_tab_shows_its_content() {
     harness.get_by_role_and_label(Role::Button, "Export").click();
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, "Save as…").click();
-    step_until(&mut harness, "the export to finish", |app| matches!(app.export_status, Some(ExportStatus::Saved(_))));
+    step_until(&mut harness, "the export to finish", |app| matches!(app.export_status, Some(ExportStatus::Saved(..))));
     let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
     assert_eq!(written["format"], "interview-desk.interview");
     assert_eq!(written["interview"]["id"], DEMO_PHONE_INTERVIEW_ID);
@@ -415,4 +415,79 @@ fn a_scripted_run_connects_with_the_given_url_and_key_and_saves_nothing() {
     assert_ne!(harness.state().state.base_url, server.base_url(), "the URL is not remembered");
     drop(harness);
     server.shutdown();
+}
+
+#[test]
+fn interviews_picked_in_the_list_are_exported_into_a_folder_with_a_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("exports");
+    let mut harness = demo_app(Some(folder.clone()));
+    step_until(&mut harness, "the list", |app| app.screen == Screen::Main && app.browse.items.len() >= 12);
+
+    harness.get_by_role_and_label(Role::Button, "Select…").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "All shown (12)").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Export 12…").click();
+    step_until(&mut harness, "the bulk export", |app| app.bulk.job.as_ref().is_some_and(|job| job.finished.is_some()));
+    harness.get_by_label("12 of 12");
+    harness.get_by_label_contains("Done. manifest.json lists every file");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["files"].as_array().unwrap().len(), 12);
+    harness.get_by_role_and_label(Role::Button, "Close").click();
+    harness.run_steps(2);
+    assert!(harness.state().bulk.job.is_none());
+
+    // A failure is listed with its reason and can be retried.
+    let missing = "11111111-2222-4333-8444-555555555555";
+    harness.state_mut().bulk.selected = vec![DEMO_PHONE_INTERVIEW_ID.to_owned(), missing.to_owned()];
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Export 2…").click();
+    step_until(&mut harness, "the second export", |app| {
+        app.bulk.job.as_ref().is_some_and(|job| job.finished.is_some())
+    });
+    harness.get_by_label("1 interview(s) failed:");
+    harness.get_by_label(missing);
+    harness.get_by_label_contains("Not found (404)");
+    harness.get_by_label_contains("1 unchanged (skipped)");
+    harness.get_by_role_and_label(Role::Button, "Retry failed").click();
+    step_until(&mut harness, "the retry", |app| {
+        app.bulk.job.as_ref().is_some_and(|job| job.finished.is_some() && job.targets.len() == 1)
+    });
+    harness.get_by_label("1 of 1");
+}
+
+/// BUG-LOG B12: with no file-chooser portal the dialog never appears; the Export tab says so
+/// and offers a path field instead of silently doing nothing.
+#[test]
+fn without_a_file_dialog_the_export_tab_offers_a_path_field() {
+    let options = AppOptions {
+        store: StoreChoice::Given(Arc::new(MemoryStore::default())),
+        demo: true,
+        open: Some(DEMO_PHONE_INTERVIEW_ID.to_owned()),
+        tab: Some(interview_desk::app::Tab::Export),
+        dialog: Box::new(interview_desk::dialog::NoDialog),
+        automation: Automation::default(),
+    };
+    let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
+    step_until(&mut harness, "the interview", |app| app.current_record().is_some());
+    harness.get_by_role_and_label(Role::CheckBox, "Include the transcript").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Save as…").click();
+    step_until(&mut harness, "the missing dialog", |app| matches!(app.export_status, Some(ExportStatus::NoDialog)));
+    harness.get_by_label_contains("No file dialog could be opened");
+    assert!(harness.state().fallback_path.ends_with(".json"), "a path is suggested");
+
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("typed-by-hand");
+    harness.state_mut().fallback_path = target.display().to_string();
+    harness.run_steps(1);
+    harness.get_by_role_and_label(Role::Button, "Save here").click();
+    step_until(&mut harness, "the export", |app| matches!(app.export_status, Some(ExportStatus::Saved(..))));
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(target.with_extension("json")).unwrap()).unwrap();
+    assert_eq!(written["interview"]["id"], DEMO_PHONE_INTERVIEW_ID);
+    assert!(written["interview"].get("transcript").is_none(), "the transcript option was off");
+    assert_eq!(written["omitted"][0], "transcript");
 }

@@ -4,14 +4,14 @@
 use egui::text::LayoutJob;
 use egui::{RichText, TextFormat};
 
-use super::{style, widgets};
+use super::{bulk, style, widgets};
 use crate::api::InterviewRecord;
 use crate::api::related::RelatedKind;
 use crate::app::App;
 use crate::browse::{CandidateFilter, STATUS_FILTERS};
 
 /// Draws the interview list.
-pub fn browse_ui(app: &mut App, ui: &mut egui::Ui) {
+pub fn browse_ui(app: &mut App, ui: &mut egui::Ui, frame: &eframe::Frame) {
     filters_ui(app, ui);
     if app.browse.needs_candidate {
         candidate_picker_ui(app, ui);
@@ -32,18 +32,35 @@ pub fn browse_ui(app: &mut App, ui: &mut egui::Ui) {
     }
     let mut to_open = None;
     let mut to_toggle = None;
+    let mut to_pick: Vec<String> = Vec::new();
     let mut wants_more = false;
+    let related = &app.related;
+    let visible: Vec<_> = app.browse.visible(|kind, id| related.name(kind, id)).cloned().collect();
+    bulk::selection_bar_ui(app, ui, &visible, frame);
     egui::ScrollArea::vertical().id_salt("browse_list").auto_shrink([false, false]).show(ui, |ui| {
         let current = app.current.as_ref().map(|c| c.id.clone());
-        let related = &app.related;
-        let visible: Vec<_> = app.browse.visible(|kind, id| related.name(kind, id)).cloned().collect();
         if visible.is_empty() && !app.browse.loading && app.browse.error.is_none() {
             ui.label(RichText::new("No interviews match.").weak());
         }
         for record in &visible {
             let selected = current.as_deref() == Some(record.interview.id.as_str());
             let job = row_text(ui, record, app);
-            let response = ui.selectable_label(selected, job);
+            let response = ui
+                .horizontal(|ui| {
+                    if app.bulk.selecting {
+                        let mut picked = app.bulk.is_selected(&record.interview.id);
+                        let name = format!("Select interview {}", widgets::short_id(&record.interview.id));
+                        let checkbox = ui.checkbox(&mut picked, "");
+                        checkbox.widget_info(|| {
+                            egui::WidgetInfo::selected(egui::Role::CheckBox, true, picked, name.clone())
+                        });
+                        if checkbox.changed() {
+                            to_pick.push(record.interview.id.clone());
+                        }
+                    }
+                    ui.selectable_label(selected, job)
+                })
+                .inner;
             if response.clicked() {
                 to_open = Some(record.interview.id.clone());
             }
@@ -52,6 +69,13 @@ pub fn browse_ui(app: &mut App, ui: &mut egui::Ui) {
                 let label = if compared { "Remove from comparison" } else { "Add to comparison" };
                 if ui.button(label).clicked() {
                     to_toggle = Some(record.clone());
+                    ui.close();
+                }
+                if let Some(candidate) = &record.interview.candidate_id
+                    && ui.button("Select this candidate's interviews").clicked()
+                {
+                    let ids = app.browse.items.iter().filter(|r| r.interview.candidate_id.as_ref() == Some(candidate));
+                    to_pick.extend(ids.map(|r| r.interview.id.clone()).filter(|id| !app.bulk.is_selected(id)));
                     ui.close();
                 }
             });
@@ -69,6 +93,12 @@ pub fn browse_ui(app: &mut App, ui: &mut egui::Ui) {
     });
     if wants_more {
         app.load_more();
+    }
+    if !to_pick.is_empty() {
+        app.bulk.selecting = true;
+        for id in &to_pick {
+            app.bulk.toggle(id);
+        }
     }
     if let Some(record) = to_toggle {
         app.toggle_compare(&record);

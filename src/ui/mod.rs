@@ -2,6 +2,7 @@
 
 pub mod analysis;
 pub mod browse;
+pub mod bulk;
 pub mod compare;
 pub mod connect;
 pub mod export;
@@ -31,7 +32,10 @@ pub fn app_ui(app: &mut App, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
     }
     if app.screen == Screen::Main {
         egui::Panel::bottom("status_bar").show(ui, |ui| status_bar_ui(app, ui));
-        egui::Panel::left("side_panel").resizable(true).default_size(300.0).show(ui, |ui| side_panel_ui(app, ui));
+        egui::Panel::left("side_panel")
+            .resizable(true)
+            .default_size(300.0)
+            .show(ui, |ui| side_panel_ui(app, ui, frame));
     }
     egui::CentralPanel::default().show(ui, |ui| match app.screen {
         Screen::Starting => {
@@ -49,6 +53,7 @@ pub fn app_ui(app: &mut App, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         Screen::Main if app.show_compare => compare::compare_ui(app, ui),
         Screen::Main => interview_area_ui(app, ui, frame),
     });
+    bulk::bulk_window_ui(app, ui.ctx(), frame);
 }
 
 fn top_bar_ui(app: &mut App, ui: &mut egui::Ui) {
@@ -140,7 +145,7 @@ fn status_bar_ui(app: &mut App, ui: &mut egui::Ui) {
     });
 }
 
-fn side_panel_ui(app: &mut App, ui: &mut egui::Ui) {
+fn side_panel_ui(app: &mut App, ui: &mut egui::Ui, frame: &eframe::Frame) {
     ui.add_space(4.0);
     ui.horizontal(|ui| {
         ui.selectable_value(&mut app.state.side, SidePanel::Interviews, RichText::new("Interviews").size(15.0));
@@ -148,7 +153,7 @@ fn side_panel_ui(app: &mut App, ui: &mut egui::Ui) {
     });
     ui.separator();
     match app.state.side {
-        SidePanel::Interviews => browse::browse_ui(app, ui),
+        SidePanel::Interviews => browse::browse_ui(app, ui, frame),
         SidePanel::Recent => recent_ui(app, ui),
     }
 }
