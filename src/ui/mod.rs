@@ -72,8 +72,17 @@ fn top_bar_ui(app: &mut App, ui: &mut egui::Ui) {
             }
         }
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            if app.screen == Screen::Main && !app.demo && app.connect_form.busy.is_none() {
+                let button = ui.button("Sign out").on_hover_text("Remove this connection's key from the OS keyring");
+                if button.clicked() {
+                    app.sign_out();
+                }
+            }
             if app.screen != Screen::Starting && ui.button("Connection…").clicked() {
                 app.show_connect();
+            }
+            if !app.demo {
+                profile_switcher_ui(app, ui);
             }
             if app.screen == Screen::Main {
                 let text = format!("Compare ({})", app.compare.len());
@@ -100,6 +109,32 @@ fn top_bar_ui(app: &mut App, ui: &mut egui::Ui) {
     });
     if let Some(error) = &app.open_error {
         widgets::error_label(ui, error);
+    }
+}
+
+/// The "Connection" combo box: the saved connections and "New connection…".
+fn profile_switcher_ui(app: &mut App, ui: &mut egui::Ui) {
+    let mut names: Vec<String> = app.settings.profiles.iter().map(|p| p.name.clone()).collect();
+    if !names.contains(&app.profile) {
+        names.insert(0, app.profile.clone());
+    }
+    let mut picked = None;
+    let mut new_connection = false;
+    egui::ComboBox::from_label("Connection").selected_text(app.profile.clone()).show_ui(ui, |ui| {
+        for name in &names {
+            if ui.selectable_label(*name == app.profile, name).clicked() {
+                picked = Some(name.clone());
+            }
+        }
+        ui.separator();
+        if ui.selectable_label(false, "New connection…").clicked() {
+            new_connection = true;
+        }
+    });
+    if new_connection {
+        app.new_connection();
+    } else if let Some(name) = picked {
+        app.switch_profile(&name);
     }
 }
 
