@@ -1153,6 +1153,19 @@ mod tests {
     }
 
     #[test]
+    fn the_old_single_connection_state_is_read_and_no_longer_written_once_migrated() {
+        let old = r#"{"base_url":"https://staging.example.com","company_id":"acme","recent":["x"]}"#;
+        let mut state: State = serde_json::from_str(old).unwrap();
+        let mut settings = Settings::default();
+        assert!(settings.migrate_legacy(&state.base_url, &state.company_id));
+        assert_eq!(settings.get("default").unwrap().company_id.as_deref(), Some("acme"));
+        state.base_url.clear();
+        state.company_id.clear();
+        let written = serde_json::to_string(&state).unwrap();
+        assert!(!written.contains("base_url") && written.contains("recent"), "{written}");
+    }
+
+    #[test]
     fn frame_statistics_are_summarised() {
         let stats: serde_json::Value = serde_json::from_str(&frame_stats_json(&[1.0, 2.0, 3.0, 10.0])).unwrap();
         assert_eq!(stats["frames"], 4);

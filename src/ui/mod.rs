@@ -56,6 +56,10 @@ fn top_bar_ui(app: &mut App, ui: &mut egui::Ui) {
         ui.add_space(2.0);
         ui.label(RichText::new("Interview Desk").strong().size(16.0));
         ui.separator();
+        if !app.demo {
+            profile_switcher_ui(app, ui);
+            ui.separator();
+        }
         if app.screen == Screen::Main {
             let label = ui.label("Open interview:");
             let response = ui
@@ -81,16 +85,13 @@ fn top_bar_ui(app: &mut App, ui: &mut egui::Ui) {
             if app.screen != Screen::Starting && ui.button("Connection…").clicked() {
                 app.show_connect();
             }
-            if !app.demo {
-                profile_switcher_ui(app, ui);
-            }
             if app.screen == Screen::Main {
                 let text = format!("Compare ({})", app.compare.len());
                 if ui.selectable_label(app.show_compare, text).on_hover_text("Interviews side by side").clicked() {
                     app.show_compare = !app.show_compare;
                 }
             }
-            if let Some(active) = &app.active {
+            if let Some(active) = app.active.as_ref().filter(|_| app.demo) {
                 let host = reqwest::Url::parse(&active.base_url)
                     .ok()
                     .and_then(|u| {
@@ -120,7 +121,9 @@ fn profile_switcher_ui(app: &mut App, ui: &mut egui::Ui) {
     }
     let mut picked = None;
     let mut new_connection = false;
-    egui::ComboBox::from_label("Connection").selected_text(app.profile.clone()).show_ui(ui, |ui| {
+    let hover = app.active.as_ref().map_or_else(String::new, |a| format!("Connected to {}", a.base_url));
+    let combo = egui::ComboBox::from_label("Connection").selected_text(app.profile.clone()).width(150.0);
+    let response = combo.show_ui(ui, |ui| {
         for name in &names {
             if ui.selectable_label(*name == app.profile, name).clicked() {
                 picked = Some(name.clone());
@@ -131,6 +134,9 @@ fn profile_switcher_ui(app: &mut App, ui: &mut egui::Ui) {
             new_connection = true;
         }
     });
+    if !hover.is_empty() {
+        response.response.on_hover_text(hover);
+    }
     if new_connection {
         app.new_connection();
     } else if let Some(name) = picked {
