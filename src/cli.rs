@@ -197,6 +197,9 @@ pub enum KeyCommand {
         /// Which connection; a new one takes --base-url and --company-id.
         #[command(flatten)]
         connection: ConnectionArgs,
+        /// A key given as an argument is refused without echoing it (clap would print it).
+        #[arg(hide = true, value_name = "NONE")]
+        refused: Option<String>,
     },
     /// Tell which key store is in use and whether a key is saved (exit 0), not saved (3), or
     /// the keyring cannot be used (10 no keyring, 11 locked or denied, 12 other failure).
@@ -740,7 +743,11 @@ fn keyring_exit_code(err: &CredentialError) -> u8 {
 /// `key set|status|delete`.
 async fn key_command(action: KeyCommand) -> u8 {
     match action {
-        KeyCommand::Set { connection } => key_set(&connection).await,
+        KeyCommand::Set { refused: Some(_), .. } => fail(
+            EXIT_USAGE,
+            "the key is never taken from an argument (it would stay in the shell history): pipe it to standard input or type it at the prompt",
+        ),
+        KeyCommand::Set { connection, refused: None } => key_set(&connection).await,
         KeyCommand::Status { connection } => key_status(&connection).await,
         KeyCommand::Delete { connection } => key_delete(&connection).await,
     }

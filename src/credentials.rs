@@ -336,6 +336,42 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_too_long_key_is_refused_before_the_write_and_the_saved_key_stays() {
+        let store = mock_store().with_limit(2560);
+        store.set("default", &ApiKey::new("sk_test_previous").unwrap()).unwrap();
+        let long = ApiKey::new(&format!("sk_{}", "x".repeat(1278))).unwrap();
+        assert_eq!(store.set("default", &long), Err(CredentialError::TooLong { limit: 2560 }));
+        assert_eq!(store.get("default").unwrap(), Some(ApiKey::new("sk_test_previous").unwrap()));
+        store.set("default", &ApiKey::new(&format!("sk_{}", "x".repeat(1277))).unwrap()).unwrap();
+    }
+
+    /// Platform errors are told apart by variant: locked, denied (a dismissed prompt, a
+    /// session keyring that is not ours), no keyring service.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn linux_platform_errors_map_by_variant() {
+        use keyring_core::Error as E;
+        let boxed = |err: secret_service::Error| -> keyring_core::error::PlatformError { Box::new(err) };
+        assert!(matches!(
+            map_keyring_error(E::NoStorageAccess(boxed(secret_service::Error::Locked))),
+            CredentialError::Locked(_)
+        ));
+        assert!(matches!(
+            map_keyring_error(E::NoStorageAccess(boxed(secret_service::Error::Prompt))),
+            CredentialError::AccessDenied(_)
+        ));
+        assert!(matches!(
+            map_keyring_error(E::NoStorageAccess(Box::new(linux_keyutils::KeyError::AccessDenied))),
+            CredentialError::AccessDenied(_)
+        ));
+        assert!(matches!(
+            map_keyring_error(E::PlatformFailure(boxed(secret_service::Error::Unavailable))),
+            CredentialError::Unavailable(_)
+        ));
+        assert_eq!(map_keyring_error(E::TooLong("password".into(), 2560)), CredentialError::TooLong { limit: 2560 });
+    }
+
     /// Runs against the kernel keyutils store (the Linux fallback); `.ci/run` runs it in a
     /// fresh session keyring.
     #[cfg(target_os = "linux")]

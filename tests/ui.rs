@@ -550,7 +550,8 @@ fn write_settings(dir: &std::path::Path, profiles: &[(&str, &str, Option<&str>)]
         settings.upsert(Profile::new(name, &interview_desk::api::ApiConfig::new(base_url, *company)));
     }
     let path = dir.join("settings.json");
-    settings.save(&path).unwrap();
+    let saved = settings.save(&path);
+    assert!(saved.is_ok(), "{saved:?}");
     path
 }
 
