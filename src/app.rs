@@ -13,13 +13,14 @@ use crate::api::related::RelatedKind;
 use crate::api::{ApiConfig, ApiError, DEFAULT_BASE_URL, InterviewRecord, interview_id_from};
 use crate::browse::Browse;
 use crate::bulk::{BulkOptions, BulkProgress, BulkReport, BulkTarget, CancelToken};
-use crate::credentials::{ApiKey, CredentialError, DEFAULT_ACCOUNT};
+use crate::credentials::{ApiKey, CredentialError, StoreInfo};
 use crate::demo::DEMO_API_KEY;
 use crate::dialog::{DialogAnswer, SaveDialog};
 use crate::export::{
     ExportOptions, ExportSource, RelatedRecords, WriteError, default_file_name, export_document_with, with_extension,
     with_json_extension,
 };
+use crate::profiles::{self, Profile, Settings};
 use crate::ui;
 use crate::ui::transcript::TranscriptView;
 use crate::worker::{Command, DialogFuture, Event, PdfOutcome, SaveOutcome, StoreChoice, Worker};
@@ -33,13 +34,16 @@ fn ready(answer: DialogAnswer) -> DialogFuture {
 pub const MAX_RECENT: usize = 12;
 
 /// What is remembered across restarts (eframe storage). Never holds the key or candidate data:
-/// only connection settings, interview IDs and view choices.
+/// only interview IDs and view choices. Connections live in [`profiles::Settings`].
 #[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct State {
-    /// API base URL.
+    /// The API base URL of the earlier, single-connection version; moved into the `default`
+    /// profile at the first start and then emptied (no longer written).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub base_url: String,
-    /// `companyId` for ATS keys; empty for none.
+    /// The company ID of the earlier version; moved with [`State::base_url`].
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub company_id: String,
     /// Recently opened interview IDs, newest first (IDs only).
     pub recent: Vec<String>,
@@ -82,7 +86,7 @@ pub enum SidePanel {
 impl Default for State {
     fn default() -> Self {
         Self {
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            base_url: String::new(),
             company_id: String::new(),
             recent: Vec::new(),
             tab: Tab::Metadata,
@@ -135,6 +139,10 @@ pub struct AppOptions {
     pub dialog: Box<dyn SaveDialog>,
     /// Flags for scripted runs (smoke tests, measurements).
     pub automation: Automation,
+    /// The connection to start with (`--profile`); else the last used one.
+    pub profile: Option<String>,
+    /// The connections file (`settings.json`); `None` keeps connections in memory only (demo).
+    pub settings_path: Option<PathBuf>,
 }
 
 /// Command-line flags for scripted runs of the window.
@@ -272,6 +280,10 @@ impl LiveRefresh {
 /// State of the Connect screen's form. The key field is cleared once used.
 #[derive(Default)]
 pub struct ConnectForm {
+    /// Connection (profile) name field.
+    pub name: String,
+    /// The form creates a new connection ("New connection…") rather than editing the current.
+    pub new_profile: bool,
     /// What the user typed as the key (masked on screen; never persisted).
     pub key: String,
     /// Base URL field.
@@ -282,8 +294,32 @@ pub struct ConnectForm {
     pub busy: Option<&'static str>,
     /// The last outcome: `Ok(text)` or `Err(text)`.
     pub outcome: Option<Result<String, String>>,
+    /// Something to know that is not an error ("no key saved yet", "the key was removed").
+    pub info: Option<String>,
+    /// What the key store refused, with its own message and next step on the Connect screen.
+    pub key_problem: Option<KeyProblem>,
     /// The keyring failed; offer to keep the key in memory for this run.
     pub offer_memory_only: bool,
+}
+
+/// A key store failure and what was being done.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyProblem {
+    /// Reading, saving or deleting.
+    pub action: KeyAction,
+    /// What went wrong.
+    pub error: CredentialError,
+}
+
+/// What was asked of the key store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyAction {
+    /// Reading the saved key at start or on a switch.
+    Load,
+    /// Saving a typed key.
+    Save,
+    /// Deleting the key (sign out).
+    Delete,
 }
 
 /// Outcome of the latest export, shown on the Export tab.
@@ -365,8 +401,17 @@ pub struct App {
     pub connect_form: ConnectForm,
     /// The key in use this run (read once from the keyring, or typed).
     pub key: Option<ApiKey>,
-    /// The key store in use, for the Connect screen (e.g. `Secret Service`).
-    pub store_name: String,
+    /// Keys already read or typed this run, by profile name: each is read from the keyring at
+    /// most once per run (B29), so switching back never prompts again.
+    pub keys: HashMap<String, ApiKey>,
+    /// The key store in use, for the Connect screen; `None` until it answered or when none works.
+    pub store: Option<StoreInfo>,
+    /// The saved connections.
+    pub settings: Settings,
+    /// Where [`App::settings`] is kept; `None` in demo mode (nothing is written).
+    pub settings_path: Option<PathBuf>,
+    /// The name of the connection in use (also its keyring account).
+    pub profile: String,
     /// The active connection (the demo server's in demo mode, never persisted then).
     pub active: Option<ApiConfig>,
     /// Running against the embedded demo server.
@@ -433,13 +478,43 @@ impl App {
         } else {
             options.store
         };
-        let (worker, banner) = match Worker::start(store, waker) {
+        let (worker, mut banner) = match Worker::start(store, waker) {
             Ok(worker) => (Some(worker), None),
             Err(err) => (None, Some(format!("The background worker could not start: {err}"))),
         };
+        // The demo neither reads nor writes the connections file.
+        let settings_path = if options.demo { None } else { options.settings_path };
+        let mut settings = match settings_path.as_deref().map(Settings::load) {
+            Some(Ok(settings)) => settings,
+            Some(Err(err)) => {
+                banner = Some(format!("Saved connections could not be read: {err}"));
+                Settings::default()
+            }
+            None => Settings::default(),
+        };
+        if !options.demo && settings.migrate_legacy(&state.base_url, &state.company_id) {
+            match settings_path.as_deref().map(|path| settings.save(path)) {
+                Some(Err(err)) => banner = Some(format!("Saved connections could not be written: {err}")),
+                Some(Ok(())) | None => {
+                    state.base_url.clear();
+                    state.company_id.clear();
+                }
+            }
+        }
+        let wanted = options.profile.as_deref();
+        let profile = match settings.starting_profile(wanted) {
+            Some(profile) => profile.clone(),
+            None => {
+                if let Some(name) = wanted.filter(|name| *name != profiles::DEFAULT_PROFILE) {
+                    banner = Some(format!("There is no saved connection named “{name}”; set it up below."));
+                }
+                Profile { name: wanted.unwrap_or(profiles::DEFAULT_PROFILE).to_owned(), ..profiles::builtin_default() }
+            }
+        };
         let connect_form = ConnectForm {
-            base_url: state.base_url.clone(),
-            company_id: state.company_id.clone(),
+            name: profile.name.clone(),
+            base_url: profile.base_url.clone(),
+            company_id: profile.company_id.clone().unwrap_or_default(),
             ..ConnectForm::default()
         };
         let mut app = Self {
@@ -447,7 +522,11 @@ impl App {
             screen: Screen::Starting,
             connect_form,
             key: None,
-            store_name: String::new(),
+            keys: HashMap::new(),
+            store: None,
+            settings,
+            settings_path,
+            profile: profile.name.clone(),
             active: None,
             demo: options.demo,
             banner,
@@ -476,11 +555,11 @@ impl App {
         };
         match options.automation.connection {
             Some((config, key)) => {
-                app.store_name = "memory (this run only)".to_owned();
+                app.store = Some(StoreInfo { name: "memory (this run only)".to_owned(), persistent: false });
                 app.use_connection(config, key);
             }
             None if app.demo => app.send(Command::StartDemo),
-            None => app.send(Command::LoadKey { account: DEFAULT_ACCOUNT.to_owned() }),
+            None => app.send(Command::LoadKey { account: profile.account().to_owned() }),
         }
         app
     }
@@ -505,8 +584,9 @@ impl App {
 
     fn on_event(&mut self, event: Event) {
         match event {
-            Event::KeyLoaded { result, store_name, .. } => self.on_key_loaded(result, store_name),
-            Event::KeySaved { result, .. } => self.on_key_saved(result),
+            Event::KeyLoaded { account, result, store } => self.on_key_loaded(&account, result, store),
+            Event::KeySaved { account, result } => self.on_key_saved(&account, result),
+            Event::KeyDeleted { account, result } => self.on_key_deleted(&account, result),
             Event::Connected { result, checked } => self.on_connected(result, checked),
             Event::InterviewLoaded { id, result } => self.on_interview(id, result),
             Event::Exported { result, pdf } => self.on_exported(result, pdf),
@@ -569,7 +649,7 @@ impl App {
             Event::DemoStarted { result } => match result {
                 Ok(base_url) => match ApiKey::new(DEMO_API_KEY) {
                     Ok(key) => {
-                        self.store_name = "demo (memory)".to_owned();
+                        self.store = Some(StoreInfo { name: "demo (memory)".to_owned(), persistent: false });
                         self.use_connection(ApiConfig::new(&base_url, None), key);
                     }
                     Err(err) => self.banner = Some(err),
@@ -582,35 +662,71 @@ impl App {
         }
     }
 
-    fn on_key_loaded(&mut self, result: Result<Option<ApiKey>, CredentialError>, store_name: String) {
-        self.store_name = store_name;
+    fn on_key_loaded(
+        &mut self,
+        account: &str,
+        result: Result<Option<ApiKey>, CredentialError>,
+        store: Option<StoreInfo>,
+    ) {
+        if account != self.profile {
+            return; // The user switched to another connection meanwhile.
+        }
+        if store.is_some() {
+            self.store = store;
+        }
         match result {
             Ok(Some(key)) => {
-                let config = ApiConfig::new(&self.state.base_url, Some(&self.state.company_id));
-                self.use_connection(config, key);
+                self.keys.insert(account.to_owned(), key.clone());
+                self.use_connection(self.current_profile().config(), key);
             }
-            Ok(None) => self.screen = Screen::Connect,
-            Err(err) => {
-                // The store could not be used, so do not claim the key is kept there.
-                self.store_name.clear();
-                self.connect_form.outcome = Some(Err(format!("{err}. Enter the key to use it for this run only.")));
+            Ok(None) => {
+                self.show_connect();
+                let store = self.store.as_ref().map_or_else(|| "the OS keyring".to_owned(), |s| s.name.clone());
+                self.connect_form.info =
+                    Some(format!("No key is saved yet for “{account}” in {store}. Enter it below and click Save."));
+            }
+            Err(error) => {
+                self.show_connect();
+                self.connect_form.key_problem = Some(KeyProblem { action: KeyAction::Load, error });
                 self.connect_form.offer_memory_only = true;
-                self.screen = Screen::Connect;
             }
         }
     }
 
-    fn on_key_saved(&mut self, result: Result<String, CredentialError>) {
+    fn on_key_saved(&mut self, account: &str, result: Result<StoreInfo, CredentialError>) {
         self.connect_form.busy = None;
         match result {
             Ok(store) => {
-                self.store_name = store;
+                self.store = Some(store);
                 self.connect_form.offer_memory_only = false;
-                self.connect_with_form();
+                self.connect_form.key_problem = None;
+                if account == self.profile {
+                    self.connect_with_form();
+                }
             }
-            Err(err) => {
-                self.connect_form.outcome = Some(Err(format!("The key could not be saved: {err}.")));
+            Err(error) => {
+                self.connect_form.key_problem = Some(KeyProblem { action: KeyAction::Save, error });
                 self.connect_form.offer_memory_only = true;
+            }
+        }
+    }
+
+    fn on_key_deleted(&mut self, account: &str, result: Result<StoreInfo, CredentialError>) {
+        self.connect_form.busy = None;
+        match result {
+            Ok(store) => {
+                self.keys.remove(account);
+                if account == self.profile {
+                    self.clear_connection_data();
+                }
+                self.show_connect();
+                self.connect_form.info =
+                    Some(format!("Signed out: the key for “{account}” was removed from {}.", store.name));
+                self.store = Some(store);
+            }
+            Err(error) => {
+                self.show_connect();
+                self.connect_form.key_problem = Some(KeyProblem { action: KeyAction::Delete, error });
             }
         }
     }
@@ -847,6 +963,8 @@ impl App {
 
     /// Switches to `config` and `key` (without a test request) and shows the main screen.
     fn use_connection(&mut self, config: ApiConfig, key: ApiKey) {
+        self.connect_form.key_problem = None;
+        self.connect_form.info = None;
         if self.active.as_ref() != Some(&config) {
             self.related = RelatedCache::default();
         }
@@ -865,7 +983,10 @@ impl App {
     fn form_connection(&self) -> Result<(ApiConfig, ApiKey), String> {
         let form = &self.connect_form;
         let key = if form.key.trim().is_empty() {
-            self.key.clone().ok_or_else(|| "Enter the API key.".to_owned())?
+            // Only the key of the same connection may be kept; a new one needs its own key.
+            let name = form.name.trim();
+            let in_use = if name == self.profile { self.key.clone() } else { None };
+            self.keys.get(name).cloned().or(in_use).ok_or_else(|| "Enter the API key.".to_owned())?
         } else {
             ApiKey::new(&form.key)?
         };
@@ -886,31 +1007,155 @@ impl App {
         }
     }
 
-    /// "Save": stores a newly typed key in the keyring, then connects.
+    /// "Save": records the connection, stores a newly typed key in the keyring (under the
+    /// connection's name), then connects.
     pub fn save_connection(&mut self) {
-        match self.form_connection() {
-            Ok((_, key)) if !self.connect_form.key.trim().is_empty() && !self.demo => {
-                self.connect_form.busy = Some("Saving the key in the OS keyring…");
+        let checked = profiles::check_name(&self.connect_form.name).map(str::to_owned);
+        match (checked, self.form_connection()) {
+            (Err(err), _) | (_, Err(err)) => self.connect_form.outcome = Some(Err(err)),
+            (Ok(name), Ok((config, key))) => {
                 self.connect_form.outcome = None;
-                self.send(Command::SaveKey { account: DEFAULT_ACCOUNT.to_owned(), key });
+                self.connect_form.info = None;
+                self.connect_form.key_problem = None;
+                if self.demo || self.connect_form.key.trim().is_empty() {
+                    self.connect_with_form();
+                    return;
+                }
+                if name != self.profile {
+                    self.clear_connection_data();
+                    self.profile.clone_from(&name);
+                }
+                self.remember_profile(Profile::new(&name, &config));
+                self.connect_form.busy = Some("Saving the key in the OS keyring…");
+                self.send(Command::SaveKey { account: name, key });
             }
-            Ok(_) => self.connect_with_form(),
-            Err(err) => self.connect_form.outcome = Some(Err(err)),
         }
     }
 
     /// Uses the form's connection without saving the key (keyring unusable): this run only.
     pub fn connect_with_form(&mut self) {
+        let name = match profiles::check_name(&self.connect_form.name) {
+            Ok(name) => name.to_owned(),
+            Err(err) => {
+                self.connect_form.outcome = Some(Err(err));
+                return;
+            }
+        };
         match self.form_connection() {
             Ok((config, key)) => {
+                if name != self.profile {
+                    self.clear_connection_data();
+                    self.profile.clone_from(&name);
+                }
                 if !self.demo {
-                    self.state.base_url = config.base_url.clone();
-                    self.state.company_id = config.company_id.clone().unwrap_or_default();
+                    self.remember_profile(Profile::new(&name, &config));
                 }
                 self.connect_form.key.clear();
+                self.connect_form.new_profile = false;
+                self.keys.insert(name, key.clone());
                 self.use_connection(config, key);
             }
             Err(err) => self.connect_form.outcome = Some(Err(err)),
+        }
+    }
+
+    /// The connection in use: the saved profile, or the built-in `default` (public API) when
+    /// nothing is saved under that name yet.
+    pub fn current_profile(&self) -> Profile {
+        self.settings
+            .get(&self.profile)
+            .cloned()
+            .unwrap_or_else(|| Profile { name: self.profile.clone(), ..profiles::builtin_default() })
+    }
+
+    /// Switches to the saved connection `name`. What belonged to the previous connection (open
+    /// interview, list, names, comparison) is dropped; the key is read from the keyring unless
+    /// it was read already this run.
+    pub fn switch_profile(&mut self, name: &str) {
+        if name == self.profile && self.screen == Screen::Main {
+            return;
+        }
+        let Some(profile) = self.settings.get(name).cloned() else { return };
+        self.clear_connection_data();
+        self.profile.clone_from(&profile.name);
+        self.settings.last_used = Some(profile.name.clone());
+        self.save_settings();
+        self.connect_form = ConnectForm::default();
+        match self.keys.get(&profile.name).cloned() {
+            Some(key) => self.use_connection(profile.config(), key),
+            None => {
+                self.screen = Screen::Starting;
+                self.send(Command::LoadKey { account: profile.account().to_owned() });
+            }
+        }
+    }
+
+    /// "New connection…": an empty Connect form that saves under a new name.
+    pub fn new_connection(&mut self) {
+        self.connect_form =
+            ConnectForm { new_profile: true, base_url: DEFAULT_BASE_URL.to_owned(), ..ConnectForm::default() };
+        self.screen = Screen::Connect;
+    }
+
+    /// "Sign out": deletes this connection's key from the keyring; the Connect screen then
+    /// says it was removed (or why it could not be).
+    pub fn sign_out(&mut self) {
+        self.connect_form.busy = Some("Removing the key from the OS keyring…");
+        let account = self.profile.clone();
+        self.send(Command::DeleteKey { account });
+    }
+
+    /// Retry after a key store failure: read, save or delete again.
+    pub fn retry_key(&mut self) {
+        let Some(problem) = self.connect_form.key_problem.take() else { return };
+        match problem.action {
+            KeyAction::Load => {
+                self.screen = Screen::Starting;
+                self.send(Command::LoadKey { account: self.profile.clone() });
+            }
+            KeyAction::Save => self.save_connection(),
+            KeyAction::Delete => self.sign_out(),
+        }
+    }
+
+    /// Forgets everything fetched through the current connection.
+    fn clear_connection_data(&mut self) {
+        self.key = None;
+        self.active = None;
+        self.current = None;
+        self.browse = Browse::default();
+        self.related = RelatedCache::default();
+        self.compare.clear();
+        self.show_compare = false;
+        self.export_status = None;
+        self.pdf_status = None;
+        self.pdf_busy = false;
+        self.notice = None;
+        self.quota = None;
+        self.open_input.clear();
+        self.open_error = None;
+    }
+
+    /// Adds or updates `profile` in the saved connections and makes it the last used one.
+    fn remember_profile(&mut self, profile: Profile) {
+        let changed = self.settings.get(&profile.name) != Some(&profile)
+            || self.settings.last_used.as_deref() != Some(profile.name.as_str());
+        self.settings.last_used = Some(profile.name.clone());
+        self.settings.upsert(profile);
+        if changed {
+            self.save_settings();
+        }
+    }
+
+    /// Writes the connections file (never in demo mode); a failure goes to the banner.
+    fn save_settings(&mut self) {
+        if self.demo {
+            return;
+        }
+        if let Some(path) = &self.settings_path
+            && let Err(err) = self.settings.save(path)
+        {
+            self.banner = Some(format!("Saved connections could not be written: {err}"));
         }
     }
 
@@ -997,13 +1242,17 @@ impl App {
         }
     }
 
-    /// Opens the Connect screen prefilled with the active settings.
+    /// Opens the Connect screen prefilled with the current connection.
     pub fn show_connect(&mut self) {
-        let config =
-            self.active.clone().unwrap_or_else(|| ApiConfig::new(&self.state.base_url, Some(&self.state.company_id)));
+        let profile = self.current_profile();
+        let config = self.active.clone().unwrap_or_else(|| profile.config());
+        self.connect_form.name = profile.name;
+        self.connect_form.new_profile = false;
         self.connect_form.base_url = config.base_url;
         self.connect_form.company_id = config.company_id.unwrap_or_default();
         self.connect_form.outcome = None;
+        self.connect_form.info = None;
+        self.connect_form.key_problem = None;
         self.screen = Screen::Connect;
     }
 }
@@ -1109,6 +1358,19 @@ mod tests {
         assert!(cache.begin(RelatedKind::Job, "c1"), "another kind is another record");
         cache.records.insert((RelatedKind::Candidate, "c1".into()), Remote::Failed(ApiError::Timeout(Duration::ZERO)));
         assert!(!cache.begin(RelatedKind::Candidate, "c1"), "a failed lookup is not repeated automatically");
+    }
+
+    #[test]
+    fn the_old_single_connection_state_is_read_and_no_longer_written_once_migrated() {
+        let old = r#"{"base_url":"https://staging.example.com","company_id":"acme","recent":["x"]}"#;
+        let mut state: State = serde_json::from_str(old).unwrap();
+        let mut settings = Settings::default();
+        assert!(settings.migrate_legacy(&state.base_url, &state.company_id));
+        assert_eq!(settings.get("default").unwrap().company_id.as_deref(), Some("acme"));
+        state.base_url.clear();
+        state.company_id.clear();
+        let written = serde_json::to_string(&state).unwrap();
+        assert!(!written.contains("base_url") && written.contains("recent"), "{written}");
     }
 
     #[test]

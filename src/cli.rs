@@ -1,6 +1,7 @@
-//! Command line: the GUI (default), `fetch` and `demo-server`, with the exit codes in README.
+//! Command line: the GUI (default), `fetch`, `pdf`, `list`, `key` and `demo-server`, with the
+//! exit codes in README.
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::{IsTerminal as _, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -14,10 +15,11 @@ use crate::api::related::RelatedKind;
 use crate::api::{ApiClient, ApiConfig, ApiError, DEFAULT_BASE_URL, Interview, interview_id_from};
 use crate::app::{App, AppOptions, Automation, Tab};
 use crate::bulk::{self, BulkError, BulkOptions, BulkProgress, BulkReport, BulkTarget, CancelToken};
-use crate::credentials::{ApiKey, DEFAULT_ACCOUNT, SecretStore as _, os_keyring};
+use crate::credentials::{ApiKey, CredentialError, SecretStore as _, StoreInfo, check_length, os_keyring};
 use crate::demo::{DEMO_API_KEY, DemoOptions, DemoServer};
 use crate::dialog::NativeSaveDialog;
 use crate::export::{ExportOptions, ExportSource, RelatedRecords, export_document, write_atomically};
+use crate::profiles::{self, DEFAULT_PROFILE, Profile, Settings};
 use crate::worker::StoreChoice;
 
 /// Exit code: success.
@@ -36,6 +38,12 @@ pub const EXIT_WRITE: u8 = 9;
 pub const EXIT_INTERRUPTED: u8 = 130;
 /// Exit code: the GUI could not start.
 pub const EXIT_GUI: u8 = 1;
+/// Exit code (`key`): no OS keyring service is available.
+pub const EXIT_KEYRING_UNAVAILABLE: u8 = 10;
+/// Exit code (`key`): the keyring is locked, refused access, or did not answer in time.
+pub const EXIT_KEYRING_LOCKED: u8 = 11;
+/// Exit code (`key`): any other keyring failure, or a key too long for the keyring.
+pub const EXIT_KEYRING_FAILED: u8 = 12;
 
 /// Environment variable that supplies the API key to the command line (it wins over the keyring).
 pub const API_KEY_ENV: &str = "INSTAVIEW_API_KEY";
@@ -65,13 +73,11 @@ pub struct Cli {
     /// At exit, write per-frame CPU time statistics as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub frame_stats: Option<PathBuf>,
-    /// Connect the window to this base URL for this run (key from INSTAVIEW_API_KEY, kept in
-    /// memory only; nothing is saved).
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
-    /// Company ID for this run (ATS keys); goes with --base-url.
-    #[arg(long, value_name = "ID")]
-    pub company_id: Option<String>,
+    /// `--profile` selects the saved connection to start with. `--base-url` (with
+    /// `--company-id`) connects the window for this run only, with the key from
+    /// INSTAVIEW_API_KEY kept in memory; nothing is saved.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }
 
 /// Subcommands.
@@ -161,6 +167,12 @@ pub enum CliCommand {
         #[command(flatten)]
         connection: ConnectionArgs,
     },
+    /// Save, check or delete a connection's API key in the OS keyring.
+    Key {
+        /// What to do with the key.
+        #[command(subcommand)]
+        action: KeyCommand,
+    },
     /// Run the demo server alone and print its URL and key.
     DemoServer {
         /// Port on 127.0.0.1 (0 picks a free one).
@@ -175,21 +187,92 @@ pub enum CliCommand {
     },
 }
 
-/// The connection options every API command takes.
-#[derive(Clone, Debug, clap::Args)]
+/// `key` subcommands. None of them ever prints any part of the key.
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Save the key of a connection (creating the connection if it is new). The key is read
+    /// from standard input when it is not a terminal, else from a hidden prompt; never from an
+    /// argument.
+    Set {
+        /// Which connection; a new one takes --base-url and --company-id.
+        #[command(flatten)]
+        connection: ConnectionArgs,
+        /// A key given as an argument is refused without echoing it (clap would print it).
+        #[arg(hide = true, value_name = "NONE")]
+        refused: Option<String>,
+    },
+    /// Tell which key store is in use and whether a key is saved (exit 0), not saved (3), or
+    /// the keyring cannot be used (10 no keyring, 11 locked or denied, 12 other failure).
+    Status {
+        /// Which connection.
+        #[command(flatten)]
+        connection: ConnectionArgs,
+    },
+    /// Delete the key of a connection from the keyring (sign out); the connection stays.
+    Delete {
+        /// Which connection.
+        #[command(flatten)]
+        connection: ConnectionArgs,
+    },
+}
+
+/// The connection options every command takes: a saved connection (profile) and overrides.
+#[derive(Clone, Debug, Default, clap::Args)]
 pub struct ConnectionArgs {
-    /// API base URL.
-    #[arg(long, env = "INSTAVIEW_BASE_URL", default_value = DEFAULT_BASE_URL)]
-    pub base_url: String,
-    /// Company ID, for ATS integration keys.
-    #[arg(long, env = "INSTAVIEW_COMPANY_ID")]
+    /// Saved connection to use: its base URL, company ID and keyring entry (default: the
+    /// connection named "default").
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// API base URL (wins over the connection's; default https://api.instaview.sk).
+    #[arg(long, env = "INSTAVIEW_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Company ID, for ATS integration keys (wins over the connection's).
+    #[arg(long, env = "INSTAVIEW_COMPANY_ID", value_name = "ID")]
     pub company_id: Option<String>,
 }
 
+/// What [`ConnectionArgs`] come to once the saved connections are read.
+#[derive(Clone, Debug)]
+pub struct ResolvedConnection {
+    /// The connection's name, also its keyring account.
+    pub name: String,
+    /// Base URL and company ID: explicit options first, then the saved connection's.
+    pub config: ApiConfig,
+    /// The saved connection, when there is one by that name.
+    pub saved: Option<Profile>,
+    /// The saved connections as read (to add a new one to).
+    pub settings: Settings,
+}
+
 impl ConnectionArgs {
-    /// The API configuration these options name.
-    pub fn config(&self) -> ApiConfig {
-        ApiConfig::new(&self.base_url, self.company_id.as_deref())
+    /// Reads the saved connections and combines them with the options. Without `--profile`
+    /// the connection named `default` is used when it exists, else the built-in defaults.
+    ///
+    /// # Errors
+    /// A message when the connections file cannot be read, the name is not valid, or
+    /// `--profile` names a connection that does not exist (unless `allow_new`).
+    pub fn resolve(&self, allow_new: bool) -> Result<ResolvedConnection, String> {
+        let name = profiles::check_name(self.profile.as_deref().unwrap_or(DEFAULT_PROFILE))
+            .map_err(|err| format!("--profile: {err}"))?
+            .to_owned();
+        let settings = match profiles::settings_path() {
+            Some(path) => Settings::load(&path)?,
+            None => Settings::default(),
+        };
+        let saved = settings.get(&name).cloned();
+        if saved.is_none() && self.profile.is_some() && !allow_new {
+            return Err(format!(
+                "there is no saved connection named {name:?}; create it with `interview-desk key set --profile {name:?} --base-url URL`"
+            ));
+        }
+        let base_url = self
+            .base_url
+            .clone()
+            .or_else(|| saved.as_ref().map(|p| p.base_url.clone()))
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        let company_id = self.company_id.clone().or_else(|| saved.as_ref().and_then(|p| p.company_id.clone()));
+        let config = ApiConfig::new(&base_url, company_id.as_deref());
+        Ok(ResolvedConnection { name, config, saved, settings })
     }
 }
 
@@ -271,6 +354,7 @@ pub fn run(cli: Cli) -> ExitCode {
             };
             with_runtime(|rt| rt.block_on(bulk_export(&out_dir, selection, options, &connection)))
         }
+        Some(CliCommand::Key { action }) => with_runtime(|rt| rt.block_on(key_command(action))),
         Some(CliCommand::DemoServer { port, rate_limit, extra_interviews }) => {
             let options = DemoOptions {
                 rate_limit_per_minute: rate_limit,
@@ -280,7 +364,10 @@ pub fn run(cli: Cli) -> ExitCode {
             with_runtime(|rt| rt.block_on(demo_server(port, options)))
         }
         None => match automation(&cli) {
-            Ok(automation) => run_gui(cli.demo, cli.open, cli.tab.map(Tab::from), automation),
+            Ok(automation) => {
+                let profile = cli.connection.profile.clone();
+                run_gui(cli.demo, cli.open, cli.tab.map(Tab::from), profile, automation)
+            }
             Err(message) => fail(EXIT_USAGE, &message),
         },
     };
@@ -305,8 +392,9 @@ async fn connect(reference: &str, connection: &ConnectionArgs) -> Result<(String
 
 /// A client for `connection` with the key of [`cli_key`], or the exit code (after its message).
 async fn client_for(connection: &ConnectionArgs) -> Result<ApiClient, u8> {
-    let key = cli_key().await.map_err(|message| fail(EXIT_NO_KEY, &message))?;
-    ApiClient::new(&connection.config(), key).map_err(|err| fail(err.exit_code(), &api_message(&err)))
+    let resolved = connection.resolve(false).map_err(|message| fail(EXIT_USAGE, &message))?;
+    let key = cli_key(&resolved.name).await.map_err(|message| fail(EXIT_NO_KEY, &message))?;
+    ApiClient::new(&resolved.config, key).map_err(|err| fail(err.exit_code(), &api_message(&err)))
 }
 
 /// `fetch`: one interview to a file or stdout.
@@ -320,7 +408,10 @@ async fn fetch(reference: &str, out: Option<PathBuf>, connection: &ConnectionArg
         Err(err) => return fail(err.exit_code(), &api_message(&err)),
     };
     let related = if names { Some(related_records(&client, &record.interview).await) } else { None };
-    let config = connection.config();
+    let config = match connection.resolve(false) {
+        Ok(resolved) => resolved.config,
+        Err(message) => return fail(EXIT_USAGE, &message),
+    };
     let source = ExportSource { base_url: config.base_url.clone(), company_id: config.company_id.clone() };
     let document = export_document(&record, &source, related.as_ref(), jiff::Timestamp::now());
     match out {
@@ -421,7 +512,11 @@ async fn bulk_export(folder: &Path, selection: Selection, options: BulkOptions, 
             Err(code) => return code,
         },
     };
-    let source = ExportSource { base_url: connection.config().base_url, company_id: connection.config().company_id };
+    let config = match connection.resolve(false) {
+        Ok(resolved) => resolved.config,
+        Err(message) => return fail(EXIT_USAGE, &message),
+    };
+    let source = ExportSource { base_url: config.base_url, company_id: config.company_id };
     let cancel = CancelToken::default();
     let on_ctrl_c = {
         let cancel = cancel.clone();
@@ -598,18 +693,177 @@ fn shorten(text: &str) -> String {
     if short.len() < text.len() { format!("{short}…") } else { short }
 }
 
-/// The key from [`API_KEY_ENV`], else from the OS keyring (with a timeout, off this thread).
-async fn cli_key() -> Result<ApiKey, String> {
+/// The key from [`API_KEY_ENV`], else the key of `account` in the OS keyring (with a timeout,
+/// off this thread).
+async fn cli_key(account: &str) -> Result<ApiKey, String> {
     if let Some(value) = std::env::var_os(API_KEY_ENV) {
         let value = value.into_string().map_err(|_| format!("{API_KEY_ENV} is not valid text"))?;
         return ApiKey::new(&value).map_err(|err| format!("{API_KEY_ENV}: {err}"));
     }
-    let lookup = tokio::task::spawn_blocking(|| os_keyring().and_then(|store| store.get(DEFAULT_ACCOUNT)));
-    match tokio::time::timeout(crate::worker::KEYRING_TIMEOUT, lookup).await {
-        Ok(Ok(Ok(Some(key)))) => Ok(key),
-        Ok(Ok(Ok(None))) => Err(format!("no API key: set {API_KEY_ENV} or save a key in the app")),
-        Ok(Ok(Err(err))) => Err(format!("no API key: {err}; set {API_KEY_ENV} instead")),
-        Ok(Err(_)) | Err(_) => Err(format!("no API key: the OS keyring did not answer; set {API_KEY_ENV} instead")),
+    let lookup = account.to_owned();
+    match with_keyring(move |store| store.get(&lookup)).await {
+        Ok((Some(key), _)) => Ok(key),
+        Ok((None, store)) => Err(format!(
+            "no API key for connection {account:?} in {}: run `interview-desk key set --profile {account:?}` or set {API_KEY_ENV}",
+            store.name
+        )),
+        Err(err) => Err(format!("no API key: {err}; set {API_KEY_ENV} instead")),
+    }
+}
+
+/// Opens the OS keyring and runs `call` on it, off this thread, within
+/// [`crate::worker::KEYRING_TIMEOUT`].
+async fn with_keyring<T: Send + 'static>(
+    call: impl FnOnce(&crate::credentials::KeyringStore) -> Result<T, CredentialError> + Send + 'static,
+) -> Result<(T, StoreInfo), CredentialError> {
+    let task = tokio::task::spawn_blocking(move || {
+        let store = os_keyring()?;
+        let value = call(&store)?;
+        Ok((value, store.info()))
+    });
+    let timeout = crate::worker::KEYRING_TIMEOUT;
+    match tokio::time::timeout(timeout, task).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(join)) => Err(CredentialError::Other(join.to_string())),
+        Err(_) => Err(CredentialError::TimedOut(timeout.as_secs())),
+    }
+}
+
+/// The `key` exit code of a keyring failure.
+fn keyring_exit_code(err: &CredentialError) -> u8 {
+    match err {
+        CredentialError::Unavailable(_) => EXIT_KEYRING_UNAVAILABLE,
+        CredentialError::Locked(_) | CredentialError::AccessDenied(_) | CredentialError::TimedOut(_) => {
+            EXIT_KEYRING_LOCKED
+        }
+        CredentialError::TooLong { .. } | CredentialError::Other(_) => EXIT_KEYRING_FAILED,
+    }
+}
+
+/// `key set|status|delete`.
+async fn key_command(action: KeyCommand) -> u8 {
+    match action {
+        KeyCommand::Set { refused: Some(_), .. } => fail(
+            EXIT_USAGE,
+            "the key is never taken from an argument (it would stay in the shell history): pipe it to standard input or type it at the prompt",
+        ),
+        KeyCommand::Set { connection, refused: None } => key_set(&connection).await,
+        KeyCommand::Status { connection } => key_status(&connection).await,
+        KeyCommand::Delete { connection } => key_delete(&connection).await,
+    }
+}
+
+/// `key set`: the key from stdin or a hidden prompt into the keyring; a new connection is
+/// added to the saved ones.
+async fn key_set(connection: &ConnectionArgs) -> u8 {
+    let resolved = match connection.resolve(true) {
+        Ok(resolved) => resolved,
+        Err(message) => return fail(EXIT_USAGE, &message),
+    };
+    let name = resolved.name.clone();
+    let typed = match read_key(&name) {
+        Ok(typed) => typed,
+        Err(message) => return fail(EXIT_USAGE, &message),
+    };
+    let key = match ApiKey::new(&typed) {
+        Ok(key) => key,
+        Err(message) => return fail(EXIT_USAGE, &message),
+    };
+    drop(typed);
+    if let Err(message) = resolved.config.parsed_base_url() {
+        return fail(EXIT_USAGE, &message.to_string());
+    }
+    let account = name.clone();
+    let result = with_keyring(move |store| {
+        // Checked before the write so an oversize key never replaces a saved one.
+        check_length(store, &key)?;
+        store.set(&account, &key)
+    })
+    .await;
+    let store = match result {
+        Ok(((), store)) => store,
+        Err(err) => return fail(keyring_exit_code(&err), &format!("the key was not saved: {err}")),
+    };
+    let mut message = format!("Saved the key for connection {name:?} in {}.\n", store.name);
+    if !store.persistent {
+        message.push_str("Note: keys in this store are lost when the computer restarts.\n");
+    }
+    if resolved.saved.is_none() {
+        let mut settings = resolved.settings;
+        settings.upsert(Profile::new(&name, &resolved.config));
+        let saved = profiles::settings_path().map(|path| settings.save(&path));
+        match saved {
+            Some(Ok(())) => message.push_str(&format!("Added connection {name:?} ({}).\n", resolved.config.base_url)),
+            Some(Err(err)) => return fail(EXIT_WRITE, &format!("the connection was not saved: {err}")),
+            None => {
+                return fail(
+                    EXIT_WRITE,
+                    "the connection was not saved: no config folder (set INTERVIEW_DESK_CONFIG_DIR)",
+                );
+            }
+        }
+    }
+    write_stdout(message.as_bytes())
+}
+
+/// Reads the key: all of standard input when it is not a terminal, else a hidden prompt.
+fn read_key(name: &str) -> Result<String, String> {
+    let text = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(format!("API key for connection {name:?} (input hidden): "))
+            .map_err(|err| format!("could not read the key: {err}"))?
+    } else {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|err| format!("could not read the key from standard input: {err}"))?;
+        text
+    };
+    if text.trim().is_empty() {
+        return Err("no key given: pipe it to standard input or type it at the prompt".to_owned());
+    }
+    Ok(text)
+}
+
+/// `key status`: the store and whether a key is saved, never any part of the key.
+async fn key_status(connection: &ConnectionArgs) -> u8 {
+    let resolved = match connection.resolve(false) {
+        Ok(resolved) => resolved,
+        Err(message) => return fail(EXIT_USAGE, &message),
+    };
+    let name = resolved.name.clone();
+    let account = name.clone();
+    match with_keyring(move |store| store.get(&account).map(|key| key.is_some())).await {
+        Ok((saved, store)) => {
+            let lost = if store.persistent { "" } else { " (lost when the computer restarts)" };
+            let text = format!(
+                "Key store: {}{lost}\nConnection: {name} ({})\nKey: {}\n",
+                store.name,
+                resolved.config.base_url,
+                if saved { "saved" } else { "not saved" }
+            );
+            let written = write_stdout(text.as_bytes());
+            if written != EXIT_OK {
+                return written;
+            }
+            if saved { EXIT_OK } else { EXIT_NO_KEY }
+        }
+        Err(err) => fail(keyring_exit_code(&err), &format!("{err}")),
+    }
+}
+
+/// `key delete`: removes the key; deleting a key that is not there succeeds.
+async fn key_delete(connection: &ConnectionArgs) -> u8 {
+    let resolved = match connection.resolve(false) {
+        Ok(resolved) => resolved,
+        Err(message) => return fail(EXIT_USAGE, &message),
+    };
+    let name = resolved.name;
+    let account = name.clone();
+    match with_keyring(move |store| store.delete(&account)).await {
+        Ok(((), store)) => {
+            write_stdout(format!("Removed the key for connection {name:?} from {}.\n", store.name).as_bytes())
+        }
+        Err(err) => fail(keyring_exit_code(&err), &format!("the key was not removed: {err}")),
     }
 }
 
@@ -645,12 +899,17 @@ fn automation(cli: &Cli) -> Result<Automation, String> {
         Some(_) => return Err("--exit-after takes a number of seconds, 0 or more".to_owned()),
         None => None,
     };
-    let connection = match (&cli.base_url, cli.demo) {
+    if cli.demo && cli.connection.profile.is_some() {
+        return Err("--profile and --demo exclude each other".to_owned());
+    }
+    let connection = match (&cli.connection.base_url, cli.demo) {
         (Some(_), true) => return Err("--base-url and --demo exclude each other".to_owned()),
         (Some(base_url), false) => {
-            let value = std::env::var(API_KEY_ENV).map_err(|_| format!("--base-url needs the key in {API_KEY_ENV}"))?;
+            let value = std::env::var(API_KEY_ENV).map_err(|_| {
+                format!("--base-url (or INSTAVIEW_BASE_URL) needs the key in {API_KEY_ENV} for the window")
+            })?;
             let key = ApiKey::new(&value).map_err(|err| format!("{API_KEY_ENV}: {err}"))?;
-            let config = ApiConfig::new(base_url, cli.company_id.as_deref());
+            let config = ApiConfig::new(base_url, cli.connection.company_id.as_deref());
             config.parsed_base_url().map_err(|err| err.to_string())?;
             Some((config, key))
         }
@@ -660,7 +919,7 @@ fn automation(cli: &Cli) -> Result<Automation, String> {
 }
 
 /// Starts the desktop app.
-fn run_gui(demo: bool, open: Option<String>, tab: Option<Tab>, automation: Automation) -> u8 {
+fn run_gui(demo: bool, open: Option<String>, tab: Option<Tab>, profile: Option<String>, automation: Automation) -> u8 {
     let icon = eframe::icon_data::from_png_bytes(include_bytes!("../icons/icon-256.png")).ok();
     let mut viewport = egui::ViewportBuilder::default()
         .with_title(if demo { "Interview Desk — demo" } else { "Interview Desk" })
@@ -684,6 +943,8 @@ fn run_gui(demo: bool, open: Option<String>, tab: Option<Tab>, automation: Autom
                 tab,
                 dialog: Box::new(NativeSaveDialog),
                 automation,
+                profile,
+                settings_path: if demo { None } else { profiles::settings_path() },
             };
             Ok(Box::new(App::new(cc, options)))
         }),

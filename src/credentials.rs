@@ -65,23 +65,43 @@ impl PartialEq for ApiKey {
 }
 
 /// Why the key store could not do what was asked. Never contains the key.
+///
+/// Each variant gets its own message and next step on the Connect screen and its own exit code
+/// in `interview-desk key status`. "No key saved yet" is not an error: it is `Ok(None)`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CredentialError {
     /// No keyring service is available (no Secret Service on the bus, no store for this OS).
     #[error("No OS keyring is available ({0})")]
     Unavailable(String),
-    /// The keyring is locked or refused access.
-    #[error("The OS keyring is locked or refused access ({0})")]
+    /// The keyring is locked and could not be unlocked without the user.
+    #[error("The OS keyring is locked ({0})")]
     Locked(String),
-    /// The key is longer than this keyring accepts (Windows: 2,560 bytes).
-    #[error("The key is too long for the OS keyring")]
-    TooLong,
+    /// The keyring refused access to the key (e.g. Deny was clicked in a macOS Keychain prompt,
+    /// or the item belongs to another program).
+    #[error("The OS keyring refused access to the key ({0})")]
+    AccessDenied(String),
+    /// The key is longer than this keyring accepts; nothing was written, so a previously saved
+    /// key is still there.
+    #[error("The key is too long for this keyring (at most {limit} bytes can be stored)")]
+    TooLong {
+        /// The store's limit in bytes as the store counts them (UTF-16 on Windows).
+        limit: usize,
+    },
     /// The keyring did not answer in time (it may be waiting for an unlock prompt).
     #[error("The OS keyring did not answer within {0} s; it may be waiting to be unlocked")]
     TimedOut(u64),
     /// Any other keyring failure.
     #[error("The OS keyring failed: {0}")]
     Other(String),
+}
+
+/// Which key store is in use, for the Connect screen and `key status`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreInfo {
+    /// A short name, e.g. `Secret Service`.
+    pub name: String,
+    /// True when a saved key survives a restart of the computer.
+    pub persistent: bool,
 }
 
 /// Somewhere to keep the API key, one per account name.
@@ -104,6 +124,17 @@ pub trait SecretStore: Send + Sync {
     /// [`CredentialError`] when the store cannot be written; the previous key is then kept.
     fn set(&self, account: &str, key: &ApiKey) -> Result<(), CredentialError>;
 
+    /// The most bytes a saved value may take in this store, if it has a limit; checked before
+    /// any write so that an oversize key never replaces a good one.
+    fn max_secret_bytes(&self) -> Option<usize> {
+        None
+    }
+
+    /// Name and persistence, for the UI.
+    fn info(&self) -> StoreInfo {
+        StoreInfo { name: self.name(), persistent: self.is_persistent() }
+    }
+
     /// Deletes the key; deleting a missing key succeeds.
     ///
     /// # Errors
@@ -117,12 +148,20 @@ pub struct KeyringStore {
     store: Arc<keyring_core::CredentialStore>,
     name: String,
     persistent: bool,
+    limit: Option<usize>,
 }
 
 impl KeyringStore {
     /// Wraps a keyring-core store; `name` is shown to the user.
     pub fn new(store: Arc<keyring_core::CredentialStore>, name: &str, persistent: bool) -> Self {
-        Self { store, name: name.to_owned(), persistent }
+        Self { store, name: name.to_owned(), persistent, limit: None }
+    }
+
+    /// The same store with a size limit for saved values, in bytes as the platform counts them.
+    #[must_use]
+    pub fn with_limit(mut self, limit: usize) -> Self {
+        self.limit = Some(limit);
+        self
     }
 
     fn entry(&self, account: &str) -> Result<keyring_core::Entry, CredentialError> {
@@ -139,24 +178,63 @@ impl SecretStore for KeyringStore {
         self.persistent
     }
 
+    fn max_secret_bytes(&self) -> Option<usize> {
+        self.limit
+    }
+
     fn get(&self, account: &str) -> Result<Option<ApiKey>, CredentialError> {
         match self.entry(account)?.get_password() {
             Ok(secret) => Ok(ApiKey::new(&secret).ok()),
             Err(keyring_core::Error::NoEntry) => Ok(None),
+            // Several matching items: an entry written by an older keyring layout next to a
+            // new one (B30). Any readable one will do; the next save replaces them all.
+            Err(keyring_core::Error::Ambiguous(entries)) => {
+                Ok(entries.iter().filter_map(|e| e.get_password().ok()).find_map(|s| ApiKey::new(&s).ok()))
+            }
             Err(err) => Err(map_keyring_error(err)),
         }
     }
 
     fn set(&self, account: &str, key: &ApiKey) -> Result<(), CredentialError> {
-        self.entry(account)?.set_password(key.secret().expose_secret()).map_err(map_keyring_error)
+        check_length(self, key)?;
+        let entry = self.entry(account)?;
+        match entry.set_password(key.secret().expose_secret()) {
+            Ok(()) => Ok(()),
+            Err(keyring_core::Error::Ambiguous(entries)) => {
+                // Migrate once: drop the duplicates (old layout included), then write one entry.
+                for old in entries {
+                    old.delete_credential().map_err(map_keyring_error)?;
+                }
+                entry.set_password(key.secret().expose_secret()).map_err(map_keyring_error)
+            }
+            Err(err) => Err(map_keyring_error(err)),
+        }
     }
 
     fn delete(&self, account: &str) -> Result<(), CredentialError> {
         match self.entry(account)?.delete_credential() {
             Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+            Err(keyring_core::Error::Ambiguous(entries)) => {
+                for old in entries {
+                    old.delete_credential().map_err(map_keyring_error)?;
+                }
+                Ok(())
+            }
             Err(err) => Err(map_keyring_error(err)),
         }
     }
+}
+
+/// Refuses a key longer than the store's limit before anything is written (B28), so a
+/// previously saved key is never replaced by a failed write.
+///
+/// # Errors
+/// [`CredentialError::TooLong`] with the store's limit.
+pub fn check_length(store: &dyn SecretStore, key: &ApiKey) -> Result<(), CredentialError> {
+    let Some(limit) = store.max_secret_bytes() else { return Ok(()) };
+    // Windows keeps the secret as UTF-16, two bytes per unit; counting so is safe everywhere.
+    let bytes = key.secret().expose_secret().encode_utf16().count() * 2;
+    if bytes > limit { Err(CredentialError::TooLong { limit }) } else { Ok(()) }
 }
 
 /// Keeps keys in memory only: the fallback when no OS keyring works (the key is gone when the
@@ -195,18 +273,27 @@ impl SecretStore for MemoryStore {
 }
 
 /// Maps keyring-core errors by variant (never by message text, which changes between versions).
+/// What a platform's `NoStorageAccess`/`PlatformFailure` means is decided in [`platform`].
 fn map_keyring_error(err: keyring_core::Error) -> CredentialError {
     use keyring_core::Error as E;
     match err {
         E::NoDefaultStore => CredentialError::Unavailable("no credential store is set up".to_owned()),
-        E::PlatformFailure(inner) => CredentialError::Unavailable(inner.to_string()),
-        E::NoStorageAccess(inner) => CredentialError::Locked(inner.to_string()),
-        E::TooLong(..) => CredentialError::TooLong,
+        E::NoStorageAccess(inner) => platform::no_access(inner.as_ref()),
+        E::PlatformFailure(inner) => platform::failure(inner.as_ref()),
+        E::TooLong(_, limit) => CredentialError::TooLong { limit: usize::try_from(limit).unwrap_or(usize::MAX) },
         E::NoEntry => CredentialError::Other("no key saved".to_owned()),
         E::BadEncoding(_) | E::BadDataFormat(..) => {
             CredentialError::Other("the saved key is not readable text".to_owned())
         }
-        other => CredentialError::Other(format!("{other:?}").chars().take(200).collect()),
+        E::BadStoreFormat(reason) => CredentialError::Other(format!("the keyring's data is damaged ({reason})")),
+        E::Invalid(what, reason) => CredentialError::Other(format!("the keyring refused the {what} ({reason})")),
+        E::NotSupportedByStore(what) => CredentialError::Unavailable(what),
+        E::Ambiguous(entries) => CredentialError::Other(format!("{} keys match this connection", entries.len())),
+        // `keyring_core::Error` is non-exhaustive; a new variant is reported by name only (its
+        // data could in theory hold a secret).
+        other => CredentialError::Other(
+            format!("{other:?}").split(['(', ' ', '{']).next().unwrap_or("unknown error").to_owned(),
+        ),
     }
 }
 
@@ -247,6 +334,42 @@ mod tests {
             store.delete("default").unwrap();
             assert_eq!(store.get("default").unwrap(), None);
         }
+    }
+
+    #[test]
+    fn a_too_long_key_is_refused_before_the_write_and_the_saved_key_stays() {
+        let store = mock_store().with_limit(2560);
+        store.set("default", &ApiKey::new("sk_test_previous").unwrap()).unwrap();
+        let long = ApiKey::new(&format!("sk_{}", "x".repeat(1278))).unwrap();
+        assert_eq!(store.set("default", &long), Err(CredentialError::TooLong { limit: 2560 }));
+        assert_eq!(store.get("default").unwrap(), Some(ApiKey::new("sk_test_previous").unwrap()));
+        store.set("default", &ApiKey::new(&format!("sk_{}", "x".repeat(1277))).unwrap()).unwrap();
+    }
+
+    /// Platform errors are told apart by variant: locked, denied (a dismissed prompt, a
+    /// session keyring that is not ours), no keyring service.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn linux_platform_errors_map_by_variant() {
+        use keyring_core::Error as E;
+        let boxed = |err: secret_service::Error| -> keyring_core::error::PlatformError { Box::new(err) };
+        assert!(matches!(
+            map_keyring_error(E::NoStorageAccess(boxed(secret_service::Error::Locked))),
+            CredentialError::Locked(_)
+        ));
+        assert!(matches!(
+            map_keyring_error(E::NoStorageAccess(boxed(secret_service::Error::Prompt))),
+            CredentialError::AccessDenied(_)
+        ));
+        assert!(matches!(
+            map_keyring_error(E::NoStorageAccess(Box::new(linux_keyutils::KeyError::AccessDenied))),
+            CredentialError::AccessDenied(_)
+        ));
+        assert!(matches!(
+            map_keyring_error(E::PlatformFailure(boxed(secret_service::Error::Unavailable))),
+            CredentialError::Unavailable(_)
+        ));
+        assert_eq!(map_keyring_error(E::TooLong("password".into(), 2560)), CredentialError::TooLong { limit: 2560 });
     }
 
     /// Runs against the kernel keyutils store (the Linux fallback); `.ci/run` runs it in a

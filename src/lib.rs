@@ -6,6 +6,7 @@
 //! - [`api`]: the wire model, tolerant decoding and the HTTP client.
 //! - [`worker`]: the background tokio runtime; commands in, events out.
 //! - [`credentials`]: the API key in the OS keyring.
+//! - [`profiles`]: named connections in a small settings file shared with the command line.
 //! - [`export`]: the export document and atomic writes.
 //! - [`demo`]: the embedded Instaview-compatible demo server.
 //! - [`app`] and [`ui`]: the eframe app and its screens.
@@ -20,6 +21,7 @@ pub mod credentials;
 pub mod demo;
 pub mod dialog;
 pub mod export;
+pub mod profiles;
 pub mod search;
 pub mod ui;
 pub mod worker;

@@ -18,7 +18,7 @@ use crate::api::rate_limit::ClientNotice;
 use crate::api::related::RelatedKind;
 use crate::api::{ApiClient, ApiConfig, ApiError, InterviewRecord};
 use crate::bulk::{BulkOptions, BulkProgress, BulkReport, BulkTarget, CancelToken};
-use crate::credentials::{ApiKey, CredentialError, SecretStore, os_keyring};
+use crate::credentials::{ApiKey, CredentialError, SecretStore, StoreInfo, os_keyring};
 use crate::demo::DemoServer;
 use crate::dialog::DialogAnswer;
 use crate::export::{ExportSource, WriteError, write_atomically};
@@ -41,6 +41,12 @@ pub type DialogFuture = Pin<Box<dyn Future<Output = crate::dialog::DialogAnswer>
 pub enum Command {
     /// Read the saved key of `account` from the key store. Answered by [`Event::KeyLoaded`].
     LoadKey {
+        /// Keyring account name.
+        account: String,
+    },
+    /// Delete the key of `account` from the key store (sign out). Answered by
+    /// [`Event::KeyDeleted`].
+    DeleteKey {
         /// Keyring account name.
         account: String,
     },
@@ -133,15 +139,22 @@ pub enum Event {
         account: String,
         /// The key, `None` when none is saved.
         result: Result<Option<ApiKey>, CredentialError>,
-        /// Name of the store that was asked (for the Connect screen).
-        store_name: String,
+        /// The store that was asked (for the Connect screen); `None` when none could be opened.
+        store: Option<StoreInfo>,
     },
     /// Answer to [`Command::SaveKey`].
     KeySaved {
         /// Keyring account name.
         account: String,
-        /// `Ok(store name)` or why it failed.
-        result: Result<String, CredentialError>,
+        /// `Ok(store)` or why it failed (the previously saved key, if any, is then kept).
+        result: Result<StoreInfo, CredentialError>,
+    },
+    /// Answer to [`Command::DeleteKey`].
+    KeyDeleted {
+        /// Keyring account name.
+        account: String,
+        /// `Ok(store)` or why it failed.
+        result: Result<StoreInfo, CredentialError>,
     },
     /// Answer to [`Command::Connect`].
     Connected {
@@ -342,7 +355,7 @@ impl Drop for Worker {
     }
 }
 
-type StoreCell = Arc<OnceCell<Result<Arc<dyn SecretStore>, CredentialError>>>;
+type StoreCell = Arc<OnceCell<Arc<dyn SecretStore>>>;
 
 struct WorkerState {
     events: EventSender,
@@ -379,15 +392,15 @@ async fn handle(state: &mut WorkerState, command: Command) {
         Command::LoadKey { account } => {
             let store = (state.store.clone(), state.store_choice.clone());
             tokio::spawn(async move {
-                let (store_name, result) = match open_store(&store.0, store.1).await {
+                let (store, result) = match open_store(&store.0, store.1).await {
                     Ok(store) => {
-                        let name = store.name();
+                        let info = store.info();
                         let lookup = account.clone();
-                        (name, keyring_call(store, move |s| s.get(&lookup)).await)
+                        (Some(info), keyring_call(store, move |s| s.get(&lookup)).await)
                     }
-                    Err(err) => ("no keyring".to_owned(), Err(err)),
+                    Err(err) => (None, Err(err)),
                 };
-                events.send(Event::KeyLoaded { account, result, store_name }).await;
+                events.send(Event::KeyLoaded { account, result, store }).await;
             });
         }
         Command::SaveKey { account, key } => {
@@ -395,13 +408,27 @@ async fn handle(state: &mut WorkerState, command: Command) {
             tokio::spawn(async move {
                 let result = match open_store(&store.0, store.1).await {
                     Ok(store) => {
-                        let name = store.name();
+                        let info = store.info();
                         let target = account.clone();
-                        keyring_call(store, move |s| s.set(&target, &key)).await.map(|()| name)
+                        keyring_call(store, move |s| s.set(&target, &key)).await.map(|()| info)
                     }
                     Err(err) => Err(err),
                 };
                 events.send(Event::KeySaved { account, result }).await;
+            });
+        }
+        Command::DeleteKey { account } => {
+            let store = (state.store.clone(), state.store_choice.clone());
+            tokio::spawn(async move {
+                let result = match open_store(&store.0, store.1).await {
+                    Ok(store) => {
+                        let info = store.info();
+                        let target = account.clone();
+                        keyring_call(store, move |s| s.delete(&target)).await.map(|()| info)
+                    }
+                    Err(err) => Err(err),
+                };
+                events.send(Event::KeyDeleted { account, result }).await;
             });
         }
         Command::Connect { config, key, check } => match ApiClient::new(&config, key) {
@@ -516,9 +543,11 @@ async fn handle(state: &mut WorkerState, command: Command) {
     }
 }
 
-/// The key store, opened once (the OS keyring is opened off the UI thread, with a timeout).
+/// The key store, opened once it works (the OS keyring is opened off the UI thread, with a
+/// timeout). A failure is not remembered, so Retry after unlocking or starting a keyring
+/// tries again.
 async fn open_store(cell: &StoreCell, choice: StoreChoice) -> Result<Arc<dyn SecretStore>, CredentialError> {
-    cell.get_or_init(|| async move {
+    cell.get_or_try_init(|| async move {
         match choice {
             StoreChoice::Given(store) => Ok(store),
             StoreChoice::OsKeyring => {
@@ -533,7 +562,7 @@ async fn open_store(cell: &StoreCell, choice: StoreChoice) -> Result<Arc<dyn Sec
         }
     })
     .await
-    .clone()
+    .cloned()
 }
 
 /// Runs a blocking keyring call on the blocking pool with [`KEYRING_TIMEOUT`].

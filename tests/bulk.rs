@@ -23,7 +23,8 @@ fn command(args: &[&str]) -> Command {
         .args(args)
         .env_remove("INSTAVIEW_BASE_URL")
         .env_remove("INSTAVIEW_COMPANY_ID")
-        .env("INSTAVIEW_API_KEY", DEMO_API_KEY);
+        .env("INSTAVIEW_API_KEY", DEMO_API_KEY)
+        .env("INTERVIEW_DESK_CONFIG_DIR", std::env::temp_dir().join("interview-desk-bulk-tests"));
     command
 }
 

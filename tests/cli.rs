@@ -8,21 +8,49 @@ use std::process::{Command, Output};
 
 use interview_desk::demo::{DEMO_API_KEY, DEMO_PHONE_INTERVIEW_ID, DemoServer};
 
+/// A connections folder for tests that do not make their own: nothing is read from or written
+/// to the real config folder.
+static CONFIG_DIR: std::sync::LazyLock<tempfile::TempDir> = std::sync::LazyLock::new(|| tempfile::tempdir().unwrap());
+
 fn run(args: &[&str], key: Option<&str>) -> Output {
+    run_in(CONFIG_DIR.path(), args, key, None)
+}
+
+/// Runs the binary with `config_dir` as its connections folder and `stdin` piped in.
+fn run_in(config_dir: &std::path::Path, args: &[&str], key: Option<&str>, stdin: Option<&str>) -> Output {
+    use std::io::Write as _;
     let mut command = Command::new(env!("CARGO_BIN_EXE_interview-desk"));
-    command.args(args).env_remove("INSTAVIEW_BASE_URL").env_remove("INSTAVIEW_COMPANY_ID");
+    command
+        .args(args)
+        .env_remove("INSTAVIEW_BASE_URL")
+        .env_remove("INSTAVIEW_COMPANY_ID")
+        .env("INTERVIEW_DESK_CONFIG_DIR", config_dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
     match key {
         Some(key) => command.env("INSTAVIEW_API_KEY", key),
         None => command.env_remove("INSTAVIEW_API_KEY"),
     };
-    let output = command.output().unwrap();
+    let mut child = command.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    let output = child.wait_with_output().unwrap();
     for stream in [&output.stdout, &output.stderr] {
         let text = String::from_utf8_lossy(stream);
-        assert!(!text.contains(DEMO_API_KEY) && !text.contains("sk_test_wrong"), "key leaked: {text}");
+        for secret in [DEMO_API_KEY, "sk_test_wrong", SECRET] {
+            assert!(!text.contains(secret), "key leaked: {text}");
+        }
         assert!(!text.contains("panicked"), "panic: {text}");
     }
     output
 }
+
+/// A key that only the `key set` tests use; it must never appear in any output or file.
+const SECRET: &str = "sk_test_cli_secret_0123456789";
 
 fn code(output: &Output) -> i32 {
     output.status.code().unwrap()
@@ -159,4 +187,74 @@ async fn a_local_server_is_never_reached_through_a_proxy() {
 fn demo_and_a_subcommand_exclude_each_other() {
     let output = run(&["--demo", "fetch", DEMO_PHONE_INTERVIEW_ID], Some(DEMO_API_KEY));
     assert_eq!(code(&output), 2, "{}", stderr(&output));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_profile_supplies_the_base_url_and_explicit_options_win() {
+    let server = DemoServer::start(0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let settings = format!(r#"{{"profiles":[{{"name":"demo","base_url":"{}"}}]}}"#, server.base_url());
+    std::fs::write(dir.path().join("settings.json"), settings).unwrap();
+    let fetch = ["fetch", DEMO_PHONE_INTERVIEW_ID, "--no-names", "--profile", "demo"];
+    let ok = run_in(dir.path(), &fetch, Some(DEMO_API_KEY), None);
+    assert_eq!(code(&ok), 0, "{}", stderr(&ok));
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed_url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let mut overridden = fetch.to_vec();
+    overridden.extend(["--base-url", &closed_url]);
+    let output = run_in(dir.path(), &overridden, Some(DEMO_API_KEY), None);
+    assert_eq!(code(&output), 7, "--base-url wins over the profile: {}", stderr(&output));
+
+    let missing = run_in(dir.path(), &["list", "--profile", "nope"], Some(DEMO_API_KEY), None);
+    assert_eq!(code(&missing), 2);
+    assert!(stderr(&missing).contains("no saved connection named \"nope\""), "{}", stderr(&missing));
+    for args in [&["key", "status", "--profile", "nope"][..], &["key", "delete", "--profile", "nope"][..]] {
+        let output = run_in(dir.path(), args, None, None);
+        assert_eq!(code(&output), 2, "{args:?}: {}", stderr(&output));
+    }
+    server.shutdown();
+}
+
+#[test]
+fn key_set_takes_no_key_argument_and_refuses_empty_input_without_echoing() {
+    let dir = tempfile::tempdir().unwrap();
+    let argument = run_in(dir.path(), &["key", "set", SECRET], None, None);
+    assert_eq!(code(&argument), 2, "a key is never taken from an argument");
+    let empty = run_in(dir.path(), &["key", "set", "--profile", "x"], None, Some("\n"));
+    assert_eq!(code(&empty), 2, "{}", stderr(&empty));
+    assert!(stderr(&empty).contains("no key given"), "{}", stderr(&empty));
+    let spaced = run_in(dir.path(), &["key", "set", "--profile", "x"], None, Some("sk_test a b\n"));
+    assert_eq!(code(&spaced), 2, "{}", stderr(&spaced));
+    assert!(!dir.path().join("settings.json").exists(), "nothing saved after a refused key");
+}
+
+/// `key set` via stdin into the real OS keyring, `key status`, `key delete`. `.ci/run` runs it
+/// inside `keyctl session - dbus-run-session` with an unlocked gnome-keyring.
+#[test]
+#[ignore = "needs an unlocked OS keyring (see .ci/run)"]
+fn key_set_status_delete_with_the_real_keyring() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = format!("cli-test-{}", std::process::id());
+    let args = |command: &'static str| vec!["key", command, "--profile", &profile];
+    let mut set = args("set");
+    set.extend(["--base-url", "https://staging.example.com"]);
+    let saved = run_in(dir.path(), &set, None, Some(&format!("{SECRET}\n")));
+    assert_eq!(code(&saved), 0, "{}", stderr(&saved));
+    let text = String::from_utf8_lossy(&saved.stdout).to_string();
+    assert!(text.contains(&format!("Saved the key for connection {profile:?}")), "{text}");
+    let settings = std::fs::read_to_string(dir.path().join("settings.json")).unwrap();
+    assert!(settings.contains("https://staging.example.com") && !settings.contains(SECRET), "{settings}");
+
+    let status = run_in(dir.path(), &args("status"), None, None);
+    assert_eq!(code(&status), 0, "{}", stderr(&status));
+    let text = String::from_utf8_lossy(&status.stdout).to_string();
+    assert!(text.contains("Key store: ") && text.contains("Key: saved"), "{text}");
+
+    let deleted = run_in(dir.path(), &args("delete"), None, None);
+    assert_eq!(code(&deleted), 0, "{}", stderr(&deleted));
+    let status = run_in(dir.path(), &args("status"), None, None);
+    assert_eq!(code(&status), 3, "no key is exit 3: {}", stderr(&status));
+    assert!(String::from_utf8_lossy(&status.stdout).contains("Key: not saved"));
 }

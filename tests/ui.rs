@@ -10,9 +10,10 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use interview_desk::api::related::RelatedKind;
 use interview_desk::app::{App, AppOptions, Automation, ExportStatus, Remote, Screen};
-use interview_desk::credentials::{ApiKey, MemoryStore, SecretStore as _};
+use interview_desk::credentials::{ApiKey, CredentialError, KeyringStore, MemoryStore, SecretStore};
 use interview_desk::demo::{DEMO_API_KEY, DEMO_PHONE_INTERVIEW_ID, DemoServer};
 use interview_desk::dialog::FixedSaveDialog;
+use interview_desk::profiles::{Profile, Settings};
 use interview_desk::worker::StoreChoice;
 
 fn demo_app(save_to: Option<PathBuf>) -> Harness<'static, App> {
@@ -23,6 +24,8 @@ fn demo_app(save_to: Option<PathBuf>) -> Harness<'static, App> {
         tab: None,
         dialog: Box::new(FixedSaveDialog(save_to)),
         automation: Automation::default(),
+        profile: None,
+        settings_path: None,
     };
     Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options))
 }
@@ -125,6 +128,8 @@ fn the_connect_screen_saves_the_key_and_connects() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime.block_on(DemoServer::start(0)).unwrap();
     let store = Arc::new(MemoryStore::default());
+    let config_dir = tempfile::tempdir().unwrap();
+    let settings_file = config_dir.path().join("settings.json");
     let options = AppOptions {
         store: StoreChoice::Given(store.clone()),
         demo: false,
@@ -132,6 +137,8 @@ fn the_connect_screen_saves_the_key_and_connects() {
         tab: None,
         dialog: Box::new(FixedSaveDialog(None)),
         automation: Automation::default(),
+        profile: None,
+        settings_path: Some(settings_file.clone()),
     };
     let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
     step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
@@ -152,9 +159,12 @@ fn the_connect_screen_saves_the_key_and_connects() {
     harness.get_by_role_and_label(Role::Button, "Save").click();
     step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
     assert_eq!(store.get("default").unwrap(), Some(ApiKey::new(DEMO_API_KEY).unwrap()));
-    assert_eq!(harness.state().state.base_url, server.base_url());
+    assert_eq!(harness.state().settings.get("default").unwrap().base_url, server.base_url());
     let persisted = serde_json::to_string(&harness.state().state).unwrap();
     assert!(!persisted.contains(DEMO_API_KEY), "the key is never in persisted state");
+    let file = std::fs::read_to_string(&settings_file).unwrap();
+    assert!(file.contains(server.base_url()) && !file.contains(DEMO_API_KEY), "{file}");
+    harness.get_by_role_and_label(Role::ComboBox, "Connection");
 
     open(&mut harness, DEMO_PHONE_INTERVIEW_ID);
     assert!(harness.state().current_record().is_some());
@@ -173,6 +183,8 @@ fn a_wrong_key_is_reported_on_the_connect_screen() {
         tab: None,
         dialog: Box::new(FixedSaveDialog(None)),
         automation: Automation::default(),
+        profile: None,
+        settings_path: None,
     };
     let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
     step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
@@ -221,6 +233,8 @@ fn a_server_that_demands_a_candidate_gets_the_candidate_picker() {
         tab: None,
         dialog: Box::new(FixedSaveDialog(None)),
         automation: Automation::default(),
+        profile: None,
+        settings_path: None,
     };
     let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, app_options));
     step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
@@ -313,6 +327,8 @@ fn a_search_from_the_command_line_jumps_to_matches_far_down_a_long_transcript() 
         tab: Some(interview_desk::app::Tab::Transcript),
         dialog: Box::new(FixedSaveDialog(None)),
         automation: Automation { search: Some("kubernetes".to_owned()), ..Automation::default() },
+        profile: None,
+        settings_path: None,
     };
     let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
     step_until(&mut harness, "the long interview with its search", |app| {
@@ -408,11 +424,13 @@ fn a_scripted_run_connects_with_the_given_url_and_key_and_saves_nothing() {
             connection: Some((config, ApiKey::new(DEMO_API_KEY).unwrap())),
             ..Automation::default()
         },
+        profile: None,
+        settings_path: None,
     };
     let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
     step_until(&mut harness, "the interview", |app| app.current_record().is_some());
     assert_eq!(store.get("default").unwrap(), None, "the key is not saved");
-    assert_ne!(harness.state().state.base_url, server.base_url(), "the URL is not remembered");
+    assert!(harness.state().settings.profiles.is_empty(), "the URL is not remembered");
     drop(harness);
     server.shutdown();
 }
@@ -469,6 +487,8 @@ fn without_a_file_dialog_the_export_tab_offers_a_path_field() {
         tab: Some(interview_desk::app::Tab::Export),
         dialog: Box::new(interview_desk::dialog::NoDialog),
         automation: Automation::default(),
+        profile: None,
+        settings_path: None,
     };
     let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
     step_until(&mut harness, "the interview", |app| app.current_record().is_some());
@@ -490,4 +510,305 @@ fn without_a_file_dialog_the_export_tab_offers_a_path_field() {
     assert_eq!(written["interview"]["id"], DEMO_PHONE_INTERVIEW_ID);
     assert!(written["interview"].get("transcript").is_none(), "the transcript option was off");
     assert_eq!(written["omitted"][0], "transcript");
+}
+
+/// A key store whose every call fails with `error` (what a broken OS keyring does).
+struct FailingStore {
+    error: CredentialError,
+}
+
+impl SecretStore for FailingStore {
+    fn name(&self) -> String {
+        "Test keyring".to_owned()
+    }
+
+    fn is_persistent(&self) -> bool {
+        true
+    }
+
+    fn get(&self, _account: &str) -> Result<Option<ApiKey>, CredentialError> {
+        Err(self.error.clone())
+    }
+
+    fn set(&self, _account: &str, _key: &ApiKey) -> Result<(), CredentialError> {
+        Err(self.error.clone())
+    }
+
+    fn delete(&self, _account: &str) -> Result<(), CredentialError> {
+        Err(self.error.clone())
+    }
+}
+
+/// A memory store that is locked until the test unlocks it.
+#[derive(Default)]
+struct UnlockableStore {
+    inner: MemoryStore,
+    unlocked: std::sync::atomic::AtomicBool,
+}
+
+impl SecretStore for UnlockableStore {
+    fn name(&self) -> String {
+        "Secret Service".to_owned()
+    }
+
+    fn is_persistent(&self) -> bool {
+        true
+    }
+
+    fn get(&self, account: &str) -> Result<Option<ApiKey>, CredentialError> {
+        if !self.unlocked.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(CredentialError::Locked("collection is locked".into()));
+        }
+        self.inner.get(account)
+    }
+
+    fn set(&self, account: &str, key: &ApiKey) -> Result<(), CredentialError> {
+        self.inner.set(account, key)
+    }
+
+    fn delete(&self, account: &str) -> Result<(), CredentialError> {
+        self.inner.delete(account)
+    }
+}
+
+/// A memory store that counts reads, to show each key is read once per run.
+#[derive(Default)]
+struct CountingStore {
+    inner: MemoryStore,
+    reads: std::sync::atomic::AtomicUsize,
+}
+
+impl SecretStore for CountingStore {
+    fn name(&self) -> String {
+        "Secret Service".to_owned()
+    }
+
+    fn is_persistent(&self) -> bool {
+        true
+    }
+
+    fn get(&self, account: &str) -> Result<Option<ApiKey>, CredentialError> {
+        self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.inner.get(account)
+    }
+
+    fn set(&self, account: &str, key: &ApiKey) -> Result<(), CredentialError> {
+        self.inner.set(account, key)
+    }
+
+    fn delete(&self, account: &str) -> Result<(), CredentialError> {
+        self.inner.delete(account)
+    }
+}
+
+/// The real app with `store`, the connections file `settings_path` and `--profile`.
+fn app_with(
+    store: Arc<dyn SecretStore>,
+    settings_path: Option<PathBuf>,
+    profile: Option<&str>,
+) -> Harness<'static, App> {
+    let options = AppOptions {
+        store: StoreChoice::Given(store),
+        demo: false,
+        open: None,
+        tab: None,
+        dialog: Box::new(FixedSaveDialog(None)),
+        automation: Automation::default(),
+        profile: profile.map(str::to_owned),
+        settings_path,
+    };
+    Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options))
+}
+
+/// Writes a connections file with these (name, base URL, company ID) profiles.
+fn write_settings(dir: &std::path::Path, profiles: &[(&str, &str, Option<&str>)]) -> PathBuf {
+    let mut settings = Settings::default();
+    for (name, base_url, company) in profiles {
+        settings.upsert(Profile::new(name, &interview_desk::api::ApiConfig::new(base_url, *company)));
+    }
+    let path = dir.join("settings.json");
+    let saved = settings.save(&path);
+    assert!(saved.is_ok(), "{saved:?}");
+    path
+}
+
+#[test]
+fn every_keyring_failure_has_its_own_message_and_next_step_on_the_connect_screen() {
+    let cases = [
+        (CredentialError::Unavailable("no bus".into()), "No OS keyring service was found", true),
+        (CredentialError::Locked("locked".into()), "The OS keyring is locked", true),
+        (CredentialError::AccessDenied("denied".into()), "was denied by Test keyring", true),
+        (CredentialError::TooLong { limit: 2560 }, "too long for Test keyring (at most 2560 bytes)", false),
+        (CredentialError::TimedOut(10), "did not answer within 10 s", true),
+        (CredentialError::Other("boom".into()), "The OS keyring failed", true),
+    ];
+    let messages: Vec<&str> = cases.iter().map(|(_, message, _)| *message).collect();
+    for (error, message, retry) in cases.clone() {
+        let mut harness = app_with(Arc::new(FailingStore { error: error.clone() }), None, None);
+        step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
+        harness.run_steps(2);
+        harness.get_by_label_contains(message);
+        for other in messages.iter().filter(|m| **m != message) {
+            assert!(harness.query_by_label_contains(other).is_none(), "{error:?} shows only its own message");
+        }
+        assert_eq!(harness.query_by_role_and_label(Role::Button, "Retry").is_some(), retry, "{error:?}");
+        harness.get_by_role_and_label(Role::Button, "Use for this run only");
+        assert!(harness.query_by_label_contains("No key is saved yet").is_none(), "an error is not 'no key'");
+    }
+    // No key saved yet is not an error: it says so, with no Retry.
+    let mut harness = app_with(Arc::new(MemoryStore::default()), None, None);
+    step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
+    harness.run_steps(2);
+    harness.get_by_label_contains("No key is saved yet for “default” in memory (this run only)");
+    harness.get_by_label_contains("Key store: memory (this run only)");
+    assert!(harness.query_by_role_and_label(Role::Button, "Retry").is_none());
+}
+
+#[test]
+fn a_locked_keyring_can_be_retried_and_a_too_long_key_keeps_the_saved_one() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let settings = write_settings(dir.path(), &[("default", server.base_url(), None)]);
+
+    // Locked at start; the user unlocks it and clicks Retry: the key is read and used.
+    let store = Arc::new(UnlockableStore::default());
+    store.inner.set("default", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
+    let mut harness = app_with(store.clone(), Some(settings.clone()), None);
+    step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
+    harness.run_steps(2);
+    harness.get_by_label_contains("Unlock the keyring");
+    store.unlocked.store(true, std::sync::atomic::Ordering::SeqCst);
+    harness.get_by_role_and_label(Role::Button, "Retry").click();
+    step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
+    drop(harness);
+
+    // A store with a size limit (like Windows Credential Manager): the oversize key is refused
+    // before the write and the saved key stays.
+    let keyring: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
+    let limited = Arc::new(KeyringStore::new(keyring, "Windows Credential Manager", true).with_limit(2560));
+    limited.set("default", &ApiKey::new("sk_test_previous").unwrap()).unwrap();
+    let mut harness = app_with(limited.clone(), Some(settings), None);
+    step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
+    harness.get_by_role_and_label(Role::Button, "Connection…").click();
+    harness.run_steps(2);
+    harness.state_mut().connect_form.key = format!("sk_{}", "x".repeat(1300));
+    harness.get_by_role_and_label(Role::Button, "Save").click();
+    step_until(&mut harness, "the refusal", |app| app.connect_form.key_problem.is_some());
+    harness.get_by_label_contains("too long for Windows Credential Manager (at most 2560 bytes)");
+    harness.get_by_label_contains("a previously saved key is unchanged");
+    assert_eq!(limited.get("default").unwrap(), Some(ApiKey::new("sk_test_previous").unwrap()));
+    drop(harness);
+    server.shutdown();
+}
+
+#[test]
+fn switching_connections_clears_the_other_connections_data_and_reads_each_key_once() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let settings = write_settings(
+        dir.path(),
+        &[("Production", server.base_url(), None), ("Staging", server.base_url(), Some("acme"))],
+    );
+    let store = Arc::new(CountingStore::default());
+    store.set("Production", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
+    store.set("Staging", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
+    let mut harness = app_with(store.clone(), Some(settings.clone()), Some("Production"));
+    step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
+    assert_eq!(harness.state().profile, "Production", "--profile picks the connection");
+    open_without_waiting(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+    step_until(&mut harness, "the interview", |app| app.current_record().is_some());
+    step_until(&mut harness, "the list", |app| !app.browse.items.is_empty());
+
+    harness.get_by_role_and_label(Role::ComboBox, "Connection").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Staging").click();
+    harness.step();
+    let app = harness.state();
+    assert_eq!(app.profile, "Staging");
+    assert!(app.current.is_none(), "the other connection's interview is closed");
+    assert!(app.compare.is_empty());
+    step_until(&mut harness, "the Staging connection", |app| app.screen == Screen::Main);
+    assert_eq!(harness.state().active.as_ref().unwrap().company_id.as_deref(), Some("acme"));
+
+    // Back and forth again: no keyring reads beyond the first one per connection.
+    for name in ["Production", "Staging", "Production"] {
+        harness.get_by_role_and_label(Role::ComboBox, "Connection").click();
+        harness.run_steps(2);
+        harness.get_by_role_and_label(Role::Button, name).click();
+        harness.run_steps(2);
+        assert_eq!(harness.state().screen, Screen::Main);
+    }
+    assert_eq!(store.reads.load(std::sync::atomic::Ordering::SeqCst), 2, "each key read once this run");
+    let saved = Settings::load(&settings).unwrap();
+    assert_eq!(saved.last_used.as_deref(), Some("Production"));
+    drop(harness);
+    server.shutdown();
+}
+
+#[test]
+fn sign_out_removes_the_key_and_says_so() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let settings = write_settings(dir.path(), &[("default", server.base_url(), None)]);
+    let store = Arc::new(MemoryStore::default());
+    store.set("default", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
+    let mut harness = app_with(store.clone(), Some(settings.clone()), None);
+    step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
+    harness.get_by_role_and_label(Role::Button, "Sign out").click();
+    step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
+    harness.get_by_label_contains("Signed out: the key for “default” was removed from memory (this run only).");
+    assert_eq!(store.get("default").unwrap(), None);
+    assert!(harness.state().key.is_none() && harness.state().active.is_none());
+    assert!(Settings::load(&settings).unwrap().get("default").is_some(), "the connection itself stays");
+    drop(harness);
+    server.shutdown();
+}
+
+#[test]
+fn a_key_saved_by_the_earlier_version_is_found_under_the_default_connection() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    // The earlier version wrote service "interview-desk", account "default" directly.
+    let keyring: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
+    keyring_core::Entry::new_in_store(&keyring, "interview-desk", "default")
+        .unwrap()
+        .set_password(DEMO_API_KEY)
+        .unwrap();
+    let store = Arc::new(KeyringStore::new(keyring, "Secret Service", true));
+    // Its base URL, migrated from the window's old settings into the "default" connection.
+    let mut migrated = Settings::default();
+    assert!(migrated.migrate_legacy(server.base_url(), ""));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("settings.json");
+    migrated.save(&path).unwrap();
+    let mut harness = app_with(store, Some(path), None);
+    step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
+    assert_eq!(harness.state().profile, "default");
+    assert_eq!(harness.state().active.as_ref().unwrap().base_url, server.base_url());
+    drop(harness);
+    server.shutdown();
+}
+
+#[test]
+fn demo_mode_needs_no_keyring_and_writes_no_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("settings.json");
+    let failing: Arc<dyn SecretStore> = Arc::new(FailingStore { error: CredentialError::Unavailable("none".into()) });
+    let options = AppOptions {
+        store: StoreChoice::Given(failing),
+        demo: true,
+        open: None,
+        tab: None,
+        dialog: Box::new(FixedSaveDialog(None)),
+        automation: Automation::default(),
+        profile: None,
+        settings_path: Some(path.clone()),
+    };
+    let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
+    step_until(&mut harness, "the demo connection", |app| app.screen == Screen::Main);
+    assert!(harness.query_by_role_and_label(Role::ComboBox, "Connection").is_none());
+    assert!(!path.exists(), "demo mode writes no settings");
 }

@@ -1,12 +1,21 @@
-//! The OS keyring of each platform. All `cfg` for key storage lives here.
+//! The OS keyring of each platform, and what each platform's errors mean. All `cfg` for key
+//! storage lives here.
+//!
+//! keyring-core reports platform trouble as `NoStorageAccess` or `PlatformFailure` with the
+//! platform's own error inside; [`no_access`] and [`failure`] look at that error's type and
+//! variant or code (never its text) to tell "locked" from "denied" from "no keyring".
 
+use std::error::Error as StdError;
 use std::sync::Arc;
 
 use super::{CredentialError, KeyringStore};
 
+/// The platform error inside a keyring-core error.
+type Inner = dyn StdError + Send + Sync + 'static;
+
 /// Opens this OS's keyring: Windows Credential Manager, macOS Keychain, or on Linux the
 /// Secret Service with the kernel keyutils store as fallback (keys there are lost at reboot;
-/// its name says so).
+/// the store says it is not persistent, and the Connect screen warns).
 ///
 /// # Errors
 /// [`CredentialError::Unavailable`] when no store can be opened.
@@ -22,12 +31,43 @@ fn open() -> Result<KeyringStore, CredentialError> {
             tracing::info!("Secret Service unavailable ({secret_service_err}); trying keyutils");
             let store = linux_keyutils_keyring_store::Store::new().map_err(|err| {
                 CredentialError::Unavailable(format!(
-                    "no Secret Service ({secret_service_err}) and no keyutils ({err})"
+                    "no Secret Service ({secret_service_err}) and no kernel keyring ({err})"
                 ))
             })?;
             let store: Arc<keyring_core::CredentialStore> = store;
-            Ok(KeyringStore::new(store, "kernel keyutils (lost at reboot)", false))
+            Ok(KeyringStore::new(store, "Linux kernel keyring (keyutils)", false))
         }
+    }
+}
+
+/// `NoStorageAccess` on Linux: Secret Service says locked or the unlock prompt was dismissed;
+/// keyutils says the session keyring is not ours.
+#[cfg(target_os = "linux")]
+pub(super) fn no_access(inner: &Inner) -> CredentialError {
+    use secret_service::Error as Ss;
+    let text = inner.to_string();
+    if let Some(err) = inner.downcast_ref::<Ss>() {
+        return match err {
+            Ss::Prompt => CredentialError::AccessDenied("the unlock prompt was dismissed".to_owned()),
+            _ => CredentialError::Locked(text),
+        };
+    }
+    match inner.downcast_ref::<linux_keyutils::KeyError>() {
+        Some(linux_keyutils::KeyError::AccessDenied) => CredentialError::AccessDenied(text),
+        _ => CredentialError::Locked(text),
+    }
+}
+
+/// `PlatformFailure` on Linux: no Secret Service on the bus, a prompt that went away, or
+/// something else.
+#[cfg(target_os = "linux")]
+pub(super) fn failure(inner: &Inner) -> CredentialError {
+    use secret_service::Error as Ss;
+    let text = inner.to_string();
+    match inner.downcast_ref::<Ss>() {
+        Some(Ss::Unavailable | Ss::Zbus(_) | Ss::ZbusFdo(_)) => CredentialError::Unavailable(text),
+        Some(Ss::PromptDisconnected) => CredentialError::Locked(text),
+        _ => CredentialError::Other(text),
     }
 }
 
@@ -38,15 +78,76 @@ fn open() -> Result<KeyringStore, CredentialError> {
     Ok(KeyringStore::new(store, "macOS Keychain", true))
 }
 
+/// The Keychain's OSStatus, when the inner error is one.
+#[cfg(target_os = "macos")]
+fn os_status(inner: &Inner) -> Option<i32> {
+    inner.downcast_ref::<security_framework::base::Error>().map(security_framework::base::Error::code)
+}
+
+/// `NoStorageAccess` on macOS, by OSStatus.
+#[cfg(target_os = "macos")]
+pub(super) fn no_access(inner: &Inner) -> CredentialError {
+    let text = inner.to_string();
+    match os_status(inner) {
+        // wrPermErr, errSecInvalidOwnerEdit, errSecReadOnly, errSecDuplicateItem: the item or
+        // keychain belongs to someone else.
+        Some(-61 | -25244 | -25292 | -25299) => CredentialError::AccessDenied(text),
+        // errSecNotAvailable, errSecNoSuchKeychain, errSecInvalidKeychain.
+        Some(-25291 | -25294 | -25295) => CredentialError::Unavailable(text),
+        _ => CredentialError::Locked(text),
+    }
+}
+
+/// `PlatformFailure` on macOS, by OSStatus: Deny in the Keychain prompt is userCanceled or
+/// authFailed (B29); a locked keychain that may not prompt is interactionNotAllowed.
+#[cfg(target_os = "macos")]
+pub(super) fn failure(inner: &Inner) -> CredentialError {
+    let text = inner.to_string();
+    match os_status(inner) {
+        Some(-128 | -25293) => CredentialError::AccessDenied(text),
+        Some(-25308) => CredentialError::Locked(text),
+        _ => CredentialError::Other(text),
+    }
+}
+
+/// Windows Credential Manager keeps at most 2,560 bytes (1,280 UTF-16 units) per secret.
+#[cfg(target_os = "windows")]
+const WINDOWS_SECRET_LIMIT: usize = 2560;
+
 #[cfg(target_os = "windows")]
 fn open() -> Result<KeyringStore, CredentialError> {
     let store =
         windows_native_keyring_store::Store::new().map_err(|err| CredentialError::Unavailable(err.to_string()))?;
-    Ok(KeyringStore::new(store, "Windows Credential Manager", true))
+    Ok(KeyringStore::new(store, "Windows Credential Manager", true).with_limit(WINDOWS_SECRET_LIMIT))
+}
+
+/// `NoStorageAccess` on Windows only means ERROR_NO_SUCH_LOGON_SESSION: this session (a
+/// service or a remote shell) has no Credential Manager.
+#[cfg(target_os = "windows")]
+pub(super) fn no_access(inner: &Inner) -> CredentialError {
+    CredentialError::Unavailable(format!("no Credential Manager in this logon session ({inner})"))
+}
+
+/// `PlatformFailure` on Windows.
+#[cfg(target_os = "windows")]
+pub(super) fn failure(inner: &Inner) -> CredentialError {
+    CredentialError::Other(inner.to_string())
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
 fn open() -> Result<KeyringStore, CredentialError> {
     let _unused: Option<Arc<keyring_core::CredentialStore>> = None;
     Err(CredentialError::Unavailable("this operating system has no supported keyring".to_owned()))
+}
+
+/// `NoStorageAccess` elsewhere.
+#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
+pub(super) fn no_access(inner: &Inner) -> CredentialError {
+    CredentialError::Locked(inner.to_string())
+}
+
+/// `PlatformFailure` elsewhere.
+#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
+pub(super) fn failure(inner: &Inner) -> CredentialError {
+    CredentialError::Other(inner.to_string())
 }

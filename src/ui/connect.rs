@@ -1,16 +1,18 @@
-//! The Connect screen: API key (masked), base URL, company ID, Test connection, Save.
+//! The Connect screen: connection name, API key (masked), base URL, company ID, the key store
+//! in use, Test connection, Save, and what to do when the keyring fails.
 
 use egui::RichText;
 
 use super::widgets;
-use crate::app::App;
+use crate::app::{App, KeyAction, KeyProblem, Screen};
+use crate::credentials::{CredentialError, StoreInfo};
 
 /// Draws the Connect screen.
 pub fn connect_ui(app: &mut App, ui: &mut egui::Ui) {
     ui.vertical_centered(|ui| {
         ui.add_space(24.0);
         ui.set_max_width(560.0);
-        ui.heading("Connect to Instaview");
+        ui.heading(if app.connect_form.new_profile { "New connection" } else { "Connect to Instaview" });
         ui.add_space(4.0);
         ui.label("Interview Desk reads interviews with your company's Instaview API key.");
         ui.add_space(12.0);
@@ -21,9 +23,58 @@ pub fn connect_ui(app: &mut App, ui: &mut egui::Ui) {
     });
 }
 
+/// What went wrong with the key store and what the user can do next: two sentences, one pair
+/// per [`CredentialError`] variant.
+pub fn key_problem_text(problem: &KeyProblem, profile: &str, store: Option<&StoreInfo>) -> (String, String) {
+    let done = match problem.action {
+        KeyAction::Load => "read",
+        KeyAction::Save => "saved",
+        KeyAction::Delete => "removed",
+    };
+    let store = store.map_or("the OS keyring", |s| s.name.as_str());
+    match &problem.error {
+        CredentialError::Unavailable(_) => (
+            format!("No OS keyring service was found, so the key for “{profile}” could not be {done}."),
+            "Start or install a keyring (GNOME Keyring or KWallet on Linux) and click Retry, or use the key for this run only.".to_owned(),
+        ),
+        CredentialError::Locked(_) => (
+            format!("The OS keyring is locked, so the key for “{profile}” could not be {done}."),
+            "Unlock the keyring (for example in Passwords and Keys) and click Retry.".to_owned(),
+        ),
+        CredentialError::AccessDenied(_) => (
+            format!("Access to the key for “{profile}” was denied by {store}."),
+            "If you clicked Deny, click Retry and choose Allow; otherwise enter the key to use it for this run only."
+                .to_owned(),
+        ),
+        CredentialError::TooLong { limit } => (
+            format!(
+                "This key is too long for {store} (at most {limit} bytes), so it was not saved; a previously saved key is unchanged."
+            ),
+            "Check that you pasted only the API key, or use it for this run only.".to_owned(),
+        ),
+        CredentialError::TimedOut(seconds) => (
+            format!("The OS keyring did not answer within {seconds} s; it may be waiting for you to unlock it."),
+            "Answer or unlock the keyring's prompt, then click Retry.".to_owned(),
+        ),
+        CredentialError::Other(_) => (
+            format!("The OS keyring failed, so the key for “{profile}” could not be {done}."),
+            "Click Retry, or use the key for this run only.".to_owned(),
+        ),
+    }
+}
+
 fn form_ui(app: &mut App, ui: &mut egui::Ui) {
-    let has_key = app.key.is_some();
+    let has_key = app.key.is_some() && !app.connect_form.new_profile;
     egui::Grid::new("connect_form").num_columns(2).spacing([12.0, 10.0]).show(ui, |ui| {
+        let label = ui.label("Connection name");
+        ui.add(
+            egui::TextEdit::singleline(&mut app.connect_form.name)
+                .hint_text("e.g. Production, Staging")
+                .desired_width(360.0),
+        )
+        .labelled_by(label.id);
+        ui.end_row();
+
         let label = ui.label("API key");
         let hint = if has_key { "Leave empty to keep the key in use" } else { "sk_live_…" };
         ui.add(
@@ -46,8 +97,7 @@ fn form_ui(app: &mut App, ui: &mut egui::Ui) {
         ui.end_row();
     });
     ui.add_space(6.0);
-    let store = if app.store_name.is_empty() { "the OS keyring".to_owned() } else { app.store_name.clone() };
-    ui.label(RichText::new(format!("The key is stored only in {store}, never in a settings file.")).weak().small());
+    store_ui(ui, app.store.as_ref());
     ui.add_space(8.0);
     let busy = app.connect_form.busy.is_some();
     ui.horizontal(|ui| {
@@ -65,8 +115,8 @@ fn form_ui(app: &mut App, ui: &mut egui::Ui) {
         {
             app.connect_with_form();
         }
-        if app.key.is_some() && ui.button("Cancel").clicked() {
-            app.screen = crate::app::Screen::Main;
+        if app.key.is_some() && app.active.is_some() && ui.button("Cancel").clicked() {
+            app.screen = Screen::Main;
         }
     });
     if let Some(busy) = app.connect_form.busy {
@@ -74,6 +124,12 @@ fn form_ui(app: &mut App, ui: &mut egui::Ui) {
             ui.spinner();
             ui.label(busy);
         });
+    }
+    if let Some(info) = &app.connect_form.info {
+        ui.label(RichText::new(format!("ℹ {info}")).color(super::style::ACCENT));
+    }
+    if let Some(problem) = app.connect_form.key_problem.clone() {
+        key_problem_ui(app, ui, &problem, busy);
     }
     match &app.connect_form.outcome {
         Some(Ok(text)) => {
@@ -83,5 +139,52 @@ fn form_ui(app: &mut App, ui: &mut egui::Ui) {
             widgets::error_label(ui, text);
         }
         None => {}
+    }
+}
+
+/// "Key store: Secret Service", and a clear warning when keys there do not survive a restart.
+fn store_ui(ui: &mut egui::Ui, store: Option<&StoreInfo>) {
+    match store {
+        Some(store) => {
+            ui.label(RichText::new(format!("Key store: {}", store.name)).small());
+            if store.persistent {
+                ui.label(RichText::new("The key is stored only there, never in a settings file.").weak().small());
+            } else {
+                ui.label(
+                    RichText::new(
+                        "Keys kept in this store are lost when the computer restarts: you will be asked again. \
+                         Start GNOME Keyring or KWallet to keep the key across restarts.",
+                    )
+                    .color(super::style::WARNING)
+                    .small(),
+                );
+            }
+        }
+        None => {
+            ui.label(
+                RichText::new("The key is stored only in the OS keyring, never in a settings file.").weak().small(),
+            );
+        }
+    }
+}
+
+/// The key store's failure, what to do next, and Retry.
+fn key_problem_ui(app: &mut App, ui: &mut egui::Ui, problem: &KeyProblem, busy: bool) {
+    let (what, next) = key_problem_text(problem, &app.profile, app.store.as_ref());
+    let detail = match &problem.error {
+        CredentialError::Unavailable(d)
+        | CredentialError::Locked(d)
+        | CredentialError::AccessDenied(d)
+        | CredentialError::Other(d) => d.clone(),
+        CredentialError::TooLong { .. } | CredentialError::TimedOut(_) => String::new(),
+    };
+    let response = widgets::error_label(ui, &what);
+    if !detail.is_empty() {
+        response.on_hover_text(detail);
+    }
+    ui.label(next);
+    let retry_helps = !matches!(problem.error, CredentialError::TooLong { .. });
+    if retry_helps && ui.add_enabled(!busy, egui::Button::new("Retry")).clicked() {
+        app.retry_key();
     }
 }

@@ -61,6 +61,10 @@ fn top_bar_ui(app: &mut App, ui: &mut egui::Ui) {
         ui.add_space(2.0);
         ui.label(RichText::new("Interview Desk").strong().size(16.0));
         ui.separator();
+        if !app.demo {
+            profile_switcher_ui(app, ui);
+            ui.separator();
+        }
         if app.screen == Screen::Main {
             let label = ui.label("Open interview:");
             let response = ui
@@ -77,6 +81,12 @@ fn top_bar_ui(app: &mut App, ui: &mut egui::Ui) {
             }
         }
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            if app.screen == Screen::Main && !app.demo && app.connect_form.busy.is_none() {
+                let button = ui.button("Sign out").on_hover_text("Remove this connection's key from the OS keyring");
+                if button.clicked() {
+                    app.sign_out();
+                }
+            }
             if app.screen != Screen::Starting && ui.button("Connection…").clicked() {
                 app.show_connect();
             }
@@ -86,7 +96,7 @@ fn top_bar_ui(app: &mut App, ui: &mut egui::Ui) {
                     app.show_compare = !app.show_compare;
                 }
             }
-            if let Some(active) = &app.active {
+            if let Some(active) = app.active.as_ref().filter(|_| app.demo) {
                 let host = reqwest::Url::parse(&active.base_url)
                     .ok()
                     .and_then(|u| {
@@ -105,6 +115,37 @@ fn top_bar_ui(app: &mut App, ui: &mut egui::Ui) {
     });
     if let Some(error) = &app.open_error {
         widgets::error_label(ui, error);
+    }
+}
+
+/// The "Connection" combo box: the saved connections and "New connection…".
+fn profile_switcher_ui(app: &mut App, ui: &mut egui::Ui) {
+    let mut names: Vec<String> = app.settings.profiles.iter().map(|p| p.name.clone()).collect();
+    if !names.contains(&app.profile) {
+        names.insert(0, app.profile.clone());
+    }
+    let mut picked = None;
+    let mut new_connection = false;
+    let hover = app.active.as_ref().map_or_else(String::new, |a| format!("Connected to {}", a.base_url));
+    let combo = egui::ComboBox::from_label("Connection").selected_text(app.profile.clone()).width(150.0);
+    let response = combo.show_ui(ui, |ui| {
+        for name in &names {
+            if ui.selectable_label(*name == app.profile, name).clicked() {
+                picked = Some(name.clone());
+            }
+        }
+        ui.separator();
+        if ui.selectable_label(false, "New connection…").clicked() {
+            new_connection = true;
+        }
+    });
+    if !hover.is_empty() {
+        response.response.on_hover_text(hover);
+    }
+    if new_connection {
+        app.new_connection();
+    } else if let Some(name) = picked {
+        app.switch_profile(&name);
     }
 }
 
