@@ -132,7 +132,7 @@ impl EvenRate {
 /// Per-server request counters behind the `X-RateLimit-*` headers, and the optional enforced
 /// limit of [`super::DemoOptions::rate_limit_per_minute`].
 #[derive(Clone, Debug)]
-pub(super) struct RateCounters(Arc<Mutex<Counters>>, Arc<(AtomicU64, AtomicU64)>);
+pub(super) struct RateCounters(Arc<Mutex<Counters>>, Arc<(AtomicU64, AtomicU64, AtomicU64)>);
 
 /// The windows behind the headers and the enforced limit, if any.
 #[derive(Debug)]
@@ -163,6 +163,11 @@ impl RateCounters {
     /// Requests admitted so far.
     pub(super) fn served(&self) -> u64 {
         self.1.1.load(Ordering::Relaxed)
+    }
+
+    /// Requests whose URL (path or query) contained the demo key so far.
+    pub(super) fn key_in_url(&self) -> u64 {
+        self.1.2.load(Ordering::Relaxed)
     }
 
     /// Counts one request at `now` (Unix seconds) in both windows: `(minute, hour)`, or the
@@ -200,6 +205,9 @@ const HOUR_HEADERS: [HeaderName; 3] = [
 /// With an enforced limit, a request over it gets a 429 in the NestJS shape with
 /// `Retry-After` and `retryAfter` (whole seconds, rounded up).
 pub(super) async fn rate_limit_headers(State(counters): State<RateCounters>, request: Request, next: Next) -> Response {
+    if request.uri().to_string().contains(DEMO_API_KEY) {
+        counters.1.2.fetch_add(1, Ordering::Relaxed);
+    }
     let now = jiff::Timestamp::now().as_second();
     let (minute, hour) = match counters.hit(now, Instant::now()) {
         Ok(windows) => windows,

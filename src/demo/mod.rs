@@ -133,6 +133,12 @@ impl DemoServer {
         self.counters.refused()
     }
 
+    /// How many requests carried the demo key in their URL (path or query) so far: the key
+    /// belongs in the `Authorization` header only.
+    pub fn requests_with_key_in_url(&self) -> u64 {
+        self.counters.key_in_url()
+    }
+
     /// How many requests were admitted so far.
     pub fn requests_served(&self) -> u64 {
         self.counters.served()
