@@ -812,3 +812,53 @@ fn demo_mode_needs_no_keyring_and_writes_no_settings() {
     assert!(harness.query_by_role_and_label(Role::ComboBox, "Connection").is_none());
     assert!(!path.exists(), "demo mode writes no settings");
 }
+
+#[test]
+fn cancel_stops_a_bulk_export_promptly_and_leaves_complete_files() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let options = interview_desk::demo::DemoOptions {
+        rate_limit_per_minute: Some(300),
+        extra_interviews: 40,
+        ..Default::default()
+    };
+    let server = runtime.block_on(DemoServer::start_with(0, options)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = interview_desk::api::ApiConfig::new(server.base_url(), None);
+    let options = AppOptions {
+        store: StoreChoice::Given(Arc::new(MemoryStore::default())),
+        demo: false,
+        open: None,
+        tab: None,
+        dialog: Box::new(FixedSaveDialog(Some(dir.path().to_owned()))),
+        automation: Automation {
+            connection: Some((config, ApiKey::new(DEMO_API_KEY).unwrap())),
+            ..Automation::default()
+        },
+        profile: None,
+        settings_path: None,
+    };
+    let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
+    step_until(&mut harness, "the list", |app| app.browse.items.len() >= 40);
+    harness.get_by_role_and_label(Role::Button, "Select…").click();
+    harness.run_steps(2);
+    let all = harness.state().browse.items.len();
+    harness.get_by_role_and_label(Role::Button, &format!("All shown ({all})")).click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, &format!("Export {all}…")).click();
+    step_until(&mut harness, "some progress", |app| app.bulk.job.as_ref().is_some_and(|job| job.progress.written >= 2));
+    harness.get_by_role_and_label(Role::Button, "Cancel").click();
+    let clicked = Instant::now();
+    step_until(&mut harness, "the cancel", |app| app.bulk.job.as_ref().is_some_and(|job| job.finished.is_some()));
+    assert!(clicked.elapsed() < Duration::from_secs(2), "Cancel is prompt: {:?}", clicked.elapsed());
+    harness.get_by_label_contains("Cancelled. The files written so far are complete");
+    let written = harness.state().bulk.job.as_ref().unwrap().progress.written;
+    assert!(written < all, "stopped before the end");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("manifest.json")).unwrap()).unwrap();
+    for entry in manifest["files"].as_array().unwrap() {
+        let bytes = std::fs::read(dir.path().join(entry["file"].as_str().unwrap())).unwrap();
+        assert_eq!(interview_desk::bulk::sha256_hex(&bytes), entry["sha256"].as_str().unwrap());
+    }
+    drop(harness);
+    server.shutdown();
+}
