@@ -115,15 +115,9 @@ pub enum CliCommand {
     },
     /// List interviews (every page), as a table or as JSON lines.
     List {
-        /// Only this candidate's interviews (UUID).
-        #[arg(long, value_name = "ID")]
-        candidate: Option<String>,
-        /// Only interviews run by this agent (UUID).
-        #[arg(long, value_name = "ID")]
-        agent: Option<String>,
-        /// Only interviews with this status (SCHEDULED, IN_PROGRESS, COMPLETED, FAILED, CANCELLED).
-        #[arg(long)]
-        status: Option<String>,
+        /// Which interviews.
+        #[command(flatten)]
+        filters: ListFilters,
         /// One JSON object per line (each interview as the server sent it) instead of a table.
         #[arg(long)]
         json: bool,
@@ -141,18 +135,12 @@ pub enum CliCommand {
         /// The folder to write into (created if missing).
         #[arg(long, value_name = "DIR")]
         out_dir: PathBuf,
-        /// Only this candidate's interviews (UUID).
-        #[arg(long, value_name = "ID")]
-        candidate: Option<String>,
-        /// Only interviews run by this agent (UUID).
-        #[arg(long, value_name = "ID")]
-        agent: Option<String>,
-        /// Only interviews with this status (SCHEDULED, IN_PROGRESS, COMPLETED, FAILED, CANCELLED).
-        #[arg(long)]
-        status: Option<String>,
+        /// Which interviews.
+        #[command(flatten)]
+        filters: ListFilters,
         /// Export the interviews listed in this file instead (one ID or link per line; blank
         /// lines and lines starting with # are skipped; - reads standard input).
-        #[arg(long, value_name = "FILE", conflicts_with_all = ["candidate", "agent", "status"])]
+        #[arg(long, value_name = "FILE", conflicts_with = "ListFilters")]
         ids: Option<PathBuf>,
         /// Do not look up candidates, agents and jobs (no `candidate`/`agent`/`job` keys).
         #[arg(long)]
@@ -214,6 +202,33 @@ pub enum KeyCommand {
         #[command(flatten)]
         connection: ConnectionArgs,
     },
+}
+
+/// The list filters of `list` and `export`.
+#[derive(Clone, Debug, clap::Args)]
+pub struct ListFilters {
+    /// Only this candidate's interviews (UUID).
+    #[arg(long, value_name = "ID")]
+    pub candidate: Option<String>,
+    /// Only interviews run by this agent (UUID).
+    #[arg(long, value_name = "ID")]
+    pub agent: Option<String>,
+    /// Only interviews with this status (SCHEDULED, IN_PROGRESS, COMPLETED, FAILED, CANCELLED).
+    #[arg(long)]
+    pub status: Option<String>,
+}
+
+impl ListFilters {
+    /// The first page of the list with these filters, at the largest page size.
+    pub fn query(self) -> InterviewQuery {
+        InterviewQuery {
+            page: 1,
+            limit: MAX_PAGE_SIZE,
+            status: self.status.map(|s| s.trim().to_ascii_uppercase()),
+            candidate_id: self.candidate,
+            agent_id: self.agent,
+        }
+    }
 }
 
 /// The connection options every command takes: a saved connection (profile) and overrides.
@@ -316,36 +331,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(CliCommand::Pdf { interview, out, connection }) => {
             with_runtime(|rt| rt.block_on(pdf(&interview, &out, &connection)))
         }
-        Some(CliCommand::List { candidate, agent, status, json, connection }) => {
-            let query = InterviewQuery {
-                page: 1,
-                limit: MAX_PAGE_SIZE,
-                status: status.map(|s| s.trim().to_ascii_uppercase()),
-                candidate_id: candidate,
-                agent_id: agent,
-            };
-            with_runtime(|rt| rt.block_on(list(query, json, &connection)))
+        Some(CliCommand::List { filters, json, connection }) => {
+            with_runtime(|rt| rt.block_on(list(filters.query(), json, &connection)))
         }
-        Some(CliCommand::Export {
-            out_dir,
-            candidate,
-            agent,
-            status,
-            ids,
-            no_names,
-            no_transcript,
-            concurrency,
-            connection,
-        }) => {
+        Some(CliCommand::Export { out_dir, filters, ids, no_names, no_transcript, concurrency, connection }) => {
             let selection = match ids {
                 Some(file) => Selection::Ids(file),
-                None => Selection::List(InterviewQuery {
-                    page: 1,
-                    limit: MAX_PAGE_SIZE,
-                    status: status.map(|s| s.trim().to_ascii_uppercase()),
-                    candidate_id: candidate,
-                    agent_id: agent,
-                }),
+                None => Selection::List(filters.query()),
             };
             let options = BulkOptions {
                 names: !no_names,
