@@ -229,8 +229,31 @@ pub struct BulkReport {
     pub failures: Vec<BulkFailure>,
     /// The run was cancelled before every interview was tried.
     pub cancelled: bool,
-    /// The run stopped early because the server refused the key (every request would fail).
-    pub stopped_by: Option<ApiError>,
+    /// The run stopped early because every further interview would fail the same way: the
+    /// server refused the key (401), or the folder cannot be written (full disk, read-only,
+    /// no permission). Not counted in `failures`.
+    pub stopped_by: Option<BulkError>,
+}
+
+impl BulkError {
+    /// The message with what to do next.
+    pub fn with_hint(&self) -> String {
+        match self {
+            Self::Api(err) => err.with_hint(),
+            Self::Write(err) if err.stops_further_writes() => {
+                format!("{err}. Free some space, or choose a folder you can write to, and export again.")
+            }
+            Self::Write(err) => err.to_string(),
+        }
+    }
+
+    /// Whether every further interview would fail the same way, so the run should stop.
+    pub fn stops_the_run(&self) -> bool {
+        match self {
+            Self::Api(err) => matches!(err, ApiError::Unauthorized { .. }),
+            Self::Write(err) => err.stops_further_writes(),
+        }
+    }
 }
 
 /// A cancel switch shared between whoever runs an export and whoever may stop it.
@@ -338,8 +361,18 @@ pub async fn run(
 
 /// Creates the folder, removes temporary files left by a killed run, and reads the manifest.
 fn prepare_folder(folder: &Path) -> Result<Option<Manifest>, String> {
-    std::fs::create_dir_all(folder)
-        .map_err(|err| format!("Could not create the folder {}: {err}", folder.display()))?;
+    if folder.exists() && !folder.is_dir() {
+        return Err(format!("{} is a file, not a folder; choose a folder to export into", folder.display()));
+    }
+    std::fs::create_dir_all(folder).map_err(|err| {
+        format!("Could not create the folder {}: {}", folder.display(), crate::export::describe_io_error(&err))
+    })?;
+    // Find out now, not after the first download, whether files can be written here.
+    tempfile::Builder::new()
+        .prefix(".interview-desk-")
+        .suffix(".tmp")
+        .tempfile_in(folder)
+        .map_err(|err| format!("Cannot write into {}: {}", folder.display(), crate::export::describe_io_error(&err)))?;
     if let Ok(entries) = std::fs::read_dir(folder) {
         for entry in entries.flatten() {
             let name = entry.file_name();
@@ -375,6 +408,14 @@ struct Run<'a> {
 /// A candidate, agent or job record, fetched once per run by whichever task asks first.
 type NameCell = Arc<OnceCell<Option<Value>>>;
 
+/// Why one interview was not exported.
+enum Stop {
+    /// The run was cancelled before its requests finished.
+    Cancelled,
+    /// It failed.
+    Failed(BulkError),
+}
+
 /// What happened to one interview.
 enum Outcome {
     Written(u64),
@@ -400,11 +441,14 @@ impl Run<'_> {
                     report.progress.bytes += bytes;
                 }
                 Ok(Outcome::Unchanged) => report.progress.unchanged += 1,
-                Err(BulkError::Api(ApiError::Unauthorized { message, code })) => {
+                Err(Stop::Cancelled) => return,
+                Err(Stop::Failed(error)) if error.stops_the_run() => {
                     report.progress.failed += 1;
-                    report.stopped_by = Some(ApiError::Unauthorized { message, code });
+                    if report.stopped_by.is_none() {
+                        report.stopped_by = Some(error);
+                    }
                 }
-                Err(error) => {
+                Err(Stop::Failed(error)) => {
                     report.progress.failed += 1;
                     report.failures.push(BulkFailure { id: target.id.clone(), error });
                 }
@@ -415,7 +459,9 @@ impl Run<'_> {
         (self.progress)(&snapshot);
     }
 
-    async fn export(&self, target: &BulkTarget) -> Result<Outcome, BulkError> {
+    /// Fetches and writes one interview. Cancelling interrupts the requests, never a write that
+    /// has begun, so the counts always match the folder.
+    async fn export(&self, target: &BulkTarget) -> Result<Outcome, Stop> {
         let listed = self.manifest.lock().await.entry(&target.id).cloned();
         if let (Some(entry), Some(updated_at)) = (&listed, &target.updated_at)
             && entry.updated_at.as_ref() == Some(updated_at)
@@ -423,17 +469,33 @@ impl Run<'_> {
         {
             return Ok(Outcome::Unchanged);
         }
-        self.pace().await;
-        let record = self.client.get_interview(&target.id).await?;
+        let fetch = async {
+            self.pace().await;
+            let record = self.client.get_interview(&target.id).await?;
+            let related = if self.options.names { Some(self.related(&record).await) } else { None };
+            Ok::<_, ApiError>((record, related))
+        };
+        let (record, related) = tokio::select! {
+            fetched = fetch => fetched.map_err(|err| Stop::Failed(err.into()))?,
+            () = self.cancel.cancelled() => return Err(Stop::Cancelled),
+        };
         if let Some(entry) = &listed {
             let updated_at = updated_at_text(&record.raw);
             if updated_at.is_some() && entry.updated_at == updated_at && self.file_matches(entry).await {
                 return Ok(Outcome::Unchanged);
             }
         }
-        let related = if self.options.names { Some(self.related(&record).await) } else { None };
-        let document =
-            export_document_with(&record, self.source, related.as_ref(), jiff::Timestamp::now(), self.options.export);
+        self.write(&record, related.as_ref(), listed).await.map_err(|err| Stop::Failed(err.into()))
+    }
+
+    /// Writes the document of `record`, then the manifest listing it.
+    async fn write(
+        &self,
+        record: &InterviewRecord,
+        related: Option<&RelatedRecords>,
+        listed: Option<ManifestEntry>,
+    ) -> Result<Outcome, WriteError> {
+        let document = export_document_with(record, self.source, related, jiff::Timestamp::now(), self.options.export);
         let file = listed.map_or_else(|| bulk_file_name(&record.interview.id), |entry| entry.file);
         let entry = ManifestEntry {
             interview_id: record.interview.id.clone(),
@@ -570,9 +632,9 @@ fn updated_at_text(raw: &Value) -> Option<String> {
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, WriteError> + Send + 'static,
 ) -> Result<T, WriteError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .unwrap_or_else(|err| Err(WriteError { path: PathBuf::new(), reason: format!("the write task failed: {err}") }))
+    tokio::task::spawn_blocking(work).await.unwrap_or_else(|err| {
+        Err(WriteError { path: PathBuf::new(), reason: format!("the write task failed: {err}"), kind: None })
+    })
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use crate::api::list::{InterviewQuery, MAX_PAGE_SIZE};
 use crate::api::related::RelatedKind;
 use crate::api::{ApiClient, ApiConfig, ApiError, DEFAULT_BASE_URL, Interview, interview_id_from};
 use crate::app::{App, AppOptions, Automation, Tab};
+use crate::browse::STATUS_FILTERS;
 use crate::bulk::{self, BulkError, BulkOptions, BulkProgress, BulkReport, BulkTarget, CancelToken};
 use crate::credentials::{ApiKey, CredentialError, SecretStore as _, StoreInfo, check_length, os_keyring};
 use crate::demo::{DEMO_API_KEY, DemoOptions, DemoServer};
@@ -219,6 +220,16 @@ pub struct ListFilters {
 }
 
 impl ListFilters {
+    /// A warning when `--status` is not one of the documented statuses (the server may still
+    /// know it, so it is sent anyway).
+    pub fn status_warning(&self) -> Option<String> {
+        let status = self.status.as_deref()?.trim().to_ascii_uppercase();
+        let known: Vec<&str> = STATUS_FILTERS.iter().filter_map(|(_, value)| *value).collect();
+        (!known.contains(&status.as_str()) && status != "CANCELED").then(|| {
+            format!("{status:?} is not a documented status ({}); the list may come back empty", known.join(", "))
+        })
+    }
+
     /// The first page of the list with these filters, at the largest page size.
     pub fn query(self) -> InterviewQuery {
         InterviewQuery {
@@ -270,12 +281,19 @@ impl ConnectionArgs {
         let name = profiles::check_name(self.profile.as_deref().unwrap_or(DEFAULT_PROFILE))
             .map_err(|err| format!("--profile: {err}"))?
             .to_owned();
-        let settings = match profiles::settings_path() {
-            Some(path) => Settings::load(&path)?,
+        let settings = match profiles::settings_path().map(|path| Settings::load(&path)) {
+            Some(Ok(settings)) => settings,
+            // A command that only reads may go on without the saved connections when it does
+            // not name one; one that writes the file must not replace what it cannot read.
+            Some(Err(message)) if !allow_new && self.profile.is_none() => {
+                warn(&format!("{message}; going on without saved connections (fix or delete the file)"));
+                Settings::default()
+            }
+            Some(Err(message)) => return Err(format!("{message}; fix or delete the file")),
             None => Settings::default(),
         };
         let saved = settings.get(&name).cloned();
-        if saved.is_none() && self.profile.is_some() && !allow_new {
+        if saved.is_none() && self.profile.is_some() && name != DEFAULT_PROFILE && !allow_new {
             return Err(format!(
                 "there is no saved connection named {name:?}; create it with `interview-desk key set --profile {name:?} --base-url URL`"
             ));
@@ -332,9 +350,15 @@ pub fn run(cli: Cli) -> ExitCode {
             with_runtime(|rt| rt.block_on(pdf(&interview, &out, &connection)))
         }
         Some(CliCommand::List { filters, json, connection }) => {
+            if let Some(warning) = filters.status_warning() {
+                warn(&warning);
+            }
             with_runtime(|rt| rt.block_on(list(filters.query(), json, &connection)))
         }
         Some(CliCommand::Export { out_dir, filters, ids, no_names, no_transcript, concurrency, connection }) => {
+            if let Some(warning) = filters.status_warning() {
+                warn(&warning);
+            }
             let selection = match ids {
                 Some(file) => Selection::Ids(file),
                 None => Selection::List(filters.query()),
@@ -538,25 +562,60 @@ async fn bulk_export(folder: &Path, selection: Selection, options: BulkOptions, 
 
 /// The IDs in `file`, one per line (an ID or a link containing one), without duplicates.
 fn read_id_file(file: &Path) -> Result<Vec<String>, String> {
-    let text = if file.as_os_str() == "-" {
-        std::io::read_to_string(std::io::stdin()).map_err(|err| format!("could not read standard input: {err}"))?
+    let bytes = if file.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes).map_err(|err| format!("could not read standard input: {err}"))?;
+        bytes
     } else {
-        std::fs::read_to_string(file).map_err(|err| format!("could not read {}: {err}", file.display()))?
+        std::fs::read(file).map_err(|err| format!("could not read {}: {err}", file.display()))?
     };
+    let (ids, problems) = ids_in_text(&bytes);
+    if !problems.is_empty() {
+        let shown: Vec<String> = problems.iter().take(10).map(|p| format!("{}:{p}", file.display())).collect();
+        let more = problems.len().saturating_sub(shown.len());
+        let tail = if more > 0 { format!("\n… and {more} more problem line(s)") } else { String::new() };
+        return Err(format!("{}{tail}", shown.join("\n")));
+    }
+    if ids.is_empty() {
+        return Err(format!("{} lists no interview IDs", file.display()));
+    }
+    Ok(ids)
+}
+
+/// The interview IDs in an `--ids` file, one per line (blank lines and `#` comments skipped),
+/// without duplicates; and one problem per line that holds no ID, several IDs, or bytes that
+/// are not UTF-8 (`<line>: <what is wrong>`).
+fn ids_in_text(bytes: &[u8]) -> (Vec<String>, Vec<String>) {
     let mut ids: Vec<String> = Vec::new();
-    for (number, line) in text.lines().enumerate() {
-        let line = line.trim();
+    let mut problems = Vec::new();
+    for (index, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let number = index + 1;
+        let Ok(line) = std::str::from_utf8(line) else {
+            problems.push(format!("{number}: the line is not UTF-8 text"));
+            continue;
+        };
+        let line = line.trim_start_matches('\u{feff}').trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let Some(id) = interview_id_from(line) else {
-            return Err(format!("{}:{}: {:?} is not an interview ID", file.display(), number + 1, shorten(line)));
-        };
-        if !ids.iter().any(|known| known.eq_ignore_ascii_case(&id)) {
-            ids.push(id);
+        let found: Vec<String> = line
+            .split(|c: char| !(c.is_ascii_hexdigit() || c == '-'))
+            .filter(|token| token.len() == 36 && uuid::Uuid::parse_str(token).is_ok())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        match found.as_slice() {
+            [] => problems.push(format!("{number}: {:?} is not an interview ID", shorten(line))),
+            [id] => {
+                if !ids.contains(id) {
+                    ids.push(id.clone());
+                }
+            }
+            several => {
+                problems.push(format!("{number}: the line holds {} interview IDs; put one per line", several.len()));
+            }
         }
     }
-    Ok(ids)
+    (ids, problems)
 }
 
 /// Redraws the one-line progress display on stderr.
@@ -599,24 +658,24 @@ fn summarise(folder: &Path, report: &BulkReport) -> u8 {
         p.elapsed.as_secs_f64()
     );
     for failure in &report.failures {
-        eprintln!("  {}: {}", failure.id, bulk_message(&failure.error));
+        eprintln!("  {}: {}", failure.id, failure.error.with_hint());
+    }
+    if p.total == 0 {
+        warn("nothing to export: the list returned no interviews for these filters");
     }
     if let Some(err) = &report.stopped_by {
-        return fail(err.exit_code(), &format!("stopped: {}", api_message(err)));
+        return fail(bulk_exit_code(err), &format!("stopped: {}", err.with_hint()));
     }
     if report.cancelled {
         return fail(EXIT_INTERRUPTED, "interrupted; run the same command again to resume");
     }
-    report.failures.first().map_or(EXIT_OK, |failure| match &failure.error {
-        BulkError::Api(err) => err.exit_code(),
-        BulkError::Write(_) => EXIT_WRITE,
-    })
+    report.failures.first().map_or(EXIT_OK, |failure| bulk_exit_code(&failure.error))
 }
 
-fn bulk_message(error: &BulkError) -> String {
+fn bulk_exit_code(error: &BulkError) -> u8 {
     match error {
-        BulkError::Api(err) => api_message(err),
-        BulkError::Write(err) => err.to_string(),
+        BulkError::Api(err) => err.exit_code(),
+        BulkError::Write(_) => EXIT_WRITE,
     }
 }
 
@@ -780,12 +839,15 @@ async fn key_set(connection: &ConnectionArgs) -> u8 {
     if !store.persistent {
         message.push_str("Note: keys in this store are lost when the computer restarts.\n");
     }
-    if resolved.saved.is_none() {
+    let profile = Profile::new(&name, &resolved.config);
+    let changed = resolved.saved.as_ref() != Some(&profile);
+    if changed {
+        let verb = if resolved.saved.is_some() { "Updated" } else { "Added" };
         let mut settings = resolved.settings;
-        settings.upsert(Profile::new(&name, &resolved.config));
+        settings.upsert(profile);
         let saved = profiles::settings_path().map(|path| settings.save(&path));
         match saved {
-            Some(Ok(())) => message.push_str(&format!("Added connection {name:?} ({}).\n", resolved.config.base_url)),
+            Some(Ok(())) => message.push_str(&format!("{verb} connection {name:?} ({}).\n", resolved.config.base_url)),
             Some(Err(err)) => return fail(EXIT_WRITE, &format!("the connection was not saved: {err}")),
             None => {
                 return fail(
@@ -851,10 +913,19 @@ async fn key_delete(connection: &ConnectionArgs) -> u8 {
     };
     let name = resolved.name;
     let account = name.clone();
-    match with_keyring(move |store| store.delete(&account)).await {
-        Ok(((), store)) => {
+    let removed = with_keyring(move |store| {
+        let saved = store.get(&account)?.is_some();
+        if saved {
+            store.delete(&account)?;
+        }
+        Ok(saved)
+    })
+    .await;
+    match removed {
+        Ok((true, store)) => {
             write_stdout(format!("Removed the key for connection {name:?} from {}.\n", store.name).as_bytes())
         }
+        Ok((false, store)) => fail(EXIT_NO_KEY, &format!("no key was saved for connection {name:?} in {}", store.name)),
         Err(err) => fail(keyring_exit_code(&err), &format!("the key was not removed: {err}")),
     }
 }
@@ -947,9 +1018,43 @@ fn run_gui(demo: bool, open: Option<String>, tab: Option<Tab>, profile: Option<S
     }
 }
 
+/// Prints `interview-desk: warning: <message>` on one line to stderr.
+#[expect(clippy::print_stderr, reason = "the command line reports on stderr")]
+fn warn(message: &str) {
+    eprintln!("interview-desk: warning: {message}");
+}
+
 /// Prints `interview-desk: <message>` on one line to stderr and returns `code`.
 #[expect(clippy::print_stderr, reason = "the command line reports errors on stderr")]
 fn fail(code: u8, message: &str) -> u8 {
     eprintln!("interview-desk: {message}");
     code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ids_file_takes_one_id_per_line_and_names_every_bad_line() {
+        let text = "\u{feff}# picked\r\n3F6C2A1E-8B4D-4C2A-9E71-5D0B7A2F9C10\r\n\nhttps://app.instaview.sk/interviews/ec0f0ec3-0d2c-4225-88a5-bfefcc46fa88?tab=1\n3f6c2a1e-8b4d-4c2a-9e71-5d0b7a2f9c10";
+        let (ids, problems) = ids_in_text(text.as_bytes());
+        assert_eq!(ids, ["3f6c2a1e-8b4d-4c2a-9e71-5d0b7a2f9c10", "ec0f0ec3-0d2c-4225-88a5-bfefcc46fa88"]);
+        assert!(problems.is_empty(), "{problems:?}");
+
+        let bad = b"3f6c2a1e-8b4d-4c2a-9e71-5d0b7a2f9c10,ec0f0ec3-0d2c-4225-88a5-bfefcc46fa88\njunk\n\xff\xfe\n";
+        let (_, problems) = ids_in_text(bad);
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].starts_with("1: the line holds 2 interview IDs"), "{problems:?}");
+        assert!(problems[1].starts_with("2: \"junk\" is not an interview ID"), "{problems:?}");
+        assert!(problems[2].starts_with("3: the line is not UTF-8"), "{problems:?}");
+    }
+
+    #[test]
+    fn an_unknown_status_is_warned_about() {
+        let filters = |status: &str| ListFilters { candidate: None, agent: None, status: Some(status.to_owned()) };
+        assert_eq!(filters("completed").status_warning(), None);
+        assert_eq!(filters("CANCELED").status_warning(), None);
+        assert!(filters("DONE").status_warning().unwrap().contains("not a documented status"));
+    }
 }

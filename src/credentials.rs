@@ -20,6 +20,10 @@ pub const KEYRING_SERVICE: &str = "interview-desk";
 /// Keyring account (user) name of the default connection.
 pub const DEFAULT_ACCOUNT: &str = "default";
 
+/// Longest key [`ApiKey::new`] accepts, in bytes: far above any real key, so that a pasted
+/// document or token bundle is refused before it replaces a working key.
+pub const MAX_KEY_LEN: usize = 2_048;
+
 /// An Instaview API key (`sk_...`, sent as a Bearer token). `Debug` prints `ApiKey(***)`.
 #[derive(Clone)]
 pub struct ApiKey(SecretString);
@@ -28,12 +32,19 @@ impl ApiKey {
     /// Wraps a key, trimming surrounding white space.
     ///
     /// # Errors
-    /// A message when the key is empty, or contains white space or control characters
-    /// (it could not be sent in an HTTP header). The message never contains the key.
+    /// A message when the key is empty, longer than [`MAX_KEY_LEN`], or contains white space
+    /// or control characters (it could not be sent in an HTTP header). The message never
+    /// contains the key.
     pub fn new(key: &str) -> Result<Self, String> {
         let key = key.trim();
         if key.is_empty() {
             return Err("The API key is empty.".to_owned());
+        }
+        if key.len() > MAX_KEY_LEN {
+            return Err(format!(
+                "The API key is {} characters long, far longer than any API key; check what was pasted.",
+                key.len()
+            ));
         }
         if key.chars().any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii()) {
             return Err("The API key contains spaces or characters an API key cannot have; paste it again.".to_owned());

@@ -207,6 +207,20 @@ pub struct WriteError {
     pub path: PathBuf,
     /// The OS's reason (disk full, read-only folder, ...).
     pub reason: String,
+    /// The kind of I/O error, when the OS reported one.
+    pub kind: Option<std::io::ErrorKind>,
+}
+
+impl WriteError {
+    /// Whether no other file in the same folder could be written either (disk full or
+    /// read-only, no permission, the folder gone).
+    pub fn stops_further_writes(&self) -> bool {
+        use std::io::ErrorKind as K;
+        matches!(
+            self.kind,
+            Some(K::StorageFull | K::QuotaExceeded | K::ReadOnlyFilesystem | K::PermissionDenied | K::NotFound)
+        )
+    }
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder is written,
@@ -218,7 +232,12 @@ pub struct WriteError {
 /// # Errors
 /// [`WriteError`] naming the path and the OS's reason.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let fail = |reason: String| WriteError { path: path.to_owned(), reason };
+    let fail = |reason: String| WriteError { path: path.to_owned(), reason, kind: None };
+    let io_fail = |err: &std::io::Error| WriteError {
+        path: path.to_owned(),
+        reason: describe_io_error(err),
+        kind: Some(err.kind()),
+    };
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
         _ => PathBuf::from("."),
@@ -226,9 +245,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     // Follow a symbolic link to the file it names, so the link survives; refuse anything that
     // is not a regular file (a device such as /dev/null, a pipe, a folder) and read-only files.
     let target = match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => {
-            std::fs::canonicalize(path).map_err(|err| fail(err.to_string()))?
-        }
+        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path).map_err(|err| io_fail(&err))?,
         _ => path.to_owned(),
     };
     if let Ok(meta) = std::fs::metadata(&target) {
@@ -250,12 +267,33 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         .prefix(".interview-desk-")
         .suffix(".tmp")
         .tempfile_in(&folder)
-        .map_err(|err| fail(err.to_string()))?;
-    file.write_all(bytes).map_err(|err| fail(err.to_string()))?;
-    file.flush().map_err(|err| fail(err.to_string()))?;
-    file.as_file().sync_all().map_err(|err| fail(err.to_string()))?;
-    file.persist(&target).map_err(|err| fail(err.error.to_string()))?;
+        .map_err(|err| io_fail(&err))?;
+    file.write_all(bytes).map_err(|err| io_fail(&err))?;
+    file.flush().map_err(|err| io_fail(&err))?;
+    file.as_file().sync_all().map_err(|err| io_fail(&err))?;
+    file.persist(&target).map_err(|err| io_fail(&err.error))?;
     Ok(())
+}
+
+/// A short reason for an I/O error, without the temporary file's path that some errors carry:
+/// "the folder does not exist", "the disk is full", … followed by the OS's own words.
+pub fn describe_io_error(err: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let os = err.raw_os_error().map(|code| std::io::Error::from_raw_os_error(code).to_string());
+    let plain = match err.kind() {
+        K::NotFound => Some("the folder does not exist"),
+        K::PermissionDenied => Some("permission denied (the folder is read-only or belongs to someone else)"),
+        K::ReadOnlyFilesystem => Some("the disk is read-only"),
+        K::StorageFull | K::QuotaExceeded => Some("the disk is full"),
+        K::NotADirectory => Some("part of the path is a file, not a folder"),
+        _ => None,
+    };
+    match (plain, os) {
+        (Some(plain), Some(os)) => format!("{plain} ({os})"),
+        (Some(plain), None) => plain.to_owned(),
+        (None, Some(os)) => os,
+        (None, None) => err.kind().to_string(),
+    }
 }
 
 /// Appends valid JSON `json` to `out` pretty-printed with two-space indents starting at

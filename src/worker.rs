@@ -633,7 +633,7 @@ async fn write_file(path: PathBuf, contents: String) -> Result<PathBuf, WriteErr
     match tokio::task::spawn_blocking(move || write_atomically(&target, contents.as_bytes())).await {
         Ok(Ok(())) => Ok(path),
         Ok(Err(err)) => Err(err),
-        Err(join) => Err(WriteError { path, reason: join.to_string() }),
+        Err(join) => Err(WriteError { path, reason: join.to_string(), kind: None }),
     }
 }
 

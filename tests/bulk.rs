@@ -159,6 +159,23 @@ async fn failures_are_listed_with_reasons_and_set_the_exit_code() {
     assert_eq!(refused.status.code(), Some(3), "{}", stderr(&refused));
     assert!(stderr(&refused).contains("stopped") && stderr(&refused).contains("401"), "{}", stderr(&refused));
 
+    for (text, expected) in [
+        (format!("{DEMO_PHONE_INTERVIEW_ID},{missing}\n"), "ids.txt:1: the line holds 2 interview IDs"),
+        ("# nothing yet\n\n".to_owned(), "lists no interview IDs"),
+    ] {
+        std::fs::write(&ids, text).unwrap();
+        let refused = run(&[&args[..], &["--base-url", server.base_url()]].concat());
+        assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+        assert!(stderr(&refused).contains(expected), "{}", stderr(&refused));
+    }
+
+    let a_file = dir.path().join("a-file");
+    std::fs::write(&a_file, "mine").unwrap();
+    let refused = run(&["export", "--out-dir", a_file.to_str().unwrap(), "--base-url", server.base_url()]);
+    assert_eq!(refused.status.code(), Some(9));
+    assert!(stderr(&refused).contains("is a file, not a folder"), "{}", stderr(&refused));
+    assert_eq!(std::fs::read_to_string(&a_file).unwrap(), "mine");
+
     let foreign = dir.path().join("foreign");
     std::fs::create_dir(&foreign).unwrap();
     std::fs::write(foreign.join(MANIFEST_FILE_NAME), "{\"name\": \"someone else's\"}").unwrap();

@@ -51,6 +51,7 @@ pub fn bulk_window_ui(app: &mut App, ctx: &egui::Context, frame: &eframe::Frame)
     let mut retry = false;
     let mut close = false;
     let mut folder_chosen = None;
+    let mut choose_again = false;
     let running = job.finished.is_none() && !job.no_dialog;
     egui::Window::new("Bulk export")
         .collapsible(false)
@@ -112,6 +113,7 @@ pub fn bulk_window_ui(app: &mut App, ctx: &egui::Context, frame: &eframe::Frame)
                 }
                 Some(Err(message)) => {
                     widgets::error_label(ui, message);
+                    choose_again = ui.button("Choose another folder…").clicked();
                 }
                 None => {}
             }
@@ -123,10 +125,10 @@ pub fn bulk_window_ui(app: &mut App, ctx: &egui::Context, frame: &eframe::Frame)
     if !open && running {
         job.cancel.cancel();
     }
-    if let Some(folder) = folder_chosen {
+    if folder_chosen.is_some() || choose_again {
         let targets = job.targets.clone();
         app.bulk.job = None;
-        app.start_bulk_export(frame, targets, Some(folder));
+        app.start_bulk_export(frame, targets, folder_chosen);
     } else if retry {
         app.retry_failed_bulk(frame);
     } else if close || (!open && !running) {
