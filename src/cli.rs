@@ -658,18 +658,25 @@ fn summarise(folder: &Path, report: &BulkReport) -> u8 {
         p.elapsed.as_secs_f64()
     );
     for failure in &report.failures {
-        eprintln!("  {}: {}", failure.id, failure.error.with_hint());
+        eprintln!("  {}: {}", failure.id, bulk_message(&failure.error));
     }
     if p.total == 0 {
         warn("nothing to export: the list returned no interviews for these filters");
     }
     if let Some(err) = &report.stopped_by {
-        return fail(bulk_exit_code(err), &format!("stopped: {}", err.with_hint()));
+        return fail(bulk_exit_code(err), &format!("stopped: {}", bulk_message(err)));
     }
     if report.cancelled {
         return fail(EXIT_INTERRUPTED, "interrupted; run the same command again to resume");
     }
     report.failures.first().map_or(EXIT_OK, |failure| bulk_exit_code(&failure.error))
+}
+
+fn bulk_message(error: &BulkError) -> String {
+    match error {
+        BulkError::Api(err) => api_message(err),
+        BulkError::Write(_) => error.with_hint(),
+    }
 }
 
 fn bulk_exit_code(error: &BulkError) -> u8 {
@@ -930,8 +937,12 @@ async fn key_delete(connection: &ConnectionArgs) -> u8 {
     }
 }
 
+/// The error with its hint, the window's "under Connection" put in command-line terms.
 fn api_message(err: &ApiError) -> String {
     err.with_hint()
+        .replace("ID under Connection", "ID with --company-id")
+        .replace("set it under Connection", "pass --company-id")
+        .replace("under Connection", "(`interview-desk key set`, or INSTAVIEW_API_KEY)")
 }
 
 /// `demo-server`: serve until Ctrl+C.
