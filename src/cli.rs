@@ -788,6 +788,23 @@ async fn with_keyring<T: Send + 'static>(
 }
 
 /// The `key` exit code of a keyring failure.
+/// What to do about a keyring failure, on the command line.
+fn keyring_hint(err: &CredentialError) -> &'static str {
+    match err {
+        CredentialError::Unavailable(_) => {
+            "Start or install a keyring service (gnome-keyring, KWallet), or set INSTAVIEW_API_KEY for each command instead"
+        }
+        CredentialError::Locked(_) | CredentialError::TimedOut(_) => {
+            "Unlock the keyring (log in to the desktop session, or Seahorse / Keychain Access) and try again, or set INSTAVIEW_API_KEY instead"
+        }
+        CredentialError::AccessDenied(_) => {
+            "Allow Interview Desk to use the keyring when asked, or set INSTAVIEW_API_KEY instead"
+        }
+        CredentialError::TooLong { .. } => "Check that only the API key was pasted",
+        CredentialError::Other(_) => "Try again, or set INSTAVIEW_API_KEY instead",
+    }
+}
+
 fn keyring_exit_code(err: &CredentialError) -> u8 {
     match err {
         CredentialError::Unavailable(_) => EXIT_KEYRING_UNAVAILABLE,
@@ -840,7 +857,9 @@ async fn key_set(connection: &ConnectionArgs) -> u8 {
     .await;
     let store = match result {
         Ok(((), store)) => store,
-        Err(err) => return fail(keyring_exit_code(&err), &format!("the key was not saved: {err}")),
+        Err(err) => {
+            return fail(keyring_exit_code(&err), &format!("the key was not saved: {err}. {}", keyring_hint(&err)));
+        }
     };
     let mut message = format!("Saved the key for connection {name:?} in {}.\n", store.name);
     if !store.persistent {
@@ -908,7 +927,7 @@ async fn key_status(connection: &ConnectionArgs) -> u8 {
             }
             if saved { EXIT_OK } else { EXIT_NO_KEY }
         }
-        Err(err) => fail(keyring_exit_code(&err), &format!("{err}")),
+        Err(err) => fail(keyring_exit_code(&err), &format!("{err}. {}", keyring_hint(&err))),
     }
 }
 
@@ -933,7 +952,7 @@ async fn key_delete(connection: &ConnectionArgs) -> u8 {
             write_stdout(format!("Removed the key for connection {name:?} from {}.\n", store.name).as_bytes())
         }
         Ok((false, store)) => fail(EXIT_NO_KEY, &format!("no key was saved for connection {name:?} in {}", store.name)),
-        Err(err) => fail(keyring_exit_code(&err), &format!("the key was not removed: {err}")),
+        Err(err) => fail(keyring_exit_code(&err), &format!("the key was not removed: {err}. {}", keyring_hint(&err))),
     }
 }
 
