@@ -332,22 +332,12 @@ impl ApiClient {
         self.record_rate_limit(&headers);
         let content_type = content_type_of(&headers);
         let bytes = self.read_body(response, status, &content_type).await?;
-        let parsed: Result<Value, _> = serde_json::from_slice(&bytes);
         if !status.is_success() {
-            let body = parsed.ok().and_then(|v| ErrorBody::parse(&v));
+            let body = serde_json::from_slice::<Value>(&bytes).ok().and_then(|v| ErrorBody::parse(&v));
             let error = error_for_status(status.as_u16(), body.as_ref(), retry_after_header(&headers));
             return Err(Failure::from_status(error));
         }
-        let body = parsed.map_err(|err| {
-            Failure::permanent(ApiError::Undecodable {
-                status: status.as_u16(),
-                content_type: content_type.clone(),
-                reason: describe_json_error(&err, bytes.len()),
-            })
-        })?;
-        let text = data_text(&bytes, is_envelope(&body)).unwrap_or_default();
-        let body = unwrap_envelope(body, status.as_u16(), &content_type).map_err(Failure::permanent)?;
-        Ok(JsonResponse { status: status.as_u16(), content_type, body, text })
+        JsonResponse::decode(&bytes, status.as_u16(), &content_type).map_err(Failure::permanent)
     }
 
     /// Keeps the response's `X-RateLimit-*` headers, if it had any, and reports them.
@@ -485,6 +475,27 @@ pub struct JsonResponse {
     pub body: Value,
     /// The exact JSON text of `body` as received.
     pub text: String,
+}
+
+impl JsonResponse {
+    /// Decodes the body of a successful (2xx) response exactly as [`ApiClient::get_json`]
+    /// does: parses the JSON, removes any `{success, data, ...}` envelope (see
+    /// [`unwrap_envelope`]) and keeps the exact text of what remains (see [`data_text`]).
+    /// Public so that the decoding can be tested and fuzzed without a server.
+    ///
+    /// # Errors
+    /// [`ApiError::Undecodable`] when the body is not JSON or is an envelope without data, and
+    /// [`ApiError::Rejected`] for an envelope with `success: false`.
+    pub fn decode(bytes: &[u8], status: u16, content_type: &str) -> Result<Self, ApiError> {
+        let body: Value = serde_json::from_slice(bytes).map_err(|err| ApiError::Undecodable {
+            status,
+            content_type: content_type.to_owned(),
+            reason: describe_json_error(&err, bytes.len()),
+        })?;
+        let text = data_text(bytes, is_envelope(&body)).unwrap_or_default();
+        let body = unwrap_envelope(body, status, content_type)?;
+        Ok(Self { status, content_type: content_type.to_owned(), body, text })
+    }
 }
 
 fn content_type_of(headers: &HeaderMap) -> String {
