@@ -116,17 +116,26 @@ fn check_search(query: &Query, haystack: &str) {
     let current = TextFormat { background: Color32::RED, ..Default::default() };
     let job = highlighted_job(haystack, &matches, Some(0), normal.clone(), highlight, current, 300.0);
     assert_eq!(job.text, haystack);
+    // Adjacent sections with the same format are merged by egui, so compare bytes, not counts.
     let mut cursor = 0;
-    let mut highlighted = 0;
+    let mut highlighted = Vec::new();
     for section in &job.sections {
         let (start, end) = (section.byte_range.start.0, section.byte_range.end.0);
         assert_eq!(start, cursor, "gap or overlap in the layout job");
         assert!(start < end, "empty section");
         cursor = end;
         if section.format != normal {
-            highlighted += 1;
+            highlighted.push(start..end);
         }
     }
     assert_eq!(cursor, haystack.len(), "the sections do not cover the text");
-    assert_eq!(highlighted, matches.len(), "not every match is highlighted");
+    for range in &matches {
+        assert!(
+            highlighted.iter().any(|h| h.start <= range.start && range.end <= h.end),
+            "match {range:?} is not highlighted"
+        );
+    }
+    let highlighted_bytes: usize = highlighted.iter().map(|h| h.end - h.start).sum();
+    let matched_bytes: usize = matches.iter().map(|m| m.end - m.start).sum();
+    assert_eq!(highlighted_bytes, matched_bytes, "text outside the matches is highlighted");
 }
