@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use common::{Reply, TestServer};
 use interview_desk::api::{ApiClient, ApiConfig, ApiError, InterviewStatus, RetryPolicy, USER_AGENT};
 use interview_desk::credentials::ApiKey;
+use interview_desk::export::{ExportSource, export_document};
 
 const KEY: &str = "sk_test_NeverShowThisKey0123456789abcdef";
 const ID: &str = "3f6c2a1e-8b4d-4c2a-9e71-5d0b7a2f9c10";
@@ -46,6 +47,20 @@ async fn bare_and_wrapped_bodies_give_the_same_interview() {
         assert_eq!(serde_json::to_string(&record.raw).unwrap(), bare, "raw JSON kept, envelope removed");
         assert_eq!(record.raw_text, bare, "the exact text is kept for export");
     }
+}
+
+/// Found by the decode_response fuzz target: with `data` given twice, the record's exact text
+/// was lost, so the export document ended in `"interview": ` and was not JSON.
+#[tokio::test]
+async fn an_envelope_with_a_repeated_data_key_still_exports_valid_json() {
+    let body = format!(r#"{{"success":true,"data":{{"id":"other"}},"data":{{"id":"{ID}","n":1E5}}}}"#);
+    let server = TestServer::start(move |_| Reply::json(200, body.clone())).await;
+    let record = client(&server, "", None).get_interview(ID).await.unwrap();
+    assert_eq!(record.raw_text, format!(r#"{{"id":"{ID}","n":1E5}}"#), "the text of the data that is kept");
+    let source = ExportSource { base_url: server.base_url.clone(), company_id: None };
+    let text = export_document(&record, &source, None, jiff::Timestamp::UNIX_EPOCH);
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc["interview"], record.raw);
 }
 
 #[tokio::test]

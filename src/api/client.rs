@@ -492,8 +492,11 @@ impl JsonResponse {
             content_type: content_type.to_owned(),
             reason: describe_json_error(&err, bytes.len()),
         })?;
-        let text = data_text(bytes, is_envelope(&body)).unwrap_or_default();
+        let text = data_text(bytes, is_envelope(&body));
         let body = unwrap_envelope(body, status, content_type)?;
+        // The exact text when it can be had, else the body re-printed: never an empty text,
+        // which would leave the export document without its interview.
+        let text = text.unwrap_or_else(|| serde_json::to_string(&body).unwrap_or_default());
         Ok(Self { status, content_type: content_type.to_owned(), body, text })
     }
 }

@@ -93,15 +93,15 @@ pub fn unwrap_envelope(body: Value, status: u16, content_type: &str) -> Result<V
 /// The exact JSON text of the body with any envelope removed: the `data` member's text for an
 /// envelope (see [`unwrap_envelope`]), else the whole body, trimmed. `None` when the body is
 /// not valid UTF-8 JSON.
+///
+/// A `data` key given more than once gives the text of the last one, the value that
+/// [`serde_json::Value`] (and so [`unwrap_envelope`]) keeps.
 pub fn data_text(body: &[u8], is_envelope: bool) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Envelope<'a> {
-        #[serde(borrow)]
-        data: &'a serde_json::value::RawValue,
-    }
     if is_envelope {
-        let envelope: Envelope<'_> = serde_json::from_slice(body).ok()?;
-        Some(envelope.data.get().to_owned())
+        // A map, not a struct with a `data` field: serde refuses a struct field given twice.
+        let members: std::collections::HashMap<String, &serde_json::value::RawValue> =
+            serde_json::from_slice(body).ok()?;
+        members.get("data").map(|data| data.get().to_owned())
     } else {
         std::str::from_utf8(body).ok().map(|text| text.trim().to_owned())
     }
@@ -163,6 +163,19 @@ mod tests {
             json!({"success": true, "data": object.clone(), "error": null, "timestamp": "2026-01-01T00:00:00Z"});
         assert_eq!(unwrap_envelope(object.clone(), 200, "application/json").unwrap(), object);
         assert_eq!(unwrap_envelope(wrapped, 200, "application/json").unwrap(), object);
+    }
+
+    #[test]
+    fn a_repeated_data_key_gives_the_text_of_the_data_that_is_kept() {
+        // Found by the decode_response fuzz target: the text was lost (empty), so the export
+        // document had nothing after `"interview": ` and was not JSON.
+        let body = br#"{"success":true,"data":{"id":"a"},"d\u0061ta":{"id":"b", "n":1E5}}"#;
+        let value: Value = serde_json::from_slice(body).unwrap();
+        assert!(is_envelope(&value));
+        let text = data_text(body, true).unwrap();
+        assert_eq!(text, r#"{"id":"b", "n":1E5}"#);
+        let data = unwrap_envelope(value, 200, "application/json").unwrap();
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), data);
     }
 
     #[test]
