@@ -4,7 +4,10 @@
 
 use interview_desk::api::transcript::{Transcript, format_offset};
 use interview_desk::api::{Interview, InterviewRecord};
-use interview_desk::export::{ExportSource, RelatedRecords, default_file_name, export_document};
+use interview_desk::api::transcript::INTERVIEW_KEYS;
+use interview_desk::export::{
+    ExportOptions, ExportSource, RelatedRecords, default_file_name, export_document, export_document_with,
+};
 use serde_json::Value;
 
 /// The export document of any decoded record is valid JSON holding the record's raw object,
@@ -37,6 +40,21 @@ pub fn check_export(record: &InterviewRecord) {
     assert_eq!(doc["candidate"], related.candidate.unwrap_or(Value::Null));
     assert_eq!(doc["agent"], Value::Null);
     assert_eq!(doc["job"], related.job.unwrap_or(Value::Null));
+
+    // Without the transcript: every other key is kept, the transcript keys are gone.
+    let text = export_document_with(record, &source, None, at, ExportOptions { transcript: false });
+    let doc: Value = match serde_json::from_str(&text) {
+        Ok(doc) => doc,
+        Err(err) => panic!("export without transcript is not JSON ({err}):\n{text}"),
+    };
+    assert_eq!(doc["omitted"], serde_json::json!(["transcript"]));
+    let mut expected = record.raw.clone();
+    if let Some(object) = expected.as_object_mut() {
+        for key in INTERVIEW_KEYS {
+            object.remove(key);
+        }
+    }
+    assert_eq!(doc["interview"], expected, "export without transcript changed other keys");
 
     let name = default_file_name(&record.interview);
     assert!(name.len() <= 200 && !name.is_empty(), "{name:?}");
