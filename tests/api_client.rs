@@ -49,8 +49,9 @@ async fn bare_and_wrapped_bodies_give_the_same_interview() {
     }
 }
 
-/// Found by the decode_response fuzz target: with `data` given twice, the record's exact text
-/// was lost, so the export document ended in `"interview": ` and was not JSON.
+/// Spotted while writing the decode_response fuzz target (its invariants fail on this body):
+/// with `data` given twice, the record's exact text was lost, so the export document ended in
+/// `"interview": ` and was not JSON.
 #[tokio::test]
 async fn an_envelope_with_a_repeated_data_key_still_exports_valid_json() {
     let body = format!(r#"{{"success":true,"data":{{"id":"other"}},"data":{{"id":"{ID}","n":1E5}}}}"#);
