@@ -357,55 +357,14 @@ mod tests {
         store.set("default", &ApiKey::new(&format!("sk_{}", "x".repeat(1277))).unwrap()).unwrap();
     }
 
-    /// Platform errors are told apart by variant: locked, denied (a dismissed prompt, a
-    /// session keyring that is not ours), no keyring service.
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn linux_platform_errors_map_by_variant() {
-        use keyring_core::Error as E;
-        let boxed = |err: secret_service::Error| -> keyring_core::error::PlatformError { Box::new(err) };
-        assert!(matches!(
-            map_keyring_error(E::NoStorageAccess(boxed(secret_service::Error::Locked))),
-            CredentialError::Locked(_)
-        ));
-        assert!(matches!(
-            map_keyring_error(E::NoStorageAccess(boxed(secret_service::Error::Prompt))),
-            CredentialError::AccessDenied(_)
-        ));
-        assert!(matches!(
-            map_keyring_error(E::NoStorageAccess(Box::new(linux_keyutils::KeyError::AccessDenied))),
-            CredentialError::AccessDenied(_)
-        ));
-        assert!(matches!(
-            map_keyring_error(E::PlatformFailure(boxed(secret_service::Error::Unavailable))),
-            CredentialError::Unavailable(_)
-        ));
-        assert_eq!(map_keyring_error(E::TooLong("password".into(), 2560)), CredentialError::TooLong { limit: 2560 });
-    }
-
-    /// Runs against the kernel keyutils store (the Linux fallback); `.ci/run` runs it in a
-    /// fresh session keyring.
-    #[cfg(target_os = "linux")]
-    #[test]
-    #[ignore = "needs a kernel session keyring (see .ci/run)"]
-    fn real_keyutils_keyring_round_trip() {
-        let store: Arc<keyring_core::CredentialStore> = linux_keyutils_keyring_store::Store::new().unwrap();
-        let store = KeyringStore::new(store, "keyutils", false);
-        let account = format!("test-keyutils-{}", std::process::id());
-        let key = ApiKey::new("sk_test_keyutils_round_trip").unwrap();
-        store.set(&account, &key).unwrap();
-        assert_eq!(store.get(&account).unwrap(), Some(key));
-        store.delete(&account).unwrap();
-        assert_eq!(store.get(&account).unwrap(), None);
-    }
-
-    /// Runs against the real OS keyring; `.ci/run` runs it with a headless gnome-keyring.
+    /// Runs against the real OS keyring; `.ci/run` runs it with a headless gnome-keyring, and in
+    /// Windows Credential Manager under wine.
     #[test]
     #[ignore = "needs an unlocked OS keyring (see .ci/run)"]
     fn real_os_keyring_round_trip() {
         let store = os_keyring().unwrap();
-        if cfg!(target_os = "linux") && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
-            assert_eq!(store.name(), "Secret Service", "a running Secret Service is preferred");
+        if let Some(expected) = platform::expected_store() {
+            assert_eq!(store.name(), expected, "the platform's own store is preferred");
             assert!(store.is_persistent());
         }
         let account = format!("test-{}", std::process::id());

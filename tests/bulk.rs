@@ -201,8 +201,7 @@ async fn an_export_under_an_enforced_rate_limit_is_paced_without_429s() {
 }
 
 /// SIGKILL in the middle leaves only complete documents and a manifest that matches them; the
-/// next run completes the folder.
-#[cfg(unix)]
+/// next run completes the folder. (`kill` is SIGKILL on Unix and TerminateProcess on Windows.)
 #[tokio::test(flavor = "multi_thread")]
 async fn a_kill_mid_export_leaves_complete_files_and_a_matching_manifest() {
     let options = DemoOptions { rate_limit_per_minute: Some(240), extra_interviews: 40, ..DemoOptions::default() };
@@ -223,7 +222,7 @@ async fn a_kill_mid_export_leaves_complete_files_and_a_matching_manifest() {
         assert!(Instant::now() < deadline, "the export made no progress");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    child.kill().unwrap(); // SIGKILL
+    child.kill().unwrap();
     child.wait().unwrap();
 
     let manifest = check_manifest(dir.path());

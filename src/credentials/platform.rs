@@ -6,7 +6,6 @@
 //! variant or code (never its text) to tell "locked" from "denied" from "no keyring".
 
 use std::error::Error as StdError;
-use std::sync::Arc;
 
 use super::{CredentialError, KeyringStore};
 
@@ -34,7 +33,7 @@ fn open() -> Result<KeyringStore, CredentialError> {
                     "no Secret Service ({secret_service_err}) and no kernel keyring ({err})"
                 ))
             })?;
-            let store: Arc<keyring_core::CredentialStore> = store;
+            let store: std::sync::Arc<keyring_core::CredentialStore> = store;
             Ok(KeyringStore::new(store, "Linux kernel keyring (keyutils)", false))
         }
     }
@@ -81,7 +80,7 @@ fn open() -> Result<KeyringStore, CredentialError> {
 /// The Keychain's OSStatus, when the inner error is one.
 #[cfg(target_os = "macos")]
 fn os_status(inner: &Inner) -> Option<i32> {
-    inner.downcast_ref::<security_framework::base::Error>().map(security_framework::base::Error::code)
+    inner.downcast_ref::<security_framework::base::Error>().map(|err| err.code())
 }
 
 /// `NoStorageAccess` on macOS, by OSStatus.
@@ -136,7 +135,6 @@ pub(super) fn failure(inner: &Inner) -> CredentialError {
 
 #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
 fn open() -> Result<KeyringStore, CredentialError> {
-    let _unused: Option<Arc<keyring_core::CredentialStore>> = None;
     Err(CredentialError::Unavailable("this operating system has no supported keyring".to_owned()))
 }
 
@@ -150,4 +148,76 @@ pub(super) fn no_access(inner: &Inner) -> CredentialError {
 #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
 pub(super) fn failure(inner: &Inner) -> CredentialError {
     CredentialError::Other(inner.to_string())
+}
+
+/// The store [`os_keyring`] must pick in this environment, for the real-keyring test: on Linux
+/// the Secret Service when a session bus is there (else either store may answer).
+#[cfg(all(test, target_os = "linux"))]
+pub(super) fn expected_store() -> Option<&'static str> {
+    std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some().then_some("Secret Service")
+}
+
+/// The store [`os_keyring`] must pick, for the real-keyring test.
+#[cfg(all(test, target_os = "macos"))]
+pub(super) fn expected_store() -> Option<&'static str> {
+    Some("macOS Keychain")
+}
+
+/// The store [`os_keyring`] must pick, for the real-keyring test.
+#[cfg(all(test, target_os = "windows"))]
+pub(super) fn expected_store() -> Option<&'static str> {
+    Some("Windows Credential Manager")
+}
+
+/// The store [`os_keyring`] must pick, for the real-keyring test: none here.
+#[cfg(all(test, not(any(target_os = "linux", target_os = "macos", target_os = "windows"))))]
+pub(super) fn expected_store() -> Option<&'static str> {
+    None
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod linux_tests {
+    use std::sync::Arc;
+
+    use super::super::{ApiKey, CredentialError, KeyringStore, SecretStore as _, map_keyring_error};
+
+    /// Platform errors are told apart by variant: locked, denied (a dismissed prompt, a
+    /// session keyring that is not ours), no keyring service.
+    #[test]
+    fn linux_platform_errors_map_by_variant() {
+        use keyring_core::Error as E;
+        let boxed = |err: secret_service::Error| -> keyring_core::error::PlatformError { Box::new(err) };
+        assert!(matches!(
+            map_keyring_error(E::NoStorageAccess(boxed(secret_service::Error::Locked))),
+            CredentialError::Locked(_)
+        ));
+        assert!(matches!(
+            map_keyring_error(E::NoStorageAccess(boxed(secret_service::Error::Prompt))),
+            CredentialError::AccessDenied(_)
+        ));
+        assert!(matches!(
+            map_keyring_error(E::NoStorageAccess(Box::new(linux_keyutils::KeyError::AccessDenied))),
+            CredentialError::AccessDenied(_)
+        ));
+        assert!(matches!(
+            map_keyring_error(E::PlatformFailure(boxed(secret_service::Error::Unavailable))),
+            CredentialError::Unavailable(_)
+        ));
+        assert_eq!(map_keyring_error(E::TooLong("password".into(), 2560)), CredentialError::TooLong { limit: 2560 });
+    }
+
+    /// Runs against the kernel keyutils store (the Linux fallback); `.ci/run` runs it in a
+    /// fresh session keyring.
+    #[test]
+    #[ignore = "needs a kernel session keyring (see .ci/run)"]
+    fn real_keyutils_keyring_round_trip() {
+        let store: Arc<keyring_core::CredentialStore> = linux_keyutils_keyring_store::Store::new().unwrap();
+        let store = KeyringStore::new(store, "keyutils", false);
+        let account = format!("test-keyutils-{}", std::process::id());
+        let key = ApiKey::new("sk_test_keyutils_round_trip").unwrap();
+        store.set(&account, &key).unwrap();
+        assert_eq!(store.get(&account).unwrap(), Some(key));
+        store.delete(&account).unwrap();
+        assert_eq!(store.get(&account).unwrap(), None);
+    }
 }
