@@ -5,6 +5,7 @@ use std::io::{IsTerminal as _, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -74,6 +75,9 @@ pub struct Cli {
     /// At exit, write per-frame CPU time statistics as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub frame_stats: Option<PathBuf>,
+    /// Renderer to try first (default wgpu); if it cannot start, the other one is tried.
+    #[arg(long, value_enum, value_name = "RENDERER")]
+    pub renderer: Option<RendererArg>,
     /// `--profile` selects the saved connection to start with. `--base-url` (with
     /// `--company-id`) connects the window for this run only, with the key from
     /// INSTAVIEW_API_KEY kept in memory; nothing is saved.
@@ -322,6 +326,44 @@ pub enum TabArg {
     Export,
 }
 
+/// `--renderer` values: what draws the window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RendererArg {
+    /// OpenGL (2.0 or ES 2.0 and newer) through glutin.
+    Glow,
+    /// wgpu: Vulkan, Metal, Direct3D 12 or OpenGL ES, whichever the system offers.
+    Wgpu,
+}
+
+impl RendererArg {
+    /// The renderer tried when this one cannot start.
+    #[must_use]
+    pub fn other(self) -> Self {
+        match self {
+            Self::Glow => Self::Wgpu,
+            Self::Wgpu => Self::Glow,
+        }
+    }
+
+    /// The lower-case name used on the command line and in messages.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Glow => "glow",
+            Self::Wgpu => "wgpu",
+        }
+    }
+}
+
+impl From<RendererArg> for eframe::Renderer {
+    fn from(renderer: RendererArg) -> Self {
+        match renderer {
+            RendererArg::Glow => Self::Glow,
+            RendererArg::Wgpu => Self::Wgpu,
+        }
+    }
+}
+
 impl From<TabArg> for Tab {
     fn from(tab: TabArg) -> Self {
         match tab {
@@ -381,8 +423,14 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         None => match automation(&cli) {
             Ok(automation) => {
-                let profile = cli.connection.profile.clone();
-                run_gui(cli.demo, cli.open, cli.tab.map(Tab::from), profile, automation)
+                let start = GuiStart {
+                    demo: cli.demo,
+                    open: cli.open,
+                    tab: cli.tab.map(Tab::from),
+                    profile: cli.connection.profile.clone(),
+                    automation,
+                };
+                run_gui(&start, cli.renderer.unwrap_or(RendererArg::Wgpu))
             }
             Err(message) => fail(EXIT_USAGE, &message),
         },
@@ -1012,7 +1060,66 @@ fn automation(cli: &Cli) -> Result<Automation, String> {
 }
 
 /// Starts the desktop app.
-fn run_gui(demo: bool, open: Option<String>, tab: Option<Tab>, profile: Option<String>, automation: Automation) -> u8 {
+/// What the window starts with.
+struct GuiStart {
+    demo: bool,
+    open: Option<String>,
+    tab: Option<Tab>,
+    profile: Option<String>,
+    automation: Automation,
+}
+
+/// Opens the window with `first`, and with the other renderer if `first` cannot start (no GPU
+/// adapter in a VM or over remote desktop, no usable OpenGL; B33). One clear line when neither
+/// can.
+fn run_gui(start: &GuiStart, first: RendererArg) -> u8 {
+    let mut failures = Vec::new();
+    for renderer in [first, first.other()] {
+        let started = Arc::new(AtomicBool::new(false));
+        let result = eframe::run_native(app_name(start.demo), native_options(start.demo, renderer), {
+            let started = Arc::clone(&started);
+            app_creator(start, started)
+        });
+        match result {
+            Ok(()) => return EXIT_OK,
+            // Without a display server neither renderer can help.
+            Err(err @ eframe::Error::WinitEventLoop(_)) => {
+                return fail(EXIT_GUI, &format!("the window could not open: {err}"));
+            }
+            // The app ran, so the renderer worked: report what ended it.
+            Err(err) if started.load(Ordering::Relaxed) => {
+                return fail(EXIT_GUI, &format!("the window failed ({} renderer): {err}", renderer.name()));
+            }
+            Err(err) => {
+                if failures.is_empty() {
+                    tracing::warn!(
+                        "the {} renderer could not start ({err}); falling back to {}",
+                        renderer.name(),
+                        renderer.other().name()
+                    );
+                }
+                failures.push(format!("{}: {err}", renderer.name()));
+            }
+        }
+    }
+    fail(
+        EXIT_GUI,
+        &format!(
+            "the window could not open: neither renderer could start ({}); the graphics driver offers \
+             neither Vulkan, Metal, Direct3D 12 nor OpenGL 2 (a virtual machine or remote desktop without 3D \
+             acceleration?)",
+            failures.join("; ")
+        ),
+    )
+}
+
+/// eframe's name for the app, which also names its settings folder.
+fn app_name(demo: bool) -> &'static str {
+    // The demo keeps its own settings so sample IDs never mix with real ones.
+    if demo { "Interview Desk Demo" } else { "Interview Desk" }
+}
+
+fn native_options(demo: bool, renderer: RendererArg) -> eframe::NativeOptions {
     let icon = eframe::icon_data::from_png_bytes(include_bytes!("../icons/icon-256.png")).ok();
     let mut viewport = egui::ViewportBuilder::default()
         .with_title(if demo { "Interview Desk — demo" } else { "Interview Desk" })
@@ -1022,30 +1129,34 @@ fn run_gui(demo: bool, open: Option<String>, tab: Option<Tab>, profile: Option<S
     if let Some(icon) = icon {
         viewport = viewport.with_icon(Arc::new(icon));
     }
-    let options = eframe::NativeOptions { viewport, ..eframe::NativeOptions::default() };
-    // The demo keeps its own settings so sample IDs never mix with real ones.
-    let app_name = if demo { "Interview Desk Demo" } else { "Interview Desk" };
-    let result = eframe::run_native(
-        app_name,
-        options,
-        Box::new(move |cc| {
-            let options = AppOptions {
-                store: StoreChoice::OsKeyring,
-                demo,
-                open,
-                tab,
-                dialog: Box::new(NativeSaveDialog),
-                automation,
-                profile,
-                settings_path: if demo { None } else { profiles::settings_path() },
-            };
-            Ok(Box::new(App::new(cc, options)))
-        }),
-    );
-    match result {
-        Ok(()) => EXIT_OK,
-        Err(err) => fail(EXIT_GUI, &format!("the window could not open: {err}")),
+    // `run_and_return` keeps the event loop for the second attempt (winit makes one per process).
+    eframe::NativeOptions {
+        viewport,
+        renderer: renderer.into(),
+        run_and_return: true,
+        ..eframe::NativeOptions::default()
     }
+}
+
+/// Builds the app once the renderer is up; sets `started` so a later failure is not taken for
+/// a renderer that could not start.
+fn app_creator(start: &GuiStart, started: Arc<AtomicBool>) -> eframe::AppCreator<'static> {
+    let GuiStart { demo, open, tab, profile, automation } = start;
+    let (demo, open, tab, profile, automation) = (*demo, open.clone(), *tab, profile.clone(), automation.clone());
+    Box::new(move |cc| {
+        started.store(true, Ordering::Relaxed);
+        let options = AppOptions {
+            store: StoreChoice::OsKeyring,
+            demo,
+            open,
+            tab,
+            dialog: Box::new(NativeSaveDialog),
+            automation,
+            profile,
+            settings_path: if demo { None } else { profiles::settings_path() },
+        };
+        Ok(Box::new(App::new(cc, options)))
+    })
 }
 
 /// Prints `interview-desk: warning: <message>` on one line to stderr.

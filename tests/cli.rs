@@ -137,6 +137,9 @@ async fn network_and_decoding_failures_have_their_own_exit_codes() {
 fn bad_arguments_are_usage_errors() {
     assert_eq!(code(&run(&["fetch"], None)), 2);
     assert_eq!(code(&run(&["--no-such-flag"], None)), 2);
+    let renderer = run(&["--renderer", "metal"], None);
+    assert_eq!(code(&renderer), 2);
+    assert!(stderr(&renderer).contains("glow") && stderr(&renderer).contains("wgpu"), "{}", stderr(&renderer));
 }
 
 #[tokio::test(flavor = "multi_thread")]
