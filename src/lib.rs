@@ -10,13 +10,14 @@
 //! - [`export`]: the export document and atomic writes.
 //! - [`demo`]: the embedded Instaview-compatible demo server.
 //! - [`app`] and [`ui`]: the eframe app and its screens.
-//! - [`cli`]: the command line.
+//! - [`cli`]: the command line; [`console`]: its terminal on Windows.
 
 pub mod api;
 pub mod app;
 pub mod browse;
 pub mod bulk;
 pub mod cli;
+pub mod console;
 pub mod credentials;
 pub mod demo;
 pub mod dialog;
