@@ -14,6 +14,14 @@ const SPEAKER_WIDTH: f32 = 120.0;
 /// Vertical space between turns, in points.
 const ROW_GAP: f32 = 10.0;
 
+/// Focuses the transcript search: Cmd+F on macOS, Ctrl+F elsewhere.
+pub const FIND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
+/// Next match (besides Enter in the search field and F3): Cmd+G on macOS, Ctrl+G elsewhere.
+pub const FIND_NEXT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::G);
+/// Previous match (besides Shift+Enter and Shift+F3): Shift+Cmd+G on macOS, Ctrl+Shift+G
+/// elsewhere.
+pub const FIND_PREVIOUS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::G);
+
 /// One search hit: the row's position and the byte range in its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Match {
@@ -225,7 +233,12 @@ pub fn transcript_ui(ui: &mut egui::Ui, record: &InterviewRecord, view: &mut Tra
 
 fn search_bar_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript) {
     let search_id = egui::Id::unique("transcript_search");
-    let focus_search = ui.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::F)));
+    // Shift+Cmd+G first: consuming Cmd+G would also match it (shift is not checked exactly).
+    let (focus_search, previous, next) = ui.input_mut(|i| {
+        let previous = i.consume_shortcut(&FIND_PREVIOUS);
+        (i.consume_shortcut(&FIND), previous, i.consume_shortcut(&FIND_NEXT))
+    });
+    let hints = ShortcutHints::new(ui.ctx());
     ui.horizontal(|ui| {
         let label = ui.label("Search transcript");
         let response = ui
@@ -235,7 +248,8 @@ fn search_bar_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Tran
                     .hint_text("Find words in the transcript")
                     .desired_width(240.0),
             )
-            .labelled_by(label.id);
+            .labelled_by(label.id)
+            .on_hover_text(&hints.find);
         if focus_search {
             response.request_focus();
         }
@@ -248,20 +262,16 @@ fn search_bar_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Tran
             view.step(!backward);
             response.request_focus();
         }
-        if ui.input(|i| i.key_pressed(Key::F3)) {
-            let backward = ui.input(|i| i.modifiers.shift);
+        if ui.input(|i| i.key_pressed(Key::F3)) || previous || next {
+            let backward = previous || ui.input(|i| i.key_pressed(Key::F3) && i.modifiers.shift);
             view.update_matches(transcript);
             view.step(!backward);
         }
         let has_matches = !view.matches.is_empty();
-        if ui
-            .add_enabled(has_matches, egui::Button::new("Previous"))
-            .on_hover_text("Previous match (Shift+Enter)")
-            .clicked()
-        {
+        if ui.add_enabled(has_matches, egui::Button::new("Previous")).on_hover_text(&hints.previous).clicked() {
             view.step(false);
         }
-        if ui.add_enabled(has_matches, egui::Button::new("Next")).on_hover_text("Next match (Enter)").clicked() {
+        if ui.add_enabled(has_matches, egui::Button::new("Next")).on_hover_text(&hints.next).clicked() {
             view.step(true);
         }
         ui.label(view.count_text());
@@ -279,6 +289,34 @@ fn search_bar_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Tran
             ui.ctx().copy_text(transcript.plain_text());
         }
     });
+}
+
+/// Tooltips naming the search shortcuts as this OS spells them (Cmd or ⌘ on macOS, Ctrl
+/// elsewhere).
+#[derive(Debug)]
+pub struct ShortcutHints {
+    /// For the search field.
+    pub find: String,
+    /// For the Next button.
+    pub next: String,
+    /// For the Previous button.
+    pub previous: String,
+}
+
+impl ShortcutHints {
+    /// The hints for the OS `ctx` runs on ([`egui::Context::os`]).
+    pub fn new(ctx: &egui::Context) -> Self {
+        let shift_f3 = KeyboardShortcut::new(Modifiers::SHIFT, Key::F3);
+        Self {
+            find: format!("Search the transcript ({})", ctx.format_shortcut(&FIND)),
+            next: format!("Next match (Enter, F3 or {})", ctx.format_shortcut(&FIND_NEXT)),
+            previous: format!(
+                "Previous match (Shift+Enter, {} or {})",
+                ctx.format_shortcut(&shift_f3),
+                ctx.format_shortcut(&FIND_PREVIOUS)
+            ),
+        }
+    }
 }
 
 fn rows_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript) {
@@ -503,5 +541,35 @@ impl Formats {
         let current =
             TextFormat { background: Color32::from_rgb(249, 115, 22), color: Color32::BLACK, ..normal.clone() };
         Self { normal, highlight, current }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use egui::os::OperatingSystem;
+
+    use super::*;
+
+    fn hints_on(os: OperatingSystem) -> ShortcutHints {
+        let ctx = egui::Context::default();
+        ctx.set_os(os);
+        let mut hints = None;
+        let _output = ctx.run_ui(egui::RawInput::default(), |ui| hints = Some(ShortcutHints::new(ui.ctx())));
+        hints.expect("one pass ran")
+    }
+
+    #[test]
+    fn shortcut_hints_name_cmd_on_mac_and_ctrl_elsewhere() {
+        let mac = hints_on(OperatingSystem::Mac);
+        for hint in [&mac.find, &mac.next, &mac.previous] {
+            assert!(!hint.contains("Ctrl"), "{hint}");
+            assert!(hint.contains('⌘') || hint.contains("Cmd"), "{hint}");
+        }
+        for os in [OperatingSystem::Windows, OperatingSystem::Nix] {
+            let hints = hints_on(os);
+            assert_eq!(hints.find, "Search the transcript (Ctrl+F)");
+            assert_eq!(hints.next, "Next match (Enter, F3 or Ctrl+G)");
+            assert_eq!(hints.previous, "Previous match (Shift+Enter, Shift+F3 or Ctrl+Shift+G)");
+        }
     }
 }
