@@ -1113,9 +1113,8 @@ fn run_gui(start: &GuiStart, first: RendererArg) -> u8 {
     )
 }
 
-/// eframe's name for the app, which also names its settings folder.
+/// eframe's name for the app (the window state's file is named in [`native_options`]).
 fn app_name(demo: bool) -> &'static str {
-    // The demo keeps its own settings so sample IDs never mix with real ones.
     if demo { "Interview Desk Demo" } else { "Interview Desk" }
 }
 
@@ -1130,10 +1129,14 @@ fn native_options(demo: bool, renderer: RendererArg) -> eframe::NativeOptions {
         viewport = viewport.with_icon(Arc::new(icon));
     }
     // `run_and_return` keeps the event loop for the second attempt (winit makes one per process).
+    // The window's size and position are restored from (and saved to) the app state file;
+    // eframe would pick the folder from the app ID alone, so the demo's file is named here.
     eframe::NativeOptions {
         viewport,
         renderer: renderer.into(),
         run_and_return: true,
+        persist_window: true,
+        persistence_path: profiles::app_state_path(demo),
         ..eframe::NativeOptions::default()
     }
 }

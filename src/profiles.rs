@@ -158,6 +158,20 @@ pub fn settings_path() -> Option<PathBuf> {
     config_dir().map(|dir| dir.join("settings.json"))
 }
 
+/// The file where eframe keeps the window's size and position and the remembered view state
+/// (tab, recent IDs, export choices): `app.ron` in [`CONFIG_DIR_ENV`] if set, else in the OS
+/// data folder (`~/.local/share/interview-desk` on Linux, `~/Library/Application
+/// Support/interview-desk` on macOS, `%APPDATA%\interview-desk\data` on Windows; eframe's own
+/// default too, so an earlier version's window state is kept). The demo uses `demo-app.ron`
+/// beside it, so sample IDs never mix with real ones. `None` when the OS names no home folder.
+pub fn app_state_path(demo: bool) -> Option<PathBuf> {
+    let dir = match std::env::var_os(CONFIG_DIR_ENV).filter(|d| !d.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => directories::ProjectDirs::from("", "", "interview-desk")?.data_dir().to_owned(),
+    };
+    Some(dir.join(if demo { "demo-app.ron" } else { "app.ron" }))
+}
+
 /// A built-in profile for when none is saved: `default` on the public API.
 pub fn builtin_default() -> Profile {
     Profile { name: DEFAULT_PROFILE.to_owned(), base_url: DEFAULT_BASE_URL.to_owned(), company_id: None }
