@@ -61,9 +61,10 @@ fn demo_interview_opens_and_every_tab_shows_its_content() {
     harness.get_by_label("Rating 78 / 100");
 
     // Names replace IDs once the candidate, agent and job lookups arrive.
-    step_until(&mut harness, "the candidate's name", |app| {
-        app.related.name(RelatedKind::Candidate, "a2d94b77-1c3e-4f58-b6a0-7e21c9d4f3b8").is_some()
+    step_until(&mut harness, "the candidate, agent and job lookups", |app| {
+        app.current_record().is_some_and(|record| app.related_records(&record).is_some())
     });
+    assert!(harness.state().related.name(RelatedKind::Candidate, "a2d94b77-1c3e-4f58-b6a0-7e21c9d4f3b8").is_some());
     assert_eq!(harness.get_all_by_label("Oliver Bennett").count(), 2, "in the header and the Candidate row");
     harness.get_by_label("Backend Engineer (Rust)  ·  Backend Phone Screen (EN) (Phone · Screening)");
 
