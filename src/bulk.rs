@@ -27,7 +27,7 @@ use crate::api::related::RelatedKind;
 use crate::api::{ApiClient, ApiError, InterviewRecord};
 use crate::export::{
     ExportOptions, ExportSource, RelatedRecords, WriteError, export_document_with, rfc3339_utc, sanitize_file_name,
-    write_atomically,
+    write_atomically_in_background,
 };
 
 /// Name of the manifest file in the export folder.
@@ -506,7 +506,7 @@ impl Run<'_> {
         };
         let path = self.folder.join(&file);
         let size = entry.size;
-        blocking(move || write_atomically(&path, document.as_bytes())).await?;
+        write_atomically_in_background(path, document.into_bytes()).await?;
         let mut manifest = self.manifest.lock().await;
         manifest.files.retain(|old| !old.interview_id.eq_ignore_ascii_case(&entry.interview_id));
         manifest.files.push(entry);
@@ -514,7 +514,7 @@ impl Run<'_> {
         manifest.updated_at = rfc3339_utc(jiff::Timestamp::now());
         let text = format!("{}\n", serde_json::to_string_pretty(&*manifest).unwrap_or_default());
         let path = self.folder.join(MANIFEST_FILE_NAME);
-        blocking(move || write_atomically(&path, text.as_bytes())).await?;
+        write_atomically_in_background(path, text.into_bytes()).await?;
         Ok(Outcome::Written(size))
     }
 
@@ -626,15 +626,6 @@ fn updated_at_text(raw: &Value) -> Option<String> {
         Value::Null => None,
         other => Some(other.to_string()),
     }
-}
-
-/// Runs blocking file work off the async threads.
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, WriteError> + Send + 'static,
-) -> Result<T, WriteError> {
-    tokio::task::spawn_blocking(work).await.unwrap_or_else(|err| {
-        Err(WriteError { path: PathBuf::new(), reason: format!("the write task failed: {err}"), kind: None })
-    })
 }
 
 #[cfg(test)]

@@ -52,29 +52,29 @@ pub struct NativeSaveDialog;
 impl SaveDialog for NativeSaveDialog {
     fn save_file(&self, title: &str, default_name: &str, extension: &str, frame: &eframe::Frame) -> DialogFuture {
         let filter = extension.to_ascii_uppercase();
-        let dialog = rfd::AsyncFileDialog::new()
+        let dialog = in_downloads(rfd::AsyncFileDialog::new())
             .set_title(title)
             .set_file_name(default_name)
             .add_filter(filter, &[extension])
             .set_parent(frame);
-        let dialog = match downloads_folder() {
-            Some(folder) => dialog.set_directory(folder),
-            None => dialog,
-        };
         let opened = Instant::now();
         let choice = dialog.save_file();
         Box::pin(async move { answer(choice.await.map(|handle| handle.path().to_path_buf()), opened) })
     }
 
     fn pick_folder(&self, title: &str, frame: &eframe::Frame) -> DialogFuture {
-        let dialog = rfd::AsyncFileDialog::new().set_title(title).set_parent(frame);
-        let dialog = match downloads_folder() {
-            Some(folder) => dialog.set_directory(folder),
-            None => dialog,
-        };
+        let dialog = in_downloads(rfd::AsyncFileDialog::new()).set_title(title).set_parent(frame);
         let opened = Instant::now();
         let choice = dialog.pick_folder();
         Box::pin(async move { answer(choice.await.map(|handle| handle.path().to_path_buf()), opened) })
+    }
+}
+
+/// Starts `dialog` in the Downloads folder, when there is one.
+fn in_downloads(dialog: rfd::AsyncFileDialog) -> rfd::AsyncFileDialog {
+    match downloads_folder() {
+        Some(folder) => dialog.set_directory(folder),
+        None => dialog,
     }
 }
 
@@ -94,8 +94,8 @@ fn answer(path: Option<PathBuf>, opened: Instant) -> DialogAnswer {
 pub struct FixedSaveDialog(pub Option<PathBuf>);
 
 impl SaveDialog for FixedSaveDialog {
-    fn save_file(&self, _title: &str, _default_name: &str, _extension: &str, _frame: &eframe::Frame) -> DialogFuture {
-        self.pick_folder("", _frame)
+    fn save_file(&self, _title: &str, _default_name: &str, _extension: &str, frame: &eframe::Frame) -> DialogFuture {
+        self.pick_folder("", frame)
     }
 
     fn pick_folder(&self, _title: &str, _frame: &eframe::Frame) -> DialogFuture {

@@ -275,6 +275,17 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     Ok(())
 }
 
+/// [`write_atomically`] on tokio's blocking pool, so async code never waits on the disk.
+///
+/// # Errors
+/// As [`write_atomically`]; also when the blocking task could not run.
+pub async fn write_atomically_in_background(path: PathBuf, bytes: Vec<u8>) -> Result<(), WriteError> {
+    let target = path.clone();
+    tokio::task::spawn_blocking(move || write_atomically(&target, &bytes))
+        .await
+        .unwrap_or_else(|join| Err(WriteError { path, reason: format!("the write task failed: {join}"), kind: None }))
+}
+
 /// A short reason for an I/O error, without the temporary file's path that some errors carry:
 /// "the folder does not exist", "the disk is full", … followed by the OS's own words.
 pub fn describe_io_error(err: &std::io::Error) -> String {

@@ -21,7 +21,7 @@ use crate::bulk::{BulkOptions, BulkProgress, BulkReport, BulkTarget, CancelToken
 use crate::credentials::{ApiKey, CredentialError, SecretStore, StoreInfo, os_keyring};
 use crate::demo::DemoServer;
 use crate::dialog::DialogAnswer;
-use crate::export::{ExportSource, WriteError, write_atomically};
+use crate::export::{ExportSource, WriteError, write_atomically_in_background};
 
 /// How long a keyring call may take before the UI is told it timed out (a locked keyring may
 /// wait forever for an unlock prompt).
@@ -406,28 +406,16 @@ async fn handle(state: &mut WorkerState, command: Command) {
         Command::SaveKey { account, key } => {
             let store = (state.store.clone(), state.store_choice.clone());
             tokio::spawn(async move {
-                let result = match open_store(&store.0, store.1).await {
-                    Ok(store) => {
-                        let info = store.info();
-                        let target = account.clone();
-                        keyring_call(store, move |s| s.set(&target, &key)).await.map(|()| info)
-                    }
-                    Err(err) => Err(err),
-                };
+                let target = account.clone();
+                let result = stored_call(store, move |s| s.set(&target, &key)).await.map(|((), info)| info);
                 events.send(Event::KeySaved { account, result }).await;
             });
         }
         Command::DeleteKey { account } => {
             let store = (state.store.clone(), state.store_choice.clone());
             tokio::spawn(async move {
-                let result = match open_store(&store.0, store.1).await {
-                    Ok(store) => {
-                        let info = store.info();
-                        let target = account.clone();
-                        keyring_call(store, move |s| s.delete(&target)).await.map(|()| info)
-                    }
-                    Err(err) => Err(err),
-                };
+                let target = account.clone();
+                let result = stored_call(store, move |s| s.delete(&target)).await.map(|((), info)| info);
                 events.send(Event::KeyDeleted { account, result }).await;
             });
         }
@@ -565,6 +553,17 @@ async fn open_store(cell: &StoreCell, choice: StoreChoice) -> Result<Arc<dyn Sec
     .cloned()
 }
 
+/// Opens the key store (once) and runs `call` on it with [`keyring_call`]; the result comes
+/// with the store's description.
+async fn stored_call<T: Send + 'static>(
+    (cell, choice): (StoreCell, StoreChoice),
+    call: impl FnOnce(&dyn SecretStore) -> Result<T, CredentialError> + Send + 'static,
+) -> Result<(T, StoreInfo), CredentialError> {
+    let store = open_store(&cell, choice).await?;
+    let info = store.info();
+    keyring_call(store, call).await.map(|value| (value, info))
+}
+
 /// Runs a blocking keyring call on the blocking pool with [`KEYRING_TIMEOUT`].
 async fn keyring_call<T: Send + 'static>(
     store: Arc<dyn SecretStore>,
@@ -611,14 +610,10 @@ async fn save_pdf(client: Option<ApiClient>, id: &str, choice: DialogFuture) -> 
     };
     let client = client.ok_or_else(|| not_connected().to_string())?;
     match client.get_analysis_pdf(id).await {
-        Ok(Some(bytes)) => {
-            let target = path.clone();
-            match tokio::task::spawn_blocking(move || write_atomically(&target, &bytes)).await {
-                Ok(Ok(())) => Ok(PdfOutcome::Saved(path)),
-                Ok(Err(err)) => Err(err.to_string()),
-                Err(join) => Err(join.to_string()),
-            }
-        }
+        Ok(Some(bytes)) => match write_atomically_in_background(path.clone(), bytes).await {
+            Ok(()) => Ok(PdfOutcome::Saved(path)),
+            Err(err) => Err(err.to_string()),
+        },
         Ok(None) => Ok(PdfOutcome::NotAvailable),
         Err(err) => Err(err.with_hint()),
     }
@@ -629,12 +624,7 @@ fn not_connected() -> ApiError {
 }
 
 async fn write_file(path: PathBuf, contents: String) -> Result<PathBuf, WriteError> {
-    let target = path.clone();
-    match tokio::task::spawn_blocking(move || write_atomically(&target, contents.as_bytes())).await {
-        Ok(Ok(())) => Ok(path),
-        Ok(Err(err)) => Err(err),
-        Err(join) => Err(WriteError { path, reason: join.to_string(), kind: None }),
-    }
+    write_atomically_in_background(path.clone(), contents.into_bytes()).await.map(|()| path)
 }
 
 #[cfg(test)]
