@@ -388,6 +388,28 @@ fn interviews_are_compared_side_by_side() {
 }
 
 #[test]
+fn a_header_click_made_as_the_names_change_is_not_lost() {
+    let mut harness = demo_app(None);
+    step_until(&mut harness, "the demo connection", |app| app.screen == Screen::Main);
+    open(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+    step_until(&mut harness, "the names", |app| {
+        app.current_record().is_some_and(|record| app.related_records(&record).is_some())
+    });
+    harness.get_by_label("Backend Engineer (Rust)  ·  Backend Phone Screen (EN) (Phone · Screening)");
+    // The click lands in the frame in which the names go away, as it does when the lookups
+    // answer just as the user clicks: nothing in the header may move.
+    harness.get_by_role_and_label(Role::Button, "Add to comparison").click();
+    let names = std::mem::take(&mut harness.state_mut().related);
+    harness.run_steps(2);
+    assert_eq!(harness.state().compare.len(), 1, "the click added the interview");
+    harness.get_by_role_and_label(Role::Button, "Remove from comparison");
+    harness.get_by_role_and_label(Role::Button, "Transcript").click();
+    harness.state_mut().related = names;
+    harness.run_steps(2);
+    assert_eq!(harness.state().state.tab, interview_desk::app::Tab::Transcript, "the tab bar took the click");
+}
+
+#[test]
 fn the_speaker_filter_limits_turns_and_matches() {
     let mut harness = demo_app(None);
     step_until(&mut harness, "the demo connection", |app| app.screen == Screen::Main);

@@ -348,13 +348,18 @@ fn header_ui(
             widgets::badge(ui, "TEST", style::WARNING);
         }
     });
-    let job = interview.job_id.as_deref().and_then(|id| related.name(RelatedKind::Job, id));
-    let agent = interview.agent_id.as_deref().and_then(|id| {
-        let name = related.name(RelatedKind::Agent, id)?;
-        Some(match related.details(RelatedKind::Agent, id) {
+    // Until the lookups answer (or when they fail) the line shows short IDs, so it is there from
+    // the first frame: the buttons below must not move under the pointer when the names arrive.
+    let job = interview
+        .job_id
+        .as_deref()
+        .map(|id| related.name(RelatedKind::Job, id).unwrap_or_else(|| format!("Job {}", widgets::short_id(id))));
+    let agent = interview.agent_id.as_deref().map(|id| match related.name(RelatedKind::Agent, id) {
+        Some(name) => match related.details(RelatedKind::Agent, id) {
             Some(details) => format!("{name} ({details})"),
             None => name,
-        })
+        },
+        None => format!("Agent {}", widgets::short_id(id)),
     });
     let context: Vec<String> = [job, agent].into_iter().flatten().collect();
     if !context.is_empty() {
