@@ -302,6 +302,29 @@ pub struct ConnectForm {
     pub offer_memory_only: bool,
 }
 
+/// "Delete connection…": where the confirmation window is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeleteConnection {
+    /// Asking whether to delete the connection of this name.
+    Confirm(String),
+    /// Its key is being removed from the OS keyring.
+    Removing(String),
+    /// Deleted: its key is gone from the named key store and it is gone from the settings.
+    Deleted {
+        /// The connection's name.
+        name: String,
+        /// The key store the key was removed from ("Secret Service", …).
+        store: String,
+    },
+    /// The key store refused; the connection and its key are kept.
+    Failed {
+        /// The connection's name.
+        name: String,
+        /// What the key store said.
+        error: CredentialError,
+    },
+}
+
 /// A key store failure and what was being done.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyProblem {
@@ -418,6 +441,8 @@ pub struct App {
     pub demo: bool,
     /// A problem with the connection as a whole (e.g. the keyring), shown on top.
     pub banner: Option<String>,
+    /// The "Delete connection…" window, while it is open.
+    pub delete_connection: Option<DeleteConnection>,
     /// The "Open interview" field.
     pub open_input: String,
     /// Why the last open attempt was refused before any request (bad ID).
@@ -530,6 +555,7 @@ impl App {
             active: None,
             demo: options.demo,
             banner,
+            delete_connection: None,
             open_input: String::new(),
             open_error: None,
             current: None,
@@ -712,6 +738,10 @@ impl App {
     }
 
     fn on_key_deleted(&mut self, account: &str, result: Result<StoreInfo, CredentialError>) {
+        if matches!(&self.delete_connection, Some(DeleteConnection::Removing(name)) if name == account) {
+            self.on_connection_key_deleted(account, result);
+            return;
+        }
         self.connect_form.busy = None;
         match result {
             Ok(store) => {
@@ -727,6 +757,35 @@ impl App {
             Err(error) => {
                 self.show_connect();
                 self.connect_form.key_problem = Some(KeyProblem { action: KeyAction::Delete, error });
+            }
+        }
+    }
+
+    /// The second half of "Delete connection…": only once the key is gone from the keyring is
+    /// the connection removed from the settings, so a refusal leaves nothing behind unseen.
+    fn on_connection_key_deleted(&mut self, name: &str, result: Result<StoreInfo, CredentialError>) {
+        let name = name.to_owned();
+        let store = match result {
+            Ok(store) => store,
+            Err(error) => {
+                self.delete_connection = Some(DeleteConnection::Failed { name, error });
+                return;
+            }
+        };
+        self.keys.remove(&name);
+        self.settings.remove(&name);
+        self.save_settings();
+        self.delete_connection = Some(DeleteConnection::Deleted { name: name.clone(), store: store.name.clone() });
+        self.store = Some(store);
+        if name != self.profile {
+            return;
+        }
+        match self.settings.starting_profile(None).map(|p| p.name.clone()) {
+            Some(other) => self.switch_profile(&other),
+            None => {
+                self.clear_connection_data();
+                self.profile = profiles::builtin_default().name;
+                self.new_connection();
             }
         }
     }
@@ -1103,6 +1162,14 @@ impl App {
         self.connect_form.busy = Some("Removing the key from the OS keyring…");
         let account = self.profile.clone();
         self.send(Command::DeleteKey { account });
+    }
+
+    /// "Delete connection…" confirmed: removes the key of connection `name` from the keyring,
+    /// then (in [`Event::KeyDeleted`]'s handling) the connection from the settings, and moves to
+    /// another saved connection, or to a new one when none is left.
+    pub fn delete_connection(&mut self, name: &str) {
+        self.delete_connection = Some(DeleteConnection::Removing(name.to_owned()));
+        self.send(Command::DeleteKey { account: name.to_owned() });
     }
 
     /// Retry after a key store failure: read, save or delete again.

@@ -92,6 +92,17 @@ impl Settings {
         }
     }
 
+    /// Removes the profile called `name`, and forgets it as the last used; false when there was
+    /// no such profile.
+    pub fn remove(&mut self, name: &str) -> bool {
+        let before = self.profiles.len();
+        self.profiles.retain(|p| p.name != name);
+        if self.last_used.as_deref() == Some(name) {
+            self.last_used = None;
+        }
+        self.profiles.len() != before
+    }
+
     /// The profile to start with: `wanted`, else the last used, else `default`, else the first.
     pub fn starting_profile(&self, wanted: Option<&str>) -> Option<&Profile> {
         if let Some(wanted) = wanted {

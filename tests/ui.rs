@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::Ordering::SeqCst;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
@@ -409,6 +411,50 @@ fn a_header_click_made_as_the_names_change_is_not_lost() {
     assert_eq!(harness.state().state.tab, interview_desk::app::Tab::Transcript, "the tab bar took the click");
 }
 
+/// Fails when two of the named widgets overlap or one sticks out of a window `width` wide.
+fn assert_laid_out_side_by_side(harness: &Harness<'_, App>, width: f32, widgets: &[(Role, &str)]) {
+    let rects: Vec<(&str, egui::Rect)> =
+        widgets.iter().map(|(role, label)| (*label, harness.get_by_role_and_label(*role, label).rect())).collect();
+    for (i, (a, ra)) in rects.iter().enumerate() {
+        assert!(ra.min.x >= 0.0 && ra.max.x <= width, "{a} is inside the {width} px window: {ra:?}");
+        for (b, rb) in rects.iter().skip(i + 1) {
+            let overlap_x = ra.max.x.min(rb.max.x) - ra.min.x.max(rb.min.x);
+            let overlap_y = ra.max.y.min(rb.max.y) - ra.min.y.max(rb.min.y);
+            assert!(overlap_x <= 0.5 || overlap_y <= 0.5, "{a} {ra:?} overlaps {b} {rb:?} at {width} px");
+        }
+    }
+}
+
+#[test]
+fn nothing_overlaps_in_a_narrow_window() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let settings = write_settings(dir.path(), &[("Production", server.base_url(), None)]);
+    let store = Arc::new(MemoryStore::default());
+    store.set("Production", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
+    let header = [(Role::Button, "Copy ID"), (Role::Button, "Refresh"), (Role::Button, "Add to comparison")];
+    for demo in [true, false] {
+        let mut harness = if demo { demo_app(None) } else { app_with(store.clone(), Some(settings.clone()), None) };
+        step_until(&mut harness, "the connection", |app| app.screen == Screen::Main);
+        open(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+        let mut top_bar =
+            vec![(Role::TextInput, "Open interview:"), (Role::Button, "Open"), (Role::Button, "Compare (0)")];
+        top_bar.extend(if demo {
+            [(Role::Label, "DEMO"), (Role::Button, "Connection…")].as_slice()
+        } else {
+            [(Role::ComboBox, "Connection")].as_slice()
+        });
+        for width in [720.0, 900.0, 1200.0] {
+            harness.set_size(egui::vec2(width, 600.0));
+            harness.run_steps(4);
+            assert_laid_out_side_by_side(&harness, width, &top_bar);
+            assert_laid_out_side_by_side(&harness, width, &header);
+        }
+    }
+    server.shutdown();
+}
+
 #[test]
 fn the_speaker_filter_limits_turns_and_matches() {
     let mut harness = demo_app(None);
@@ -535,12 +581,33 @@ fn without_a_file_dialog_the_export_tab_offers_a_path_field() {
     assert_eq!(written["omitted"][0], "transcript");
 }
 
-/// A key store whose every call fails with `error` (what a broken OS keyring does).
-struct FailingStore {
-    error: CredentialError,
+/// A memory store named "Test keyring" that a test can break (every call fails with `broken`)
+/// or lock (reads and deletions fail while `locked`), and that counts reads.
+#[derive(Default)]
+struct TestStore {
+    inner: MemoryStore,
+    broken: Option<CredentialError>,
+    locked: AtomicBool,
+    reads: AtomicUsize,
 }
 
-impl SecretStore for FailingStore {
+impl TestStore {
+    fn broken(error: CredentialError) -> Self {
+        Self { broken: Some(error), ..Self::default() }
+    }
+
+    fn refusal(&self, locked_too: bool) -> Result<(), CredentialError> {
+        match &self.broken {
+            Some(error) => Err(error.clone()),
+            None if locked_too && self.locked.load(SeqCst) => {
+                Err(CredentialError::Locked("collection is locked".into()))
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+impl SecretStore for TestStore {
     fn name(&self) -> String {
         "Test keyring".to_owned()
     }
@@ -549,77 +616,19 @@ impl SecretStore for FailingStore {
         true
     }
 
-    fn get(&self, _account: &str) -> Result<Option<ApiKey>, CredentialError> {
-        Err(self.error.clone())
-    }
-
-    fn set(&self, _account: &str, _key: &ApiKey) -> Result<(), CredentialError> {
-        Err(self.error.clone())
-    }
-
-    fn delete(&self, _account: &str) -> Result<(), CredentialError> {
-        Err(self.error.clone())
-    }
-}
-
-/// A memory store that is locked until the test unlocks it.
-#[derive(Default)]
-struct UnlockableStore {
-    inner: MemoryStore,
-    unlocked: std::sync::atomic::AtomicBool,
-}
-
-impl SecretStore for UnlockableStore {
-    fn name(&self) -> String {
-        "Secret Service".to_owned()
-    }
-
-    fn is_persistent(&self) -> bool {
-        true
-    }
-
     fn get(&self, account: &str) -> Result<Option<ApiKey>, CredentialError> {
-        if !self.unlocked.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(CredentialError::Locked("collection is locked".into()));
-        }
+        self.refusal(true)?;
+        self.reads.fetch_add(1, SeqCst);
         self.inner.get(account)
     }
 
     fn set(&self, account: &str, key: &ApiKey) -> Result<(), CredentialError> {
+        self.refusal(false)?;
         self.inner.set(account, key)
     }
 
     fn delete(&self, account: &str) -> Result<(), CredentialError> {
-        self.inner.delete(account)
-    }
-}
-
-/// A memory store that counts reads, to show each key is read once per run.
-#[derive(Default)]
-struct CountingStore {
-    inner: MemoryStore,
-    reads: std::sync::atomic::AtomicUsize,
-}
-
-impl SecretStore for CountingStore {
-    fn name(&self) -> String {
-        "Secret Service".to_owned()
-    }
-
-    fn is_persistent(&self) -> bool {
-        true
-    }
-
-    fn get(&self, account: &str) -> Result<Option<ApiKey>, CredentialError> {
-        self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        self.inner.get(account)
-    }
-
-    fn set(&self, account: &str, key: &ApiKey) -> Result<(), CredentialError> {
-        self.inner.set(account, key)
-    }
-
-    fn delete(&self, account: &str) -> Result<(), CredentialError> {
+        self.refusal(true)?;
         self.inner.delete(account)
     }
 }
@@ -667,7 +676,7 @@ fn every_keyring_failure_has_its_own_message_and_next_step_on_the_connect_screen
     ];
     let messages: Vec<&str> = cases.iter().map(|(_, message, _)| *message).collect();
     for (error, message, retry) in cases.clone() {
-        let mut harness = app_with(Arc::new(FailingStore { error: error.clone() }), None, None);
+        let mut harness = app_with(Arc::new(TestStore::broken(error.clone())), None, None);
         step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
         harness.run_steps(2);
         harness.get_by_label_contains(message);
@@ -695,13 +704,13 @@ fn a_locked_keyring_can_be_retried_and_a_too_long_key_keeps_the_saved_one() {
     let settings = write_settings(dir.path(), &[("default", server.base_url(), None)]);
 
     // Locked at start; the user unlocks it and clicks Retry: the key is read and used.
-    let store = Arc::new(UnlockableStore::default());
+    let store = Arc::new(TestStore { locked: AtomicBool::new(true), ..TestStore::default() });
     store.inner.set("default", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
     let mut harness = app_with(store.clone(), Some(settings.clone()), None);
     step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
     harness.run_steps(2);
     harness.get_by_label_contains("Unlock the keyring");
-    store.unlocked.store(true, std::sync::atomic::Ordering::SeqCst);
+    store.locked.store(false, SeqCst);
     harness.get_by_role_and_label(Role::Button, "Retry").click();
     step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
     drop(harness);
@@ -713,7 +722,9 @@ fn a_locked_keyring_can_be_retried_and_a_too_long_key_keeps_the_saved_one() {
     limited.set("default", &ApiKey::new("sk_test_previous").unwrap()).unwrap();
     let mut harness = app_with(limited.clone(), Some(settings), None);
     step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
-    harness.get_by_role_and_label(Role::Button, "Connection…").click();
+    harness.get_by_role_and_label(Role::ComboBox, "Connection").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Edit connection…").click();
     harness.run_steps(2);
     harness.state_mut().connect_form.key = format!("sk_{}", "x".repeat(1300));
     harness.get_by_role_and_label(Role::Button, "Save").click();
@@ -734,7 +745,7 @@ fn switching_connections_clears_the_other_connections_data_and_reads_each_key_on
         dir.path(),
         &[("Production", server.base_url(), None), ("Staging", server.base_url(), Some("acme"))],
     );
-    let store = Arc::new(CountingStore::default());
+    let store = Arc::new(TestStore::default());
     store.set("Production", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
     store.set("Staging", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
     let mut harness = app_with(store.clone(), Some(settings.clone()), Some("Production"));
@@ -763,7 +774,7 @@ fn switching_connections_clears_the_other_connections_data_and_reads_each_key_on
         harness.run_steps(2);
         assert_eq!(harness.state().screen, Screen::Main);
     }
-    assert_eq!(store.reads.load(std::sync::atomic::Ordering::SeqCst), 2, "each key read once this run");
+    assert_eq!(store.reads.load(SeqCst), 2, "each key read once this run");
     let saved = Settings::load(&settings).unwrap();
     assert_eq!(saved.last_used.as_deref(), Some("Production"));
     drop(harness);
@@ -780,12 +791,99 @@ fn sign_out_removes_the_key_and_says_so() {
     store.set("default", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
     let mut harness = app_with(store.clone(), Some(settings.clone()), None);
     step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
+    harness.get_by_role_and_label(Role::ComboBox, "Connection").click();
+    harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, "Sign out").click();
     step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
     harness.get_by_label_contains("Signed out: the key for “default” was removed from memory (this run only).");
     assert_eq!(store.get("default").unwrap(), None);
     assert!(harness.state().key.is_none() && harness.state().active.is_none());
     assert!(Settings::load(&settings).unwrap().get("default").is_some(), "the connection itself stays");
+    drop(harness);
+    server.shutdown();
+}
+
+#[test]
+fn deleting_a_connection_removes_its_key_and_settings_and_moves_to_the_next() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let settings = write_settings(
+        dir.path(),
+        &[("Production", server.base_url(), None), ("Staging", server.base_url(), Some("acme"))],
+    );
+    let store = Arc::new(MemoryStore::default());
+    store.set("Production", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
+    store.set("Staging", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
+    let mut harness = app_with(store.clone(), Some(settings.clone()), Some("Staging"));
+    step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
+    let delete = |harness: &mut Harness<'_, App>| {
+        harness.get_by_role_and_label(Role::ComboBox, "Connection").click();
+        harness.run_steps(2);
+        harness.get_by_role_and_label(Role::Button, "Delete connection…").click();
+        harness.run_steps(2);
+    };
+
+    // Cancel keeps everything.
+    delete(&mut harness);
+    harness.get_by_label("Delete the connection “Staging”?");
+    harness.get_by_role_and_label(Role::Button, "Cancel").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Delete the connection “Staging”?").is_none());
+    assert!(store.get("Staging").unwrap().is_some());
+
+    delete(&mut harness);
+    harness.get_by_role_and_label(Role::Button, "Delete").click();
+    step_until(&mut harness, "the deletion", |app| {
+        matches!(app.delete_connection, Some(interview_desk::app::DeleteConnection::Deleted { .. }))
+    });
+    harness.get_by_label("Deleted the connection “Staging”; its key was removed from memory (this run only).");
+    assert_eq!(store.get("Staging").unwrap(), None);
+    let saved = Settings::load(&settings).unwrap();
+    assert!(saved.get("Staging").is_none() && saved.get("Production").is_some());
+    step_until(&mut harness, "the remaining connection", |app| app.screen == Screen::Main);
+    assert_eq!(harness.state().profile, "Production");
+    harness.get_by_role_and_label(Role::Button, "Close").click();
+    harness.run_steps(2);
+    assert!(harness.state().delete_connection.is_none());
+
+    // The last one: a new connection form follows.
+    delete(&mut harness);
+    harness.get_by_role_and_label(Role::Button, "Delete").click();
+    step_until(&mut harness, "the New connection form", |app| app.screen == Screen::Connect);
+    assert!(harness.state().connect_form.new_profile);
+    assert!(Settings::load(&settings).unwrap().profiles.is_empty());
+    assert_eq!(store.get("Production").unwrap(), None);
+    drop(harness);
+    server.shutdown();
+}
+
+#[test]
+fn a_keyring_that_refuses_the_deletion_keeps_the_connection() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let settings = write_settings(dir.path(), &[("default", server.base_url(), None)]);
+    let store = Arc::new(TestStore::default());
+    store.set("default", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
+    let mut harness = app_with(store.clone(), Some(settings.clone()), None);
+    step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
+    store.locked.store(true, SeqCst);
+    harness.get_by_role_and_label(Role::ComboBox, "Connection").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Delete connection…").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Delete").click();
+    step_until(&mut harness, "the refusal", |app| {
+        matches!(app.delete_connection, Some(interview_desk::app::DeleteConnection::Failed { .. }))
+    });
+    harness.get_by_label("The connection “default” is kept.");
+    assert!(Settings::load(&settings).unwrap().get("default").is_some());
+    assert_eq!(harness.state().screen, Screen::Main, "the open connection still works");
+    store.locked.store(false, SeqCst);
+    harness.get_by_role_and_label(Role::Button, "Retry").click();
+    step_until(&mut harness, "the deletion", |app| app.screen == Screen::Connect);
+    assert!(Settings::load(&settings).unwrap().get("default").is_none());
     drop(harness);
     server.shutdown();
 }
@@ -819,7 +917,7 @@ fn a_key_saved_by_the_earlier_version_is_found_under_the_default_connection() {
 fn demo_mode_needs_no_keyring_and_writes_no_settings() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("settings.json");
-    let failing: Arc<dyn SecretStore> = Arc::new(FailingStore { error: CredentialError::Unavailable("none".into()) });
+    let failing: Arc<dyn SecretStore> = Arc::new(TestStore::broken(CredentialError::Unavailable("none".into())));
     let options = AppOptions {
         store: StoreChoice::Given(failing),
         demo: true,

@@ -4,7 +4,7 @@
 use egui::RichText;
 
 use super::widgets;
-use crate::app::{App, KeyAction, KeyProblem, Screen};
+use crate::app::{App, DeleteConnection, KeyAction, KeyProblem, Screen};
 use crate::credentials::{CredentialError, StoreInfo};
 
 /// Draws the Connect screen.
@@ -186,5 +186,71 @@ fn key_problem_ui(app: &mut App, ui: &mut egui::Ui, problem: &KeyProblem, busy: 
     let retry_helps = !matches!(problem.error, CredentialError::TooLong { .. });
     if retry_helps && ui.add_enabled(!busy, egui::Button::new("Retry")).clicked() {
         app.retry_key();
+    }
+}
+
+/// The "Delete connection…" window: the question, the keyring at work, then what was removed
+/// or why nothing was.
+pub fn delete_connection_ui(app: &mut App, ctx: &egui::Context) {
+    let Some(state) = app.delete_connection.clone() else { return };
+    let store = app.store.as_ref().map_or("the OS keyring", |s| s.name.as_str()).to_owned();
+    let mut next = None;
+    let modal = egui::Modal::new(egui::Id::unique("delete connection")).show(ctx, |ui| {
+        ui.set_width(440.0);
+        match &state {
+            DeleteConnection::Confirm(name) => {
+                ui.heading(format!("Delete the connection “{name}”?"));
+                ui.label(format!(
+                    "Its API key is removed from {store}, and its base URL and company ID from the saved \
+                     connections. Files you exported stay where they are."
+                ));
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Delete").clicked() {
+                        next = Some(Some(DeleteConnection::Removing(name.clone())));
+                    }
+                    if ui.button("Cancel").clicked() {
+                        next = Some(None);
+                    }
+                });
+            }
+            DeleteConnection::Removing(name) => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(format!("Removing the key for “{name}” from {store}…"));
+                });
+            }
+            DeleteConnection::Deleted { name, store } => {
+                ui.label(format!("Deleted the connection “{name}”; its key was removed from {store}."));
+                ui.add_space(8.0);
+                if ui.button("Close").clicked() {
+                    next = Some(None);
+                }
+            }
+            DeleteConnection::Failed { name, error } => {
+                let problem = KeyProblem { action: KeyAction::Delete, error: error.clone() };
+                let (what, hint) = key_problem_text(&problem, name, app.store.as_ref());
+                widgets::error_label(ui, &what);
+                ui.label(hint);
+                ui.label(format!("The connection “{name}” is kept."));
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Retry").clicked() {
+                        next = Some(Some(DeleteConnection::Removing(name.clone())));
+                    }
+                    if ui.button("Cancel").clicked() {
+                        next = Some(None);
+                    }
+                });
+            }
+        }
+    });
+    if modal.should_close() && !matches!(state, DeleteConnection::Removing(_)) {
+        next = Some(None);
+    }
+    match next {
+        Some(Some(DeleteConnection::Removing(name))) => app.delete_connection(&name),
+        Some(other) => app.delete_connection = other,
+        None => {}
     }
 }

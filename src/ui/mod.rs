@@ -54,24 +54,36 @@ pub fn app_ui(app: &mut App, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         Screen::Main => interview_area_ui(app, ui, frame),
     });
     bulk::bulk_window_ui(app, ui.ctx(), frame);
+    connect::delete_connection_ui(app, ui.ctx());
 }
 
 fn top_bar_ui(app: &mut App, ui: &mut egui::Ui) {
+    // The right-hand group's width in the previous frame: the Open field gets what is left, and
+    // the app's name gives way first, so nothing overlaps down to the smallest window (720 px).
+    let right_id = ui.scope_id().with("top bar right");
+    let right_width = ui.data(|d| d.get_temp::<f32>(right_id)).unwrap_or_default();
     ui.horizontal(|ui| {
-        ui.add_space(2.0);
-        ui.label(RichText::new("Interview Desk").strong().size(16.0));
-        ui.separator();
+        let spacing = ui.spacing().item_spacing.x;
+        let switcher = if app.demo { 0.0 } else { 260.0 };
+        let open_group = 330.0; // "Open interview:", a short field and the Open button
+        if ui.available_width() - right_width >= switcher + open_group + 150.0 {
+            ui.add_space(2.0);
+            ui.label(RichText::new("Interview Desk").strong().size(16.0));
+            ui.separator();
+        }
         if !app.demo {
             profile_switcher_ui(app, ui);
             ui.separator();
         }
         if app.screen == Screen::Main {
             let label = ui.label("Open interview:");
+            let open_button = 48.0;
+            let width = (ui.available_width() - right_width - open_button - 3.0 * spacing).clamp(100.0, 340.0);
             let response = ui
                 .add(
                     egui::TextEdit::singleline(&mut app.open_input)
                         .hint_text("Paste an interview ID or link")
-                        .desired_width(340.0),
+                        .desired_width(width),
                 )
                 .labelled_by(label.id);
             let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
@@ -80,14 +92,8 @@ fn top_bar_ui(app: &mut App, ui: &mut egui::Ui) {
                 app.open(&input);
             }
         }
-        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-            if app.screen == Screen::Main && !app.demo && app.connect_form.busy.is_none() {
-                let button = ui.button("Sign out").on_hover_text("Remove this connection's key from the OS keyring");
-                if button.clicked() {
-                    app.sign_out();
-                }
-            }
-            if app.screen != Screen::Starting && ui.button("Connection…").clicked() {
+        let right = ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            if app.demo && app.screen != Screen::Starting && ui.button("Connection…").clicked() {
                 app.show_connect();
             }
             if app.screen == Screen::Main {
@@ -107,11 +113,14 @@ fn top_bar_ui(app: &mut App, ui: &mut egui::Ui) {
                     })
                     .unwrap_or_else(|| active.base_url.clone());
                 ui.label(RichText::new(host).weak()).on_hover_text(format!("Connected to {}", active.base_url));
-                if app.demo {
-                    widgets::badge(ui, "DEMO", style::ACCENT);
-                }
+                widgets::badge(ui, "DEMO", style::ACCENT);
             }
+            ui.min_rect().width()
         });
+        if (right.inner - right_width).abs() > 0.5 {
+            ui.data_mut(|d| d.insert_temp(right_id, right.inner));
+            ui.ctx().request_discard("the top bar's right-hand group changed width");
+        }
     });
     if let Some(error) = &app.open_error {
         widgets::error_label(ui, error);
@@ -125,7 +134,7 @@ fn profile_switcher_ui(app: &mut App, ui: &mut egui::Ui) {
         names.insert(0, app.profile.clone());
     }
     let mut picked = None;
-    let mut new_connection = false;
+    let mut action = None;
     let hover = app.active.as_ref().map_or_else(String::new, |a| format!("Connected to {}", a.base_url));
     let combo = egui::ComboBox::from_label("Connection").selected_text(app.profile.clone()).width(150.0);
     let response = combo.show_ui(ui, |ui| {
@@ -135,18 +144,49 @@ fn profile_switcher_ui(app: &mut App, ui: &mut egui::Ui) {
             }
         }
         ui.separator();
-        if ui.selectable_label(false, "New connection…").clicked() {
-            new_connection = true;
+        let signed_in = app.screen == Screen::Main && app.connect_form.busy.is_none();
+        let items = [
+            (ConnectionAction::Edit, "Edit connection…", "Change this connection's key, base URL or company ID", true),
+            (ConnectionAction::New, "New connection…", "Add another API key or server", true),
+            (ConnectionAction::SignOut, "Sign out", "Remove this connection's key from the OS keyring", signed_in),
+            (
+                ConnectionAction::Delete,
+                "Delete connection…",
+                "Remove this connection and its key",
+                app.connect_form.busy.is_none(),
+            ),
+        ];
+        for (what, text, hover, enabled) in items {
+            if ui.add_enabled(enabled, egui::Button::selectable(false, text)).on_hover_text(hover).clicked() {
+                action = Some(what);
+            }
         }
     });
     if !hover.is_empty() {
         response.response.on_hover_text(hover);
     }
-    if new_connection {
-        app.new_connection();
-    } else if let Some(name) = picked {
-        app.switch_profile(&name);
+    match action {
+        Some(ConnectionAction::Edit) => app.show_connect(),
+        Some(ConnectionAction::New) => app.new_connection(),
+        Some(ConnectionAction::SignOut) => app.sign_out(),
+        Some(ConnectionAction::Delete) => {
+            app.delete_connection = Some(crate::app::DeleteConnection::Confirm(app.profile.clone()));
+        }
+        None => {
+            if let Some(name) = picked {
+                app.switch_profile(&name);
+            }
+        }
     }
+}
+
+/// The actions under the connection list in the "Connection" combo box.
+#[derive(Clone, Copy)]
+enum ConnectionAction {
+    Edit,
+    New,
+    SignOut,
+    Delete,
 }
 
 /// Waits and retries on the left, the API quota on the right.
@@ -365,7 +405,7 @@ fn header_ui(
     if !context.is_empty() {
         ui.label(RichText::new(context.join("  ·  ")).size(15.0));
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Interview").weak());
         ui.label(RichText::new(&interview.id).monospace());
         if ui.small_button("Copy ID").clicked() {
