@@ -435,6 +435,9 @@ pub struct App {
     pub settings_path: Option<PathBuf>,
     /// The name of the connection in use (also its keyring account).
     pub profile: String,
+    /// Connected for this run only with `--base-url` and `INSTAVIEW_API_KEY`: `profile` is then
+    /// not the connection in use, and nothing of it is in the keyring or the settings.
+    pub one_off: bool,
     /// The active connection (the demo server's in demo mode, never persisted then).
     pub active: Option<ApiConfig>,
     /// Running against the embedded demo server.
@@ -552,6 +555,7 @@ impl App {
             settings,
             settings_path,
             profile: profile.name.clone(),
+            one_off: options.automation.connection.is_some(),
             active: None,
             demo: options.demo,
             banner,
@@ -1084,6 +1088,7 @@ impl App {
                     self.clear_connection_data();
                     self.profile.clone_from(&name);
                 }
+                self.one_off = false;
                 self.remember_profile(Profile::new(&name, &config));
                 self.connect_form.busy = Some("Saving the key in the OS keyring…");
                 self.send(Command::SaveKey { account: name, key });
@@ -1106,6 +1111,7 @@ impl App {
                     self.clear_connection_data();
                     self.profile.clone_from(&name);
                 }
+                self.one_off = false;
                 if !self.demo {
                     self.remember_profile(Profile::new(&name, &config));
                 }
@@ -1131,11 +1137,12 @@ impl App {
     /// interview, list, names, comparison) is dropped; the key is read from the keyring unless
     /// it was read already this run.
     pub fn switch_profile(&mut self, name: &str) {
-        if name == self.profile && self.screen == Screen::Main {
+        if name == self.profile && self.screen == Screen::Main && !self.one_off {
             return;
         }
         let Some(profile) = self.settings.get(name).cloned() else { return };
         self.clear_connection_data();
+        self.one_off = false;
         self.profile.clone_from(&profile.name);
         self.settings.last_used = Some(profile.name.clone());
         self.save_settings();

@@ -500,6 +500,20 @@ fn a_scripted_run_connects_with_the_given_url_and_key_and_saves_nothing() {
     step_until(&mut harness, "the interview", |app| app.current_record().is_some());
     assert_eq!(store.get("default").unwrap(), None, "the key is not saved");
     assert!(harness.state().settings.profiles.is_empty(), "the URL is not remembered");
+
+    // The switcher names the one-off connection, and "Sign out" cannot delete the saved key
+    // of the connection called "default", which is not the one in use.
+    store.set("default", &ApiKey::new("sk_test_saved_default").unwrap()).unwrap();
+    let switcher = harness.get_by_role_and_label(Role::ComboBox, "Connection");
+    assert_eq!(switcher.value().as_deref(), Some("This run only"));
+    harness.get_by_role_and_label(Role::ComboBox, "Connection").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Sign out").click();
+    harness.get_by_role_and_label(Role::Button, "Delete connection…").click();
+    harness.run_steps(3);
+    assert_eq!(store.get("default").unwrap(), Some(ApiKey::new("sk_test_saved_default").unwrap()));
+    assert_eq!(harness.state().screen, Screen::Main);
+    assert!(harness.state().delete_connection.is_none());
     drop(harness);
     server.shutdown();
 }

@@ -130,34 +130,43 @@ fn top_bar_ui(app: &mut App, ui: &mut egui::Ui) {
 /// The "Connection" combo box: the saved connections and "New connection…".
 fn profile_switcher_ui(app: &mut App, ui: &mut egui::Ui) {
     let mut names: Vec<String> = app.settings.profiles.iter().map(|p| p.name.clone()).collect();
-    if !names.contains(&app.profile) {
+    if !names.contains(&app.profile) && !app.one_off {
         names.insert(0, app.profile.clone());
     }
+    let current = if app.one_off { "This run only" } else { app.profile.as_str() };
     let mut picked = None;
     let mut action = None;
     let hover = app.active.as_ref().map_or_else(String::new, |a| format!("Connected to {}", a.base_url));
-    let combo = egui::ComboBox::from_label("Connection").selected_text(app.profile.clone()).width(150.0);
+    let combo = egui::ComboBox::from_label("Connection").selected_text(current).width(150.0);
     let response = combo.show_ui(ui, |ui| {
         for name in &names {
-            if ui.selectable_label(*name == app.profile, name).clicked() {
+            if ui.selectable_label(name == current, name).clicked() {
                 picked = Some(name.clone());
             }
         }
         ui.separator();
-        let signed_in = app.screen == Screen::Main && app.connect_form.busy.is_none();
+        // A run with INSTAVIEW_API_KEY has nothing saved to sign out of or delete; the saved
+        // connection of the same name is another one.
+        let saved = !app.one_off && app.connect_form.busy.is_none();
         let items = [
             (ConnectionAction::Edit, "Edit connection…", "Change this connection's key, base URL or company ID", true),
             (ConnectionAction::New, "New connection…", "Add another API key or server", true),
-            (ConnectionAction::SignOut, "Sign out", "Remove this connection's key from the OS keyring", signed_in),
             (
-                ConnectionAction::Delete,
-                "Delete connection…",
-                "Remove this connection and its key",
-                app.connect_form.busy.is_none(),
+                ConnectionAction::SignOut,
+                "Sign out",
+                "Remove this connection's key from the OS keyring",
+                saved && app.screen == Screen::Main,
             ),
+            (ConnectionAction::Delete, "Delete connection…", "Remove this connection and its key", saved),
         ];
         for (what, text, hover, enabled) in items {
-            if ui.add_enabled(enabled, egui::Button::selectable(false, text)).on_hover_text(hover).clicked() {
+            let button = ui.add_enabled(enabled, egui::Button::selectable(false, text)).on_hover_text(hover);
+            let button = if app.one_off {
+                button.on_disabled_hover_text("This run's key came from INSTAVIEW_API_KEY; nothing of it is saved.")
+            } else {
+                button
+            };
+            if button.clicked() {
                 action = Some(what);
             }
         }
