@@ -271,8 +271,37 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     file.write_all(bytes).map_err(|err| io_fail(&err))?;
     file.flush().map_err(|err| io_fail(&err))?;
     file.as_file().sync_all().map_err(|err| io_fail(&err))?;
-    file.persist(&target).map_err(|err| io_fail(&err.error))?;
+    persist_replacing(file, &target).map_err(|err| match err.kind() {
+        std::io::ErrorKind::PermissionDenied => WriteError {
+            reason: format!(
+                "it could not be replaced: another program has it open, or the folder does not allow it ({err})"
+            ),
+            ..io_fail(&err)
+        },
+        _ => io_fail(&err),
+    })?;
     Ok(())
+}
+
+/// Renames the temporary file over `target`. Windows refuses the rename while another program
+/// (a virus scanner, the search indexer, a script reading `manifest.json`) has `target` open,
+/// so a refusal is retried for about 2 s before it counts; nothing else is retried.
+fn persist_replacing(mut file: tempfile::NamedTempFile, target: &Path) -> Result<(), std::io::Error> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    let mut pause = std::time::Duration::from_millis(10);
+    loop {
+        match file.persist(target) {
+            Ok(_) => return Ok(()),
+            Err(err)
+                if err.error.kind() == std::io::ErrorKind::PermissionDenied && std::time::Instant::now() < deadline =>
+            {
+                file = err.file;
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(std::time::Duration::from_millis(200));
+            }
+            Err(err) => return Err(err.error),
+        }
+    }
 }
 
 /// [`write_atomically`] on tokio's blocking pool, so async code never waits on the disk.

@@ -208,9 +208,15 @@ async fn a_kill_mid_export_leaves_complete_files_and_a_matching_manifest() {
     let slow = DemoServer::start_with(0, options).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
+    // The output goes to a file, to be shown if the export stalls. Reading the manifest while
+    // the export replaces it is what a user's script or a virus scanner does: on Windows the
+    // rename then has to wait for the reader (export::write_atomically retries it).
+    let log_dir = tempfile::tempdir().unwrap();
+    let log = log_dir.path().join("export.log");
+    let log_file = std::fs::File::create(&log).unwrap();
     let mut child = command(&["export", "--out-dir", out, "--base-url", slow.base_url()])
-        .stderr(Stdio::null())
-        .stdout(Stdio::null())
+        .stderr(Stdio::from(log_file.try_clone().unwrap()))
+        .stdout(Stdio::from(log_file))
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -219,7 +225,11 @@ async fn a_kill_mid_export_leaves_complete_files_and_a_matching_manifest() {
         if listed >= 5 {
             break;
         }
-        assert!(Instant::now() < deadline, "the export made no progress");
+        assert!(
+            Instant::now() < deadline,
+            "the export made no progress: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     child.kill().unwrap();
