@@ -647,6 +647,15 @@ impl SecretStore for TestStore {
     }
 }
 
+/// Saves the connections "Production" and "Staging" (company "acme") to the demo `server`, with
+/// their keys in `store`; returns the settings file's path.
+fn two_saved_connections(dir: &std::path::Path, server: &DemoServer, store: &dyn SecretStore) -> PathBuf {
+    for name in ["Production", "Staging"] {
+        store.set(name, &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
+    }
+    write_settings(dir, &[("Production", server.base_url(), None), ("Staging", server.base_url(), Some("acme"))])
+}
+
 /// The real app with `store`, the connections file `settings_path` and `--profile`.
 fn app_with(
     store: Arc<dyn SecretStore>,
@@ -755,13 +764,8 @@ fn switching_connections_clears_the_other_connections_data_and_reads_each_key_on
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime.block_on(DemoServer::start(0)).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let settings = write_settings(
-        dir.path(),
-        &[("Production", server.base_url(), None), ("Staging", server.base_url(), Some("acme"))],
-    );
     let store = Arc::new(TestStore::default());
-    store.set("Production", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
-    store.set("Staging", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
+    let settings = two_saved_connections(dir.path(), &server, store.as_ref());
     let mut harness = app_with(store.clone(), Some(settings.clone()), Some("Production"));
     step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
     assert_eq!(harness.state().profile, "Production", "--profile picks the connection");
@@ -822,13 +826,8 @@ fn deleting_a_connection_removes_its_key_and_settings_and_moves_to_the_next() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime.block_on(DemoServer::start(0)).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let settings = write_settings(
-        dir.path(),
-        &[("Production", server.base_url(), None), ("Staging", server.base_url(), Some("acme"))],
-    );
     let store = Arc::new(MemoryStore::default());
-    store.set("Production", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
-    store.set("Staging", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
+    let settings = two_saved_connections(dir.path(), &server, store.as_ref());
     let mut harness = app_with(store.clone(), Some(settings.clone()), Some("Staging"));
     step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
     let delete = |harness: &mut Harness<'_, App>| {
