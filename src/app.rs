@@ -585,7 +585,6 @@ impl App {
         };
         match options.automation.connection {
             Some((config, key)) => {
-                app.store = Some(StoreInfo { name: "memory (this run only)".to_owned(), persistent: false });
                 app.use_connection(config, key);
             }
             None if app.demo => app.send(Command::StartDemo),
@@ -777,8 +776,9 @@ impl App {
             }
         };
         self.keys.remove(&name);
-        self.settings.remove(&name);
-        self.save_settings();
+        self.update_settings(|settings| {
+            settings.remove(&name);
+        });
         self.delete_connection = Some(DeleteConnection::Deleted { name: name.clone(), store: store.name.clone() });
         self.store = Some(store);
         if name != self.profile {
@@ -1045,10 +1045,18 @@ impl App {
     /// key is already in use (it is kept).
     fn form_connection(&self) -> Result<(ApiConfig, ApiKey), String> {
         let form = &self.connect_form;
+        let name = form.name.trim();
+        let other = form.new_profile || name != self.profile || self.one_off;
+        if other && self.settings.get(name).is_some() {
+            return Err(format!(
+                "A connection named “{name}” exists already: pick it under Connection and choose Edit \
+                 connection… to change it, or give this one another name."
+            ));
+        }
         let key = if form.key.trim().is_empty() {
-            // Only the key of the same connection may be kept; a new one needs its own key.
-            let name = form.name.trim();
-            let in_use = if name == self.profile { self.key.clone() } else { None };
+            // Only the key of the same connection may be kept; a new one needs its own key, and
+            // a run's INSTAVIEW_API_KEY is never given to a saved connection.
+            let in_use = if name == self.profile && !self.one_off { self.key.clone() } else { None };
             self.keys.get(name).cloned().or(in_use).ok_or_else(|| "Enter the API key.".to_owned())?
         } else {
             ApiKey::new(&form.key)?
@@ -1073,6 +1081,7 @@ impl App {
     /// "Save": records the connection, stores a newly typed key in the keyring (under the
     /// connection's name), then connects.
     pub fn save_connection(&mut self) {
+        self.reload_settings();
         let checked = profiles::check_name(&self.connect_form.name).map(str::to_owned);
         match (checked, self.form_connection()) {
             (Err(err), _) | (_, Err(err)) => self.connect_form.outcome = Some(Err(err)),
@@ -1098,6 +1107,7 @@ impl App {
 
     /// Uses the form's connection without saving the key (keyring unusable): this run only.
     pub fn connect_with_form(&mut self) {
+        self.reload_settings();
         let name = match profiles::check_name(&self.connect_form.name) {
             Ok(name) => name.to_owned(),
             Err(err) => {
@@ -1144,8 +1154,7 @@ impl App {
         self.clear_connection_data();
         self.one_off = false;
         self.profile.clone_from(&profile.name);
-        self.settings.last_used = Some(profile.name.clone());
-        self.save_settings();
+        self.update_settings(|settings| settings.last_used = Some(profile.name.clone()));
         self.connect_form = ConnectForm::default();
         match self.keys.get(&profile.name).cloned() {
             Some(key) => self.use_connection(profile.config(), key),
@@ -1212,13 +1221,33 @@ impl App {
 
     /// Adds or updates `profile` in the saved connections and makes it the last used one.
     fn remember_profile(&mut self, profile: Profile) {
-        let changed = self.settings.get(&profile.name) != Some(&profile)
-            || self.settings.last_used.as_deref() != Some(profile.name.as_str());
-        self.settings.last_used = Some(profile.name.clone());
-        self.settings.upsert(profile);
-        if changed {
-            self.save_settings();
+        self.update_settings(|settings| {
+            settings.last_used = Some(profile.name.clone());
+            settings.upsert(profile);
+        });
+    }
+
+    /// Whether the connection in use is a saved one (in the connections file, or with a key read
+    /// from the keyring): what Edit, Sign out and Delete act on. False for a run with
+    /// `INSTAVIEW_API_KEY` and once the last connection is deleted.
+    pub fn is_saved_connection(&self) -> bool {
+        !self.one_off && (self.settings.get(&self.profile).is_some() || self.keys.contains_key(&self.profile))
+    }
+
+    /// Reads the connections file again, to see connections that the command line added or
+    /// deleted meanwhile; an unreadable file keeps what the window had.
+    pub fn reload_settings(&mut self) {
+        if let Some(Ok(settings)) = self.settings_path.as_deref().map(Settings::load) {
+            self.settings = settings;
         }
+    }
+
+    /// Changes the saved connections: the file is read again first, so that connections added
+    /// meanwhile (by the command line) are kept, then `change` is applied and the file written.
+    fn update_settings(&mut self, change: impl FnOnce(&mut Settings)) {
+        self.reload_settings();
+        change(&mut self.settings);
+        self.save_settings();
     }
 
     /// Writes the connections file (never in demo mode); a failure goes to the banner.

@@ -430,9 +430,11 @@ fn nothing_overlaps_in_a_narrow_window() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime.block_on(DemoServer::start(0)).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let settings = write_settings(dir.path(), &[("Production", server.base_url(), None)]);
+    // A long connection name is cut short in the switcher.
+    let name = "Production EU – recruiting team (shared key, do not delete)";
+    let settings = write_settings(dir.path(), &[(name, server.base_url(), None)]);
     let store = Arc::new(MemoryStore::default());
-    store.set("Production", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
+    store.set(name, &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
     let header = [(Role::Button, "Copy ID"), (Role::Button, "Refresh"), (Role::Button, "Add to comparison")];
     for demo in [true, false] {
         let mut harness = if demo { demo_app(None) } else { app_with(store.clone(), Some(settings.clone()), None) };
@@ -450,6 +452,17 @@ fn nothing_overlaps_in_a_narrow_window() {
             harness.run_steps(4);
             assert_laid_out_side_by_side(&harness, width, &top_bar);
             assert_laid_out_side_by_side(&harness, width, &header);
+        }
+        // A running interview's LIVE badge and age move to the next line whole, never a letter
+        // or a word at a time.
+        open(&mut harness, "613fba9c-474b-44c4-a101-40ac7da54ecd");
+        for width in [720.0, 800.0, 900.0] {
+            harness.set_size(egui::vec2(width, 600.0));
+            harness.run_steps(4);
+            for text in ["LIVE", "updated"] {
+                let rect = harness.get_by_label_contains(text).rect();
+                assert!(rect.height() < 24.0 && rect.max.x <= width, "{text} at {width} px: {rect:?}");
+            }
         }
     }
     server.shutdown();
@@ -510,6 +523,7 @@ fn a_scripted_run_connects_with_the_given_url_and_key_and_saves_nothing() {
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, "Sign out").click();
     harness.get_by_role_and_label(Role::Button, "Delete connection…").click();
+    harness.get_by_role_and_label(Role::Button, "Edit connection…").click();
     harness.run_steps(3);
     assert_eq!(store.get("default").unwrap(), Some(ApiKey::new("sk_test_saved_default").unwrap()));
     assert_eq!(harness.state().screen, Screen::Main);
@@ -852,7 +866,7 @@ fn deleting_a_connection_removes_its_key_and_settings_and_moves_to_the_next() {
     step_until(&mut harness, "the deletion", |app| {
         matches!(app.delete_connection, Some(interview_desk::app::DeleteConnection::Deleted { .. }))
     });
-    harness.get_by_label("Deleted the connection “Staging”; its key was removed from memory (this run only).");
+    harness.get_by_label("Deleted the connection “Staging”; no key of it is left in memory (this run only).");
     assert_eq!(store.get("Staging").unwrap(), None);
     let saved = Settings::load(&settings).unwrap();
     assert!(saved.get("Staging").is_none() && saved.get("Production").is_some());
@@ -869,6 +883,59 @@ fn deleting_a_connection_removes_its_key_and_settings_and_moves_to_the_next() {
     assert!(harness.state().connect_form.new_profile);
     assert!(Settings::load(&settings).unwrap().profiles.is_empty());
     assert_eq!(store.get("Production").unwrap(), None);
+    // Nothing is left to edit or delete: no ghost "default" connection.
+    harness.get_by_role_and_label(Role::Button, "Close").click();
+    harness.run_steps(2);
+    let switcher = harness.get_by_role_and_label(Role::ComboBox, "Connection");
+    assert_eq!(switcher.value().as_deref(), Some("No connection"));
+    delete(&mut harness);
+    assert!(harness.state().delete_connection.is_none(), "Delete connection… is disabled");
+    drop(harness);
+    server.shutdown();
+}
+
+#[test]
+fn connections_added_on_the_command_line_meanwhile_are_kept_and_a_taken_name_is_refused() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let settings = write_settings(dir.path(), &[("alpha", server.base_url(), None)]);
+    store.set("alpha", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
+    let mut harness = app_with(store.clone(), Some(settings.clone()), Some("alpha"));
+    step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
+
+    // `key set --profile gamma` in a terminal while the window is open.
+    let mut file = Settings::load(&settings).unwrap();
+    file.upsert(Profile::new("gamma", &interview_desk::api::ApiConfig::new(server.base_url(), None)));
+    file.save(&settings).unwrap();
+    store.set("gamma", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
+
+    // A new connection may not take gamma's name (it would replace gamma's key).
+    harness.get_by_role_and_label(Role::ComboBox, "Connection").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "gamma");
+    harness.get_by_role_and_label(Role::Button, "New connection…").click();
+    harness.run_steps(2);
+    harness.state_mut().connect_form.name = "gamma".to_owned();
+    harness.state_mut().connect_form.key = "sk_test_another_key".to_owned();
+    harness.state_mut().connect_form.base_url = server.base_url().to_owned();
+    harness.get_by_role_and_label(Role::Button, "Save").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("A connection named “gamma” exists already");
+    assert_eq!(store.get("gamma").unwrap(), Some(ApiKey::new(DEMO_API_KEY).unwrap()));
+
+    // Deleting alpha keeps gamma in the file and moves to it.
+    harness.state_mut().switch_profile("alpha");
+    step_until(&mut harness, "alpha again", |app| app.screen == Screen::Main);
+    harness.get_by_role_and_label(Role::ComboBox, "Connection").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Delete connection…").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Delete").click();
+    step_until(&mut harness, "gamma", |app| app.profile == "gamma" && app.screen == Screen::Main);
+    let names: Vec<String> = Settings::load(&settings).unwrap().profiles.into_iter().map(|p| p.name).collect();
+    assert_eq!(names, ["gamma"]);
     drop(harness);
     server.shutdown();
 }

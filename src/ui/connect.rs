@@ -206,7 +206,9 @@ pub fn delete_connection_ui(app: &mut App, ctx: &egui::Context) {
                 ));
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
-                    if ui.button("Delete").clicked() {
+                    let delete =
+                        egui::Button::new(RichText::new("Delete").color(egui::Color32::WHITE)).fill(super::style::BAD);
+                    if ui.add(delete).clicked() {
                         next = Some(Some(DeleteConnection::Removing(name.clone())));
                     }
                     if ui.button("Cancel").clicked() {
@@ -221,7 +223,7 @@ pub fn delete_connection_ui(app: &mut App, ctx: &egui::Context) {
                 });
             }
             DeleteConnection::Deleted { name, store } => {
-                ui.label(format!("Deleted the connection “{name}”; its key was removed from {store}."));
+                ui.label(format!("Deleted the connection “{name}”; no key of it is left in {store}."));
                 ui.add_space(8.0);
                 if ui.button("Close").clicked() {
                     next = Some(None);

@@ -129,48 +129,76 @@ fn top_bar_ui(app: &mut App, ui: &mut egui::Ui) {
 
 /// The "Connection" combo box: the saved connections and "New connection…".
 fn profile_switcher_ui(app: &mut App, ui: &mut egui::Ui) {
+    let saved = app.is_saved_connection();
     let mut names: Vec<String> = app.settings.profiles.iter().map(|p| p.name.clone()).collect();
-    if !names.contains(&app.profile) && !app.one_off {
+    if saved && !names.contains(&app.profile) {
         names.insert(0, app.profile.clone());
     }
-    let current = if app.one_off { "This run only" } else { app.profile.as_str() };
+    let current = match (app.one_off, saved) {
+        (true, _) => "This run only",
+        (false, true) => app.profile.as_str(),
+        (false, false) => "No connection",
+    };
     let mut picked = None;
     let mut action = None;
     let hover = app.active.as_ref().map_or_else(String::new, |a| format!("Connected to {}", a.base_url));
-    let combo = egui::ComboBox::from_label("Connection").selected_text(current).width(150.0);
-    let response = combo.show_ui(ui, |ui| {
-        for name in &names {
-            if ui.selectable_label(name == current, name).clicked() {
-                picked = Some(name.clone());
-            }
-        }
-        ui.separator();
-        // A run with INSTAVIEW_API_KEY has nothing saved to sign out of or delete; the saved
-        // connection of the same name is another one.
-        let saved = !app.one_off && app.connect_form.busy.is_none();
-        let items = [
-            (ConnectionAction::Edit, "Edit connection…", "Change this connection's key, base URL or company ID", true),
-            (ConnectionAction::New, "New connection…", "Add another API key or server", true),
-            (
-                ConnectionAction::SignOut,
-                "Sign out",
-                "Remove this connection's key from the OS keyring",
-                saved && app.screen == Screen::Main,
-            ),
-            (ConnectionAction::Delete, "Delete connection…", "Remove this connection and its key", saved),
-        ];
-        for (what, text, hover, enabled) in items {
-            let button = ui.add_enabled(enabled, egui::Button::selectable(false, text)).on_hover_text(hover);
-            let button = if app.one_off {
-                button.on_disabled_hover_text("This run's key came from INSTAVIEW_API_KEY; nothing of it is saved.")
-            } else {
-                button
-            };
-            if button.clicked() {
-                action = Some(what);
-            }
-        }
-    });
+    // Tall enough for the actions under a few connections; a long name is cut short.
+    let rows = names.len() + 5;
+    let combo = egui::ComboBox::from_label("Connection")
+        .selected_text(current)
+        .width(150.0)
+        .truncate()
+        .height(rows as f32 * (ui.spacing().interact_size.y + 8.0));
+    // The box keeps its width; a longer name is cut short (its full text is in the list).
+    let response = ui
+        .scope(|ui| {
+            ui.set_max_width(240.0);
+            combo.show_ui(ui, |ui| {
+                for name in &names {
+                    if ui.selectable_label(name == current, name).clicked() {
+                        picked = Some(name.clone());
+                    }
+                }
+                ui.separator();
+                // A run with INSTAVIEW_API_KEY has nothing saved to edit, sign out of or delete; the
+                // saved connection of the same name is another one.
+                let saved = saved && app.connect_form.busy.is_none();
+                let items = [
+                    (
+                        ConnectionAction::Edit,
+                        "Edit connection…",
+                        "Change this connection's key, base URL or company ID",
+                        saved,
+                    ),
+                    (ConnectionAction::New, "New connection…", "Add another API key or server", true),
+                    (
+                        ConnectionAction::SignOut,
+                        "Sign out",
+                        "Remove this connection's key from the OS keyring",
+                        saved && app.screen == Screen::Main,
+                    ),
+                    (ConnectionAction::Delete, "Delete connection…", "Remove this connection and its key", saved),
+                ];
+                for (what, text, hover, enabled) in items {
+                    let button = ui.add_enabled(enabled, egui::Button::selectable(false, text)).on_hover_text(hover);
+                    let button = button.on_disabled_hover_text(if app.one_off {
+                        "This run's key came from INSTAVIEW_API_KEY; nothing of it is saved."
+                    } else if app.connect_form.busy.is_some() {
+                        "Wait until the key store has answered."
+                    } else {
+                        "No connection is saved yet."
+                    });
+                    if button.clicked() {
+                        action = Some(what);
+                    }
+                }
+            })
+        })
+        .inner;
+    if response.response.clicked() {
+        // Connections added or deleted on the command line meanwhile show up in the list.
+        app.reload_settings();
+    }
     if !hover.is_empty() {
         response.response.on_hover_text(hover);
     }
@@ -442,7 +470,7 @@ fn freshness_ui(ui: &mut egui::Ui, live: &LiveRefresh) -> bool {
     if let Some(loaded) = live.loaded_at {
         let seconds = loaded.elapsed().as_secs();
         let ago = if seconds < 60 { format!("{seconds} s") } else { format!("{} min", seconds / 60) };
-        ui.label(RichText::new(format!("updated {ago} ago")).weak());
+        ui.add(egui::Label::new(RichText::new(format!("updated {ago} ago")).weak()).extend());
         // Keep the age current without repainting more than once a second.
         ui.ctx().request_repaint_after(std::time::Duration::from_secs(1));
     }

@@ -7,12 +7,27 @@ use crate::api::InterviewStatus;
 
 /// A rounded coloured label, e.g. a status.
 pub fn badge(ui: &mut egui::Ui, text: &str, color: Color32) -> egui::Response {
+    let text = RichText::new(text).color(color).strong();
+    let margin = egui::Margin::symmetric(8, 2);
+    // A frame takes its size from what it holds, after placing it, so in a wrapping row it would
+    // not move to the next line by itself (it would squeeze its text into a column): measure.
+    if ui.layout().main_wrap && ui.cursor().min.x > ui.max_rect().min.x + 1.0 {
+        let galley = egui::WidgetText::from(text.clone()).into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Body,
+        );
+        if galley.size().x + margin.sum().x + 2.0 > ui.available_size_before_wrap().x {
+            ui.end_row();
+        }
+    }
     egui::Frame::new()
         .fill(color.gamma_multiply(0.18))
         .stroke(egui::Stroke::new(1.0, color))
         .corner_radius(8.0)
-        .inner_margin(egui::Margin::symmetric(8, 2))
-        .show(ui, |ui| ui.label(RichText::new(text).color(color).strong()))
+        .inner_margin(margin)
+        .show(ui, |ui| ui.add(egui::Label::new(text).extend()))
         .inner
 }
 
