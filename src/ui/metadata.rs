@@ -12,7 +12,7 @@ use crate::app::RelatedCache;
 /// Draws the Metadata tab.
 pub fn metadata_ui(ui: &mut egui::Ui, record: &InterviewRecord, related: &RelatedCache) {
     let interview = &record.interview;
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+    egui::ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| {
         egui::Grid::new("metadata_fields").num_columns(2).striped(true).spacing([24.0, 6.0]).show(ui, |ui| {
             field_row(ui, "Status", interview.status.as_ref().map(ToString::to_string));
             field_row(ui, "Interview ID", Some(interview.id.clone()));
