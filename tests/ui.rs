@@ -337,6 +337,10 @@ fn a_search_from_the_command_line_jumps_to_matches_far_down_a_long_transcript() 
     step_until(&mut harness, "the long interview with its search", |app| {
         app.current.as_ref().is_some_and(|c| c.transcript.matches.len() == 7)
     });
+    // The speakers' names change the rows' heights when they arrive: jump once they are in.
+    step_until(&mut harness, "the names", |app| {
+        app.current_record().is_some_and(|record| app.related_records(&record).is_some())
+    });
     harness.run_steps(3);
     harness.get_by_label("1 of 7");
     for _ in 0..6 {
@@ -400,10 +404,13 @@ fn a_header_click_made_as_the_names_change_is_not_lost() {
     harness.get_by_label("Backend Engineer (Rust)  ·  Backend Phone Screen (EN) (Phone · Screening)");
     // The click lands in the frame in which the names go away, as it does when the lookups
     // answer just as the user clicks: nothing in the header may move.
+    let before = harness.get_by_role_and_label(Role::Button, "Add to comparison").rect();
     harness.get_by_role_and_label(Role::Button, "Add to comparison").click();
     let names = std::mem::take(&mut harness.state_mut().related);
     harness.run_steps(2);
     assert_eq!(harness.state().compare.len(), 1, "the click added the interview");
+    // Neither the header nor the list beside it (rows with or without long job titles) moves it.
+    assert_eq!(harness.get_by_role_and_label(Role::Button, "Remove from comparison").rect().min, before.min);
     harness.get_by_role_and_label(Role::Button, "Remove from comparison");
     harness.get_by_role_and_label(Role::Button, "Transcript").click();
     harness.state_mut().related = names;

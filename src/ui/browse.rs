@@ -58,7 +58,9 @@ pub fn browse_ui(app: &mut App, ui: &mut egui::Ui, frame: &eframe::Frame) {
                             to_pick.push(record.interview.id.clone());
                         }
                     }
-                    ui.selectable_label(selected, job)
+                    // Wrapped, so a long job title never widens the panel (which would shift
+                    // the interview beside it as the names arrive).
+                    ui.add(egui::Button::selectable(selected, job).wrap())
                 })
                 .inner;
             if response.clicked() {
