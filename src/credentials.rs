@@ -367,11 +367,15 @@ mod tests {
             assert_eq!(store.name(), expected, "the platform's own store is preferred");
             assert!(store.is_persistent());
         }
-        let account = format!("test-{}", std::process::id());
+        assert_round_trip(&store, &format!("test-{}", std::process::id()));
+    }
+
+    /// Saves a key under `account` in `store`, reads it back, deletes it and checks it is gone.
+    pub(super) fn assert_round_trip(store: &dyn SecretStore, account: &str) {
         let key = ApiKey::new("sk_test_real_store_round_trip").unwrap();
-        store.set(&account, &key).unwrap();
-        assert_eq!(store.get(&account).unwrap(), Some(key));
-        store.delete(&account).unwrap();
-        assert_eq!(store.get(&account).unwrap(), None);
+        store.set(account, &key).unwrap();
+        assert_eq!(store.get(account).unwrap(), Some(key));
+        store.delete(account).unwrap();
+        assert_eq!(store.get(account).unwrap(), None);
     }
 }

@@ -179,7 +179,7 @@ pub(super) fn expected_store() -> Option<&'static str> {
 mod linux_tests {
     use std::sync::Arc;
 
-    use super::super::{ApiKey, CredentialError, KeyringStore, SecretStore as _, map_keyring_error};
+    use super::super::{CredentialError, KeyringStore, map_keyring_error};
 
     /// Platform errors are told apart by variant: locked, denied (a dismissed prompt, a
     /// session keyring that is not ours), no keyring service.
@@ -213,11 +213,6 @@ mod linux_tests {
     fn real_keyutils_keyring_round_trip() {
         let store: Arc<keyring_core::CredentialStore> = linux_keyutils_keyring_store::Store::new().unwrap();
         let store = KeyringStore::new(store, "keyutils", false);
-        let account = format!("test-keyutils-{}", std::process::id());
-        let key = ApiKey::new("sk_test_keyutils_round_trip").unwrap();
-        store.set(&account, &key).unwrap();
-        assert_eq!(store.get(&account).unwrap(), Some(key));
-        store.delete(&account).unwrap();
-        assert_eq!(store.get(&account).unwrap(), None);
+        super::super::tests::assert_round_trip(&store, &format!("test-keyutils-{}", std::process::id()));
     }
 }
