@@ -439,9 +439,8 @@ fn nothing_overlaps_in_a_narrow_window() {
     let dir = tempfile::tempdir().unwrap();
     // A long connection name is cut short in the switcher.
     let name = "Production EU – recruiting team (shared key, do not delete)";
-    let settings = write_settings(dir.path(), &[(name, server.base_url(), None)]);
     let store = Arc::new(MemoryStore::default());
-    store.set(name, &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
+    let settings = saved_connections(dir.path(), &server, store.as_ref(), &[(name, None)]);
     let header = [(Role::Button, "Copy ID"), (Role::Button, "Refresh"), (Role::Button, "Add to comparison")];
     for demo in [true, false] {
         let mut harness = if demo { demo_app(None) } else { app_with(store.clone(), Some(settings.clone()), None) };
@@ -668,15 +667,32 @@ impl SecretStore for TestStore {
     }
 }
 
-/// Saves the connections "Production" and "Staging" (company "acme") to the demo `server`, with
-/// their keys in `store`; returns the settings file's path.
-fn two_saved_connections(dir: &std::path::Path, server: &DemoServer, store: &dyn SecretStore) -> PathBuf {
+/// Saves these (name, company ID) connections to the demo `server` in a connections file in
+/// `dir`, with the demo key for each in `store`; returns the file's path.
+fn saved_connections(
+    dir: &std::path::Path,
+    server: &DemoServer,
+    store: &dyn SecretStore,
+    connections: &[(&str, Option<&str>)],
+) -> PathBuf {
     let key = ApiKey::new(DEMO_API_KEY);
-    for name in ["Production", "Staging"] {
+    for (name, _) in connections {
         let saved = key.clone().map(|key| store.set(name, &key));
         assert!(matches!(saved, Ok(Ok(()))), "{saved:?}");
     }
-    write_settings(dir, &[("Production", server.base_url(), None), ("Staging", server.base_url(), Some("acme"))])
+    let profiles: Vec<_> = connections.iter().map(|(name, company)| (*name, server.base_url(), *company)).collect();
+    write_settings(dir, &profiles)
+}
+
+/// "Production" and "Staging" (company "acme"), as [`saved_connections`] saves them.
+const TWO_CONNECTIONS: [(&str, Option<&str>); 2] = [("Production", None), ("Staging", Some("acme"))];
+
+/// Opens the top bar's Connection box and clicks `item` in it: a connection or an action.
+fn pick_in_connection_box(harness: &mut Harness<'_, App>, item: &str) {
+    harness.get_by_role_and_label(Role::ComboBox, "Connection").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, item).click();
+    harness.run_steps(2);
 }
 
 /// The real app with `store`, the connections file `settings_path` and `--profile`.
@@ -768,10 +784,7 @@ fn a_locked_keyring_can_be_retried_and_a_too_long_key_keeps_the_saved_one() {
     limited.set("default", &ApiKey::new("sk_test_previous").unwrap()).unwrap();
     let mut harness = app_with(limited.clone(), Some(settings), None);
     step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
-    harness.get_by_role_and_label(Role::ComboBox, "Connection").click();
-    harness.run_steps(2);
-    harness.get_by_role_and_label(Role::Button, "Edit connection…").click();
-    harness.run_steps(2);
+    pick_in_connection_box(&mut harness, "Edit connection…");
     harness.state_mut().connect_form.key = format!("sk_{}", "x".repeat(1300));
     harness.get_by_role_and_label(Role::Button, "Save").click();
     step_until(&mut harness, "the refusal", |app| app.connect_form.key_problem.is_some());
@@ -788,7 +801,7 @@ fn switching_connections_clears_the_other_connections_data_and_reads_each_key_on
     let server = runtime.block_on(DemoServer::start(0)).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(TestStore::default());
-    let settings = two_saved_connections(dir.path(), &server, store.as_ref());
+    let settings = saved_connections(dir.path(), &server, store.as_ref(), &TWO_CONNECTIONS);
     let mut harness = app_with(store.clone(), Some(settings.clone()), Some("Production"));
     step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
     assert_eq!(harness.state().profile, "Production", "--profile picks the connection");
@@ -796,10 +809,7 @@ fn switching_connections_clears_the_other_connections_data_and_reads_each_key_on
     step_until(&mut harness, "the interview", |app| app.current_record().is_some());
     step_until(&mut harness, "the list", |app| !app.browse.items.is_empty());
 
-    harness.get_by_role_and_label(Role::ComboBox, "Connection").click();
-    harness.run_steps(2);
-    harness.get_by_role_and_label(Role::Button, "Staging").click();
-    harness.step();
+    pick_in_connection_box(&mut harness, "Staging");
     let app = harness.state();
     assert_eq!(app.profile, "Staging");
     assert!(app.current.is_none(), "the other connection's interview is closed");
@@ -809,10 +819,7 @@ fn switching_connections_clears_the_other_connections_data_and_reads_each_key_on
 
     // Back and forth again: no keyring reads beyond the first one per connection.
     for name in ["Production", "Staging", "Production"] {
-        harness.get_by_role_and_label(Role::ComboBox, "Connection").click();
-        harness.run_steps(2);
-        harness.get_by_role_and_label(Role::Button, name).click();
-        harness.run_steps(2);
+        pick_in_connection_box(&mut harness, name);
         assert_eq!(harness.state().screen, Screen::Main);
     }
     assert_eq!(store.reads.load(SeqCst), 2, "each key read once this run");
@@ -827,14 +834,11 @@ fn sign_out_removes_the_key_and_says_so() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime.block_on(DemoServer::start(0)).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let settings = write_settings(dir.path(), &[("default", server.base_url(), None)]);
     let store = Arc::new(MemoryStore::default());
-    store.set("default", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
+    let settings = saved_connections(dir.path(), &server, store.as_ref(), &[("default", None)]);
     let mut harness = app_with(store.clone(), Some(settings.clone()), None);
     step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
-    harness.get_by_role_and_label(Role::ComboBox, "Connection").click();
-    harness.run_steps(2);
-    harness.get_by_role_and_label(Role::Button, "Sign out").click();
+    pick_in_connection_box(&mut harness, "Sign out");
     step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
     harness.get_by_label_contains("Signed out: the key for “default” was removed from memory (this run only).");
     assert_eq!(store.get("default").unwrap(), None);
@@ -850,25 +854,19 @@ fn deleting_a_connection_removes_its_key_and_settings_and_moves_to_the_next() {
     let server = runtime.block_on(DemoServer::start(0)).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(MemoryStore::default());
-    let settings = two_saved_connections(dir.path(), &server, store.as_ref());
+    let settings = saved_connections(dir.path(), &server, store.as_ref(), &TWO_CONNECTIONS);
     let mut harness = app_with(store.clone(), Some(settings.clone()), Some("Staging"));
     step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
-    let delete = |harness: &mut Harness<'_, App>| {
-        harness.get_by_role_and_label(Role::ComboBox, "Connection").click();
-        harness.run_steps(2);
-        harness.get_by_role_and_label(Role::Button, "Delete connection…").click();
-        harness.run_steps(2);
-    };
 
     // Cancel keeps everything.
-    delete(&mut harness);
+    pick_in_connection_box(&mut harness, "Delete connection…");
     harness.get_by_label("Delete the connection “Staging”?");
     harness.get_by_role_and_label(Role::Button, "Cancel").click();
     harness.run_steps(2);
     assert!(harness.query_by_label("Delete the connection “Staging”?").is_none());
     assert!(store.get("Staging").unwrap().is_some());
 
-    delete(&mut harness);
+    pick_in_connection_box(&mut harness, "Delete connection…");
     harness.get_by_role_and_label(Role::Button, "Delete").click();
     step_until(&mut harness, "the deletion", |app| {
         matches!(app.delete_connection, Some(interview_desk::app::DeleteConnection::Deleted { .. }))
@@ -884,7 +882,7 @@ fn deleting_a_connection_removes_its_key_and_settings_and_moves_to_the_next() {
     assert!(harness.state().delete_connection.is_none());
 
     // The last one: a new connection form follows.
-    delete(&mut harness);
+    pick_in_connection_box(&mut harness, "Delete connection…");
     harness.get_by_role_and_label(Role::Button, "Delete").click();
     step_until(&mut harness, "the New connection form", |app| app.screen == Screen::Connect);
     assert!(harness.state().connect_form.new_profile);
@@ -895,7 +893,7 @@ fn deleting_a_connection_removes_its_key_and_settings_and_moves_to_the_next() {
     harness.run_steps(2);
     let switcher = harness.get_by_role_and_label(Role::ComboBox, "Connection");
     assert_eq!(switcher.value().as_deref(), Some("No connection"));
-    delete(&mut harness);
+    pick_in_connection_box(&mut harness, "Delete connection…");
     assert!(harness.state().delete_connection.is_none(), "Delete connection… is disabled");
     drop(harness);
     server.shutdown();
@@ -907,8 +905,7 @@ fn connections_added_on_the_command_line_meanwhile_are_kept_and_a_taken_name_is_
     let server = runtime.block_on(DemoServer::start(0)).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(MemoryStore::default());
-    let settings = write_settings(dir.path(), &[("alpha", server.base_url(), None)]);
-    store.set("alpha", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
+    let settings = saved_connections(dir.path(), &server, store.as_ref(), &[("alpha", None)]);
     let mut harness = app_with(store.clone(), Some(settings.clone()), Some("alpha"));
     step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
 
@@ -935,10 +932,7 @@ fn connections_added_on_the_command_line_meanwhile_are_kept_and_a_taken_name_is_
     // Deleting alpha keeps gamma in the file and moves to it.
     harness.state_mut().switch_profile("alpha");
     step_until(&mut harness, "alpha again", |app| app.screen == Screen::Main);
-    harness.get_by_role_and_label(Role::ComboBox, "Connection").click();
-    harness.run_steps(2);
-    harness.get_by_role_and_label(Role::Button, "Delete connection…").click();
-    harness.run_steps(2);
+    pick_in_connection_box(&mut harness, "Delete connection…");
     harness.get_by_role_and_label(Role::Button, "Delete").click();
     step_until(&mut harness, "gamma", |app| app.profile == "gamma" && app.screen == Screen::Main);
     let names: Vec<String> = Settings::load(&settings).unwrap().profiles.into_iter().map(|p| p.name).collect();
@@ -952,16 +946,12 @@ fn a_keyring_that_refuses_the_deletion_keeps_the_connection() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime.block_on(DemoServer::start(0)).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let settings = write_settings(dir.path(), &[("default", server.base_url(), None)]);
     let store = Arc::new(TestStore::default());
-    store.set("default", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
+    let settings = saved_connections(dir.path(), &server, store.as_ref(), &[("default", None)]);
     let mut harness = app_with(store.clone(), Some(settings.clone()), None);
     step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
     store.locked.store(true, SeqCst);
-    harness.get_by_role_and_label(Role::ComboBox, "Connection").click();
-    harness.run_steps(2);
-    harness.get_by_role_and_label(Role::Button, "Delete connection…").click();
-    harness.run_steps(2);
+    pick_in_connection_box(&mut harness, "Delete connection…");
     harness.get_by_role_and_label(Role::Button, "Delete").click();
     step_until(&mut harness, "the refusal", |app| {
         matches!(app.delete_connection, Some(interview_desk::app::DeleteConnection::Failed { .. }))
