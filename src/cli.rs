@@ -1059,7 +1059,6 @@ fn automation(cli: &Cli) -> Result<Automation, String> {
     Ok(Automation { connection, search: cli.search.clone(), exit_after, frame_stats: cli.frame_stats.clone() })
 }
 
-/// Starts the desktop app.
 /// What the window starts with.
 struct GuiStart {
     demo: bool,
