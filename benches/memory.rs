@@ -140,7 +140,10 @@ fn measure(name: &str, body: &[u8], out: &mut Vec<String>) {
     let headless = Headless::new();
     let after_context = live();
     let mut view = common::view_with_query(COMMON_WORD);
-    headless.frame(&record, &mut view, Vec::new(), true);
+    let first = headless.frame(&record, &mut view, Vec::new(), true);
+    if let Some(answer) = first.search.and_then(|request| common::search_now(&record, request)) {
+        view.apply_search(answer);
+    }
     let after_first = live();
     let first_peak = PEAK.load(Ordering::Relaxed);
     let frames = headless.settle(&record, &mut view, 5_000);

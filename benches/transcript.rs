@@ -12,7 +12,7 @@ use std::time::Instant;
 use common::{CJK_WORD, COMMON_WORD, Headless, NO_MATCH, RARE_WORD};
 use divan::{Bencher, black_box};
 use interview_desk::api::InterviewRecord;
-use interview_desk::ui::transcript::TranscriptView;
+use interview_desk::app::transcript_view::TranscriptView;
 
 /// Most frames [`Headless::settle`] draws before giving up.
 const SETTLE_LIMIT: usize = 5_000;
@@ -42,7 +42,11 @@ fn main() {
     eprintln!("generated interview: {}", common::describe(body(), record));
     for needle in [COMMON_WORD, RARE_WORD, NO_MATCH, CJK_WORD, "e"] {
         let mut view = common::view_with_query(needle);
-        view.update_matches(&record.interview.transcript);
+        if let Some(answer) =
+            view.update_matches(&record.interview.transcript).and_then(|r| common::search_now(record, r))
+        {
+            view.apply_search(answer);
+        }
         eprintln!("search {needle:?}: {} matches", view.matches.len());
     }
     // Opening the tab until every row height is measured (the scroll bar is exact from then on).
@@ -65,19 +69,23 @@ fn decode(bencher: Bencher) {
     bencher.counter(divan::counter::BytesCount::new(bytes.len())).bench(|| common::decode(black_box(bytes)));
 }
 
-/// One keystroke's search, as the Transcript tab runs it when the search box changes
-/// (`TranscriptView::update_matches`: compile the query, find it in every turn, whose folded
-/// text was prepared at the first search). `"e"` is the worst first keystroke (a match in nearly
-/// every word). `""` searches nothing: the fixed cost of a keystroke.
+/// One keystroke's search of this long transcript, as the worker runs it for the Transcript tab
+/// (`transcript_search::run`: compile the query, find it in every turn, whose folded text was
+/// prepared at the first search). The UI thread only sends the request and later takes the
+/// answer. `"e"` is the worst first keystroke (a match in nearly every word). `""` searches
+/// nothing: the fixed cost of a keystroke.
 #[divan::bench(args = [COMMON_WORD, RARE_WORD, NO_MATCH, CJK_WORD, "e", ""], sample_count = 100, sample_size = 1)]
 fn search(bencher: Bencher, needle: &str) {
-    let transcript = &record().interview.transcript;
+    let record = record();
+    let transcript = &record.interview.transcript;
     let mut view = common::view_with_query(needle);
-    view.update_matches(transcript);
+    if let Some(answer) = view.update_matches(transcript).and_then(|r| common::search_now(record, r)) {
+        view.apply_search(answer);
+    }
     bencher.bench_local(|| {
         view.forget_search();
-        view.update_matches(black_box(transcript));
-        view.matches.len()
+        let request = view.update_matches(black_box(transcript));
+        request.and_then(|r| common::search_now(record, r)).map_or(0, |answer| answer.matches.len())
     });
 }
 
@@ -122,8 +130,9 @@ fn frame_scrolling(bencher: Bencher) {
     bencher.bench_local(|| headless.frame(record, &mut view, common::wheel(60.0), true).count);
 }
 
-/// A keystroke: the query alternates between "the" and "them", so each frame searches all turns
-/// again and lays out the visible rows with new highlights (tessellation included).
+/// A keystroke: the query alternates between "the" and "them", so each frame asks the worker
+/// for a new search (not run here: it is off the UI thread) and draws the visible rows
+/// (tessellation included).
 #[divan::bench(sample_count = 100, sample_size = 1)]
 fn frame_keystroke(bencher: Bencher) {
     let record = record();
@@ -137,7 +146,8 @@ fn frame_keystroke(bencher: Bencher) {
 }
 
 /// The first frame after the interview is opened on the Transcript tab with a search typed: the
-/// search runs, every row gets an estimated height and a time-boxed batch of rows is measured.
+/// search is handed to the worker, every row gets an estimated height and a time-boxed batch of
+/// rows is measured.
 /// The context is warm (fonts loaded) but has not laid out this transcript recently.
 /// Tessellation included.
 #[divan::bench(sample_count = 40, sample_size = 1)]

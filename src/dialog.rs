@@ -39,31 +39,50 @@ impl DialogAnswer {
 /// keeps repainting while a dialog is open (B11).
 pub trait SaveDialog {
     /// Opens a "Save as" dialog now (on the UI thread, as macOS requires) with `default_name`
-    /// suggested and `extension` as the filter.
-    fn save_file(&self, title: &str, default_name: &str, extension: &str, frame: &eframe::Frame) -> DialogFuture;
+    /// suggested and `extension` as the filter, over the window `parent` when there is one.
+    fn save_file(
+        &self,
+        title: &str,
+        default_name: &str,
+        extension: &str,
+        parent: Option<&eframe::Frame>,
+    ) -> DialogFuture;
 
-    /// Opens a "Choose folder" dialog now.
-    fn pick_folder(&self, title: &str, frame: &eframe::Frame) -> DialogFuture;
+    /// Opens a "Choose folder" dialog now, over the window `parent` when there is one.
+    fn pick_folder(&self, title: &str, parent: Option<&eframe::Frame>) -> DialogFuture;
 }
 
 /// The platform's own dialogs through rfd (XDG portal on Linux).
 pub struct NativeSaveDialog;
 
 impl SaveDialog for NativeSaveDialog {
-    fn save_file(&self, title: &str, default_name: &str, extension: &str, frame: &eframe::Frame) -> DialogFuture {
+    fn save_file(
+        &self,
+        title: &str,
+        default_name: &str,
+        extension: &str,
+        parent: Option<&eframe::Frame>,
+    ) -> DialogFuture {
         let filter = extension.to_ascii_uppercase();
         let dialog = in_downloads(rfd::AsyncFileDialog::new())
             .set_title(title)
             .set_file_name(default_name)
-            .add_filter(filter, &[extension])
-            .set_parent(frame);
+            .add_filter(filter, &[extension]);
+        let dialog = match parent {
+            Some(frame) => dialog.set_parent(frame),
+            None => dialog,
+        };
         let opened = Instant::now();
         let choice = dialog.save_file();
         Box::pin(async move { answer(choice.await.map(|handle| handle.path().to_path_buf()), opened) })
     }
 
-    fn pick_folder(&self, title: &str, frame: &eframe::Frame) -> DialogFuture {
-        let dialog = in_downloads(rfd::AsyncFileDialog::new()).set_title(title).set_parent(frame);
+    fn pick_folder(&self, title: &str, parent: Option<&eframe::Frame>) -> DialogFuture {
+        let dialog = in_downloads(rfd::AsyncFileDialog::new()).set_title(title);
+        let dialog = match parent {
+            Some(frame) => dialog.set_parent(frame),
+            None => dialog,
+        };
         let opened = Instant::now();
         let choice = dialog.pick_folder();
         Box::pin(async move { answer(choice.await.map(|handle| handle.path().to_path_buf()), opened) })
@@ -94,11 +113,11 @@ fn answer(path: Option<PathBuf>, opened: Instant) -> DialogAnswer {
 pub struct FixedSaveDialog(pub Option<PathBuf>);
 
 impl SaveDialog for FixedSaveDialog {
-    fn save_file(&self, _title: &str, _default_name: &str, _extension: &str, frame: &eframe::Frame) -> DialogFuture {
-        self.pick_folder("", frame)
+    fn save_file(&self, _title: &str, _name: &str, _extension: &str, parent: Option<&eframe::Frame>) -> DialogFuture {
+        self.pick_folder("", parent)
     }
 
-    fn pick_folder(&self, _title: &str, _frame: &eframe::Frame) -> DialogFuture {
+    fn pick_folder(&self, _title: &str, _parent: Option<&eframe::Frame>) -> DialogFuture {
         let answer = self.0.clone().map_or(DialogAnswer::Cancelled, DialogAnswer::Chosen);
         Box::pin(async move { answer })
     }
@@ -108,11 +127,11 @@ impl SaveDialog for FixedSaveDialog {
 pub struct NoDialog;
 
 impl SaveDialog for NoDialog {
-    fn save_file(&self, _title: &str, _default_name: &str, _extension: &str, _frame: &eframe::Frame) -> DialogFuture {
+    fn save_file(&self, _title: &str, _name: &str, _extension: &str, _parent: Option<&eframe::Frame>) -> DialogFuture {
         Box::pin(async { DialogAnswer::Unavailable })
     }
 
-    fn pick_folder(&self, _title: &str, _frame: &eframe::Frame) -> DialogFuture {
+    fn pick_folder(&self, _title: &str, _parent: Option<&eframe::Frame>) -> DialogFuture {
         Box::pin(async { DialogAnswer::Unavailable })
     }
 }

@@ -9,12 +9,12 @@
 //! - [`profiles`]: named connections in a small settings file shared with the command line.
 //! - [`export`]: the export document and atomic writes.
 //! - [`demo`]: the embedded Instaview-compatible demo server.
-//! - [`app`] and [`ui`]: the eframe app and its screens.
+//! - [`app`]: the eframe app: the session the screens show, the commands they push and what
+//!   applies them. [`ui`]: the screens, which only draw and push commands.
 //! - [`cli`]: the command line; [`console`]: its terminal on Windows.
 
 pub mod api;
 pub mod app;
-pub mod browse;
 pub mod bulk;
 pub mod cli;
 pub mod console;
@@ -24,5 +24,6 @@ pub mod dialog;
 pub mod export;
 pub mod profiles;
 pub mod search;
+pub mod transcript_search;
 pub mod ui;
 pub mod worker;

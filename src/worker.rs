@@ -22,6 +22,8 @@ use crate::credentials::{ApiKey, CredentialError, SecretStore, StoreInfo, os_key
 use crate::demo::DemoServer;
 use crate::dialog::DialogAnswer;
 use crate::export::{ExportSource, WriteError, write_atomically_in_background};
+use crate::profiles::Settings;
+use crate::transcript_search::{self, SearchAnswer, SearchRequest};
 
 /// How long a keyring call may take before the UI is told it timed out (a locked keyring may
 /// wait forever for an unlock prompt).
@@ -128,6 +130,47 @@ pub enum Command {
     /// Start the embedded demo server on a free loopback port. Answered by
     /// [`Event::DemoStarted`].
     StartDemo,
+    /// Search the transcript of `record` (off the async threads). Answered by
+    /// [`Event::TranscriptSearched`], or not at all when a newer search overtook it.
+    SearchTranscript {
+        /// The interview whose transcript is searched.
+        record: Arc<InterviewRecord>,
+        /// What to search, in which rows.
+        request: SearchRequest,
+    },
+    /// Read the connections file `path` again and, with `change`, apply it and write the file
+    /// atomically. Updates run one at a time, each on a fresh read, so connections that the
+    /// command line added meanwhile are kept. Answered by [`Event::SettingsUpdated`].
+    UpdateSettings {
+        /// The connections file (`settings.json`).
+        path: PathBuf,
+        /// What to change; `None` only reads.
+        change: Option<SettingsChange>,
+        /// Given back with the answer, to tell the updates apart.
+        ticket: u64,
+    },
+}
+
+/// A change to the saved connections, applied to a fresh read of the file (and by the app to
+/// its own copy, hence `Fn`). `Err(text)` refuses
+/// it (nothing is written) and says why, e.g. that a new connection's name is taken.
+pub type SettingsChange = Arc<dyn Fn(&mut Settings) -> Result<(), String> + Send + Sync>;
+
+/// Why a [`Command::UpdateSettings`] did not leave the file as asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SettingsFailure {
+    /// The change refused itself (nothing was written); the text says why.
+    Refused(String),
+    /// The file could not be read or is not a settings file; nothing was written.
+    Unreadable(String),
+    /// The change was made but the file could not be written; `settings` is the changed list,
+    /// kept in memory.
+    Unwritable {
+        /// The settings with the change applied.
+        settings: Settings,
+        /// Why writing failed.
+        error: String,
+    },
 }
 
 /// What the worker reports back.
@@ -227,6 +270,20 @@ pub enum Event {
     DemoStarted {
         /// The demo server's base URL, or why it could not start.
         result: Result<String, String>,
+    },
+    /// Answer to [`Command::SearchTranscript`].
+    TranscriptSearched {
+        /// The interview searched.
+        interview_id: String,
+        /// The matches.
+        answer: SearchAnswer,
+    },
+    /// Answer to [`Command::UpdateSettings`].
+    SettingsUpdated {
+        /// The ticket of the command.
+        ticket: u64,
+        /// The settings as they now are in the file, or what went wrong.
+        result: Result<Settings, SettingsFailure>,
     },
 }
 
@@ -365,6 +422,8 @@ struct WorkerState {
     demo: Option<DemoServer>,
     /// Bounds concurrent candidate/agent/job lookups.
     lookups: Arc<Semaphore>,
+    /// The queue of the task that applies settings updates in order, once started.
+    settings_updates: Option<mpsc::UnboundedSender<SettingsUpdate>>,
 }
 
 async fn command_loop(mut commands: mpsc::Receiver<Command>, events: EventSender, store_choice: StoreChoice) {
@@ -375,6 +434,7 @@ async fn command_loop(mut commands: mpsc::Receiver<Command>, events: EventSender
         client: None,
         demo: None,
         lookups: Arc::new(Semaphore::new(MAX_CONCURRENT_LOOKUPS)),
+        settings_updates: None,
     };
     while let Some(command) = commands.recv().await {
         handle(&mut state, command).await;
@@ -528,6 +588,54 @@ async fn handle(state: &mut WorkerState, command: Command) {
             };
             events.send(Event::DemoStarted { result }).await;
         }
+        Command::SearchTranscript { record, request } => {
+            tokio::spawn(async move {
+                let interview_id = record.interview.id.clone();
+                let searched =
+                    tokio::task::spawn_blocking(move || transcript_search::run(&record.interview.transcript, request));
+                if let Ok(Some(answer)) = searched.await {
+                    events.send(Event::TranscriptSearched { interview_id, answer }).await;
+                }
+            });
+        }
+        Command::UpdateSettings { path, change, ticket } => {
+            let updates = state.settings_updates.get_or_insert_with(|| spawn_settings_writer(events));
+            // The writer only stops with the worker, and then nobody waits for the answer.
+            let _ = updates.send(SettingsUpdate { path, change, ticket });
+        }
+    }
+}
+
+/// One queued [`Command::UpdateSettings`].
+struct SettingsUpdate {
+    path: PathBuf,
+    change: Option<SettingsChange>,
+    ticket: u64,
+}
+
+/// Starts the task that applies settings updates one at a time, in the order they were sent
+/// (each reads, changes and writes the file, so two at once could lose one of the changes).
+fn spawn_settings_writer(events: EventSender) -> mpsc::UnboundedSender<SettingsUpdate> {
+    let (sender, mut updates) = mpsc::unbounded_channel::<SettingsUpdate>();
+    tokio::spawn(async move {
+        while let Some(SettingsUpdate { path, change, ticket }) = updates.recv().await {
+            let result = tokio::task::spawn_blocking(move || update_settings_file(&path, change))
+                .await
+                .unwrap_or_else(|err| Err(SettingsFailure::Unreadable(format!("the settings task failed: {err}"))));
+            events.send(Event::SettingsUpdated { ticket, result }).await;
+        }
+    });
+    sender
+}
+
+/// Reads `path`, applies `change` and writes the file (blocking; run off the async threads).
+fn update_settings_file(path: &std::path::Path, change: Option<SettingsChange>) -> Result<Settings, SettingsFailure> {
+    let mut settings = Settings::load(path).map_err(SettingsFailure::Unreadable)?;
+    let Some(change) = change else { return Ok(settings) };
+    change(&mut settings).map_err(SettingsFailure::Refused)?;
+    match settings.save(path) {
+        Ok(()) => Ok(settings),
+        Err(error) => Err(SettingsFailure::Unwritable { settings, error }),
     }
 }
 

@@ -11,25 +11,70 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use interview_desk::api::related::RelatedKind;
-use interview_desk::app::{App, AppOptions, Automation, ExportStatus, Remote, Screen};
+use interview_desk::app::{App, AppOptions, Automation, ExportOutcome, Remote, Screen};
 use interview_desk::credentials::{ApiKey, CredentialError, KeyringStore, MemoryStore, SecretStore};
 use interview_desk::demo::{DEMO_API_KEY, DEMO_PHONE_INTERVIEW_ID, DemoServer};
 use interview_desk::dialog::FixedSaveDialog;
 use interview_desk::profiles::{Profile, Settings};
 use interview_desk::worker::StoreChoice;
 
-fn demo_app(save_to: Option<PathBuf>) -> Harness<'static, App> {
-    let options = AppOptions {
+/// What every test starts from: a key store in memory, a save dialog that answers "cancel", no
+/// settings file; the fields a test sets replace these.
+fn test_options() -> AppOptions {
+    AppOptions {
         store: StoreChoice::Given(Arc::new(MemoryStore::default())),
-        demo: true,
-        open: None,
-        tab: None,
-        dialog: Box::new(FixedSaveDialog(save_to)),
-        automation: Automation::default(),
-        profile: None,
-        settings_path: None,
-    };
+        dialog: Box::new(FixedSaveDialog(None)),
+        ..AppOptions::default()
+    }
+}
+
+/// The real app in a 1200 × 800 window.
+fn window(options: AppOptions) -> Harness<'static, App> {
     Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options))
+}
+
+/// A demo server on loopback with its own runtime; stopped when dropped.
+struct TestServer {
+    server: Option<DemoServer>,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl TestServer {
+    fn start() -> Self {
+        Self::start_with(interview_desk::demo::DemoOptions::default())
+    }
+
+    fn start_with(options: interview_desk::demo::DemoOptions) -> Self {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let server = runtime.block_on(DemoServer::start_with(0, options)).unwrap();
+        Self { server: Some(server), _runtime: runtime }
+    }
+
+    fn base_url(&self) -> &str {
+        self.server.as_ref().map_or("", DemoServer::base_url)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown();
+        }
+    }
+}
+
+/// Selects all of the text field `label` and types `text` over it, as a user does.
+fn type_into(harness: &mut Harness<'_, App>, role: Role, label: &str, text: &str) {
+    harness.get_by_role_and_label(role, label).click();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_role_and_label(role, label).type_text(text);
+    harness.step();
+}
+
+fn demo_app(save_to: Option<PathBuf>) -> Harness<'static, App> {
+    let options = AppOptions { demo: true, dialog: Box::new(FixedSaveDialog(save_to)), ..test_options() };
+    window(options)
 }
 
 /// Steps the app until `done` holds; panics with `what` after 15 s.
@@ -46,7 +91,7 @@ fn step_until(harness: &mut Harness<'_, App>, what: &str, done: impl Fn(&App) ->
 fn open(harness: &mut Harness<'_, App>, id: &str) {
     open_without_waiting(harness, id);
     step_until(harness, "the interview to load or fail", |app| {
-        app.current.as_ref().is_some_and(|c| !matches!(c.remote, Remote::Loading))
+        app.session.current.as_ref().is_some_and(|c| !c.remote.is_pending())
     });
 }
 
@@ -55,18 +100,20 @@ fn demo_interview_opens_and_every_tab_shows_its_content() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("phone-interview.json");
     let mut harness = demo_app(Some(target.clone()));
-    step_until(&mut harness, "the demo connection", |app| app.screen == Screen::Main);
+    step_until(&mut harness, "the demo connection", |app| app.session.screen == Screen::Main);
 
     open(&mut harness, &format!("https://app.instaview.sk/interviews/{DEMO_PHONE_INTERVIEW_ID}"));
-    assert!(harness.state().current_record().is_some(), "the interview loaded");
+    assert!(harness.state().session.current_record().is_some(), "the interview loaded");
     harness.get_by_label("COMPLETED");
     harness.get_by_label("Rating 78 / 100");
 
     // Names replace IDs once the candidate, agent and job lookups arrive.
     step_until(&mut harness, "the candidate, agent and job lookups", |app| {
-        app.current_record().is_some_and(|record| app.related_records(&record).is_some())
+        app.session.current_record().is_some_and(|record| app.related_records(&record).is_some())
     });
-    assert!(harness.state().related.name(RelatedKind::Candidate, "a2d94b77-1c3e-4f58-b6a0-7e21c9d4f3b8").is_some());
+    assert!(
+        harness.state().session.related.name(RelatedKind::Candidate, "a2d94b77-1c3e-4f58-b6a0-7e21c9d4f3b8").is_some()
+    );
     assert_eq!(harness.get_all_by_label("Oliver Bennett").count(), 2, "in the header and the Candidate row");
     harness.get_by_label("Backend Engineer (Rust)  ·  Backend Phone Screen (EN) (Phone · Screening)");
 
@@ -83,7 +130,7 @@ fn demo_interview_opens_and_every_tab_shows_its_content() {
     harness.step();
     harness.get_by_role_and_label(Role::TextInput, "Search transcript").type_text("rust");
     harness.run_steps(3);
-    let count = harness.state().current.as_ref().unwrap().transcript.matches.len();
+    let count = harness.state().edits.transcript.matches.len();
     assert!(count >= 3, "expected several matches for 'rust', got {count}");
     harness.get_by_label(&format!("1 of {count}"));
     harness.get_by_role_and_label(Role::Button, "Next").click();
@@ -101,7 +148,9 @@ fn demo_interview_opens_and_every_tab_shows_its_content() {
     harness.get_by_role_and_label(Role::Button, "Export").click();
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, "Save as…").click();
-    step_until(&mut harness, "the export to finish", |app| matches!(app.export_status, Some(ExportStatus::Saved(..))));
+    step_until(&mut harness, "the export to finish", |app| {
+        matches!(app.session.export, Remote::Ready(ExportOutcome::Saved(..)))
+    });
     let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
     assert_eq!(written["format"], "interview-desk.interview");
     assert_eq!(written["interview"]["id"], DEMO_PHONE_INTERVIEW_ID);
@@ -111,9 +160,9 @@ fn demo_interview_opens_and_every_tab_shows_its_content() {
 #[test]
 fn an_unknown_interview_shows_not_found_and_bad_input_is_explained() {
     let mut harness = demo_app(None);
-    step_until(&mut harness, "the demo connection", |app| app.screen == Screen::Main);
+    step_until(&mut harness, "the demo connection", |app| app.session.screen == Screen::Main);
     open(&mut harness, "00000000-0000-4000-8000-000000000000");
-    assert!(matches!(harness.state().current.as_ref().unwrap().remote, Remote::Failed(_)));
+    assert!(matches!(harness.state().session.current.as_ref().unwrap().remote, Remote::Failed { .. }));
     harness.get_by_label_contains("Not found (404)");
     harness.get_by_role_and_label(Role::Button, "Retry");
 
@@ -128,23 +177,17 @@ fn an_unknown_interview_shows_not_found_and_bad_input_is_explained() {
 
 #[test]
 fn the_connect_screen_saves_the_key_and_connects() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    let server = TestServer::start();
     let store = Arc::new(MemoryStore::default());
     let config_dir = tempfile::tempdir().unwrap();
     let settings_file = config_dir.path().join("settings.json");
     let options = AppOptions {
         store: StoreChoice::Given(store.clone()),
-        demo: false,
-        open: None,
-        tab: None,
-        dialog: Box::new(FixedSaveDialog(None)),
-        automation: Automation::default(),
-        profile: None,
         settings_path: Some(settings_file.clone()),
+        ..test_options()
     };
-    let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
-    step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
+    let mut harness = window(options);
+    step_until(&mut harness, "the Connect screen", |app| app.session.screen == Screen::Connect);
 
     harness.get_by_role_and_label(Role::PasswordInput, "API key").click();
     harness.step();
@@ -156,63 +199,48 @@ fn the_connect_screen_saves_the_key_and_connects() {
     harness.get_by_role_and_label(Role::TextInput, "Base URL").type_text(server.base_url());
     harness.step();
     harness.get_by_role_and_label(Role::Button, "Test connection").click();
-    step_until(&mut harness, "the connection test", |app| app.connect_form.outcome.is_some());
+    step_until(&mut harness, "the connection test", |app| app.session.connect.outcome.is_some());
     harness.get_by_label_contains("Connected: the server accepted the key.");
 
     harness.get_by_role_and_label(Role::Button, "Save").click();
-    step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
+    step_until(&mut harness, "the main screen", |app| app.session.screen == Screen::Main);
     assert_eq!(store.get("default").unwrap(), Some(ApiKey::new(DEMO_API_KEY).unwrap()));
-    assert_eq!(harness.state().settings.get("default").unwrap().base_url, server.base_url());
-    let persisted = serde_json::to_string(&harness.state().state).unwrap();
+    assert_eq!(harness.state().session.settings.get("default").unwrap().base_url, server.base_url());
+    let persisted = serde_json::to_string(&harness.state().persisted()).unwrap();
     assert!(!persisted.contains(DEMO_API_KEY), "the key is never in persisted state");
     let file = std::fs::read_to_string(&settings_file).unwrap();
     assert!(file.contains(server.base_url()) && !file.contains(DEMO_API_KEY), "{file}");
     harness.get_by_role_and_label(Role::ComboBox, "Connection");
 
     open(&mut harness, DEMO_PHONE_INTERVIEW_ID);
-    assert!(harness.state().current_record().is_some());
+    assert!(harness.state().session.current_record().is_some());
     drop(harness);
-    server.shutdown();
 }
 
 #[test]
 fn a_wrong_key_is_reported_on_the_connect_screen() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(DemoServer::start(0)).unwrap();
-    let options = AppOptions {
-        store: StoreChoice::Given(Arc::new(MemoryStore::default())),
-        demo: false,
-        open: None,
-        tab: None,
-        dialog: Box::new(FixedSaveDialog(None)),
-        automation: Automation::default(),
-        profile: None,
-        settings_path: None,
-    };
-    let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
-    step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
-    harness.state_mut().connect_form.base_url = server.base_url().to_owned();
-    harness.get_by_role_and_label(Role::PasswordInput, "API key").click();
-    harness.step();
-    harness.get_by_role_and_label(Role::PasswordInput, "API key").type_text("sk_test_wrong");
-    harness.step();
+    let server = TestServer::start();
+    let options = test_options();
+    let mut harness = window(options);
+    step_until(&mut harness, "the Connect screen", |app| app.session.screen == Screen::Connect);
+    type_into(&mut harness, Role::TextInput, "Base URL", server.base_url());
+    type_into(&mut harness, Role::PasswordInput, "API key", "sk_test_wrong");
     harness.get_by_role_and_label(Role::Button, "Test connection").click();
-    step_until(&mut harness, "the connection test", |app| app.connect_form.outcome.is_some());
+    step_until(&mut harness, "the connection test", |app| app.session.connect.outcome.is_some());
     harness.get_by_label_contains("The API key was not accepted (401)");
     drop(harness);
-    server.shutdown();
 }
 
 #[test]
 fn the_interview_list_shows_names_and_opens_a_row() {
     let mut harness = demo_app(None);
-    step_until(&mut harness, "the first page of interviews", |app| app.browse.items.len() >= 10);
+    step_until(&mut harness, "the first page of interviews", |app| app.session.list.items.len() >= 10);
     step_until(&mut harness, "the candidates' names", |app| {
-        app.related.name(RelatedKind::Candidate, "69c1f13c-2d5f-41ff-9aa5-b0d10bd8c32a").is_some()
+        app.session.related.name(RelatedKind::Candidate, "69c1f13c-2d5f-41ff-9aa5-b0d10bd8c32a").is_some()
     });
     harness.get_by_label_contains("Ľubica Šťastná").click();
-    step_until(&mut harness, "the Slovak interview to load", |app| app.current_record().is_some());
-    assert_eq!(harness.state().current.as_ref().unwrap().id, "0aa3dec6-75e3-470e-a1b2-b1a3d7588ea3");
+    step_until(&mut harness, "the Slovak interview to load", |app| app.session.current_record().is_some());
+    assert_eq!(harness.state().session.current.as_ref().unwrap().id, "0aa3dec6-75e3-470e-a1b2-b1a3d7588ea3");
 
     // The text filter narrows what is loaded; the status filter asks the server again.
     harness.get_by_role_and_label(Role::TextInput, "Filter loaded").click();
@@ -220,33 +248,23 @@ fn the_interview_list_shows_names_and_opens_a_row() {
     harness.get_by_role_and_label(Role::TextInput, "Filter loaded").type_text("misaki");
     harness.run_steps(2);
     let app = harness.state();
-    let visible = app.browse.visible(|kind, id| app.related.name(kind, id)).count();
+    let visible =
+        app.session.list.visible(&app.edits.filters.text, |kind, id| app.session.related.name(kind, id)).count();
     assert_eq!(visible, 1);
 }
 
 #[test]
 fn a_server_that_demands_a_candidate_gets_the_candidate_picker() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
     let options = interview_desk::demo::DemoOptions { require_candidate_filter: true, ..Default::default() };
-    let server = runtime.block_on(DemoServer::start_with(0, options)).unwrap();
-    let app_options = AppOptions {
-        store: StoreChoice::Given(Arc::new(MemoryStore::default())),
-        demo: false,
-        open: None,
-        tab: None,
-        dialog: Box::new(FixedSaveDialog(None)),
-        automation: Automation::default(),
-        profile: None,
-        settings_path: None,
-    };
-    let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, app_options));
-    step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
-    let form = &mut harness.state_mut().connect_form;
-    form.base_url = server.base_url().to_owned();
-    form.key = DEMO_API_KEY.to_owned();
-    harness.state_mut().connect_with_form();
-    step_until(&mut harness, "the server's refusal", |app| app.browse.needs_candidate);
-    step_until(&mut harness, "the candidate search", |app| matches!(app.browse.candidates, Some(Ok(_))));
+    let server = TestServer::start_with(options);
+    let app_options = test_options();
+    let mut harness = window(app_options);
+    step_until(&mut harness, "the Connect screen", |app| app.session.screen == Screen::Connect);
+    type_into(&mut harness, Role::TextInput, "Base URL", server.base_url());
+    type_into(&mut harness, Role::PasswordInput, "API key", DEMO_API_KEY);
+    harness.get_by_role_and_label(Role::Button, "Save").click();
+    step_until(&mut harness, "the server's refusal", |app| app.session.list.needs_candidate);
+    step_until(&mut harness, "the candidate search", |app| matches!(app.session.list.candidates, Some(Ok(_))));
     harness.get_by_role_and_label(Role::TextInput, "Find candidate").click();
     harness.step();
     harness.get_by_role_and_label(Role::TextInput, "Find candidate").type_text("bennett");
@@ -256,20 +274,21 @@ fn a_server_that_demands_a_candidate_gets_the_candidate_picker() {
     step_until(
         &mut harness,
         "the search for Bennett",
-        |app| matches!(&app.browse.candidates, Some(Ok(found)) if found.len() == 1),
+        |app| matches!(&app.session.list.candidates, Some(Ok(found)) if found.len() == 1),
     );
     harness.get_by_label("Oliver Bennett").click();
-    step_until(&mut harness, "Oliver Bennett's interviews", |app| !app.browse.loading && !app.browse.items.is_empty());
-    assert_eq!(harness.state().browse.items.len(), 2, "Oliver Bennett has two interviews");
+    step_until(&mut harness, "Oliver Bennett's interviews", |app| {
+        !app.session.list.loading && !app.session.list.items.is_empty()
+    });
+    assert_eq!(harness.state().session.list.items.len(), 2, "Oliver Bennett has two interviews");
     harness.get_by_label_contains("Candidate: Oliver Bennett");
     drop(harness);
-    server.shutdown();
 }
 
 #[test]
 fn a_running_interview_is_live_and_refreshes_in_place() {
     let mut harness = demo_app(None);
-    step_until(&mut harness, "the demo connection", |app| app.screen == Screen::Main);
+    step_until(&mut harness, "the demo connection", |app| app.session.screen == Screen::Main);
     open(&mut harness, "613fba9c-474b-44c4-a101-40ac7da54ecd");
     harness.get_by_label("LIVE");
     harness.get_by_role_and_label(Role::Button, "Transcript").click();
@@ -278,28 +297,28 @@ fn a_running_interview_is_live_and_refreshes_in_place() {
     harness.step();
     harness.get_by_role_and_label(Role::TextInput, "Search transcript").type_text("the");
     harness.run_steps(2);
-    let first_load = harness.state().current.as_ref().unwrap().live.loaded_at;
+    let first_load = harness.state().session.current.as_ref().unwrap().live.loaded_at;
     harness.get_by_role_and_label(Role::Button, "Refresh").click();
-    step_until(&mut harness, "the refresh", |app| app.current.as_ref().unwrap().live.loaded_at != first_load);
+    step_until(&mut harness, "the refresh", |app| app.session.current.as_ref().unwrap().live.loaded_at != first_load);
     let app = harness.state();
-    assert_eq!(app.state.tab, interview_desk::app::Tab::Transcript, "the tab is kept");
-    assert_eq!(app.current.as_ref().unwrap().transcript.query, "the", "the search is kept");
-    assert!(app.current.as_ref().unwrap().live.next_at.is_some(), "still live");
+    assert_eq!(app.edits.tab, interview_desk::app::Tab::Transcript, "the tab is kept");
+    assert_eq!(app.edits.transcript.query, "the", "the search is kept");
+    assert!(app.session.current.as_ref().unwrap().live.next_at.is_some(), "still live");
 }
 
 #[test]
 fn the_demo_faults_are_survived_or_explained() {
     use interview_desk::demo::faults::{FAULT_HTML, FAULT_RATE_LIMITED_ONCE, FAULT_SUSPENDED, FAULT_UNAVAILABLE_TWICE};
     let mut harness = demo_app(None);
-    step_until(&mut harness, "the demo connection", |app| app.screen == Screen::Main);
+    step_until(&mut harness, "the demo connection", |app| app.session.screen == Screen::Main);
 
     open_without_waiting(&mut harness, FAULT_RATE_LIMITED_ONCE);
-    step_until(&mut harness, "the rate-limit notice", |app| app.notice.is_some());
+    step_until(&mut harness, "the rate-limit notice", |app| app.session.notice.is_some());
     harness.get_by_label("rate limited, retrying in 2 s");
-    step_until(&mut harness, "the retry to succeed", |app| app.current_record().is_some());
+    step_until(&mut harness, "the retry to succeed", |app| app.session.current_record().is_some());
 
     open(&mut harness, FAULT_UNAVAILABLE_TWICE);
-    assert!(harness.state().current_record().is_some(), "two 503s are retried away");
+    assert!(harness.state().session.current_record().is_some(), "two 503s are retried away");
 
     open(&mut harness, FAULT_HTML);
     harness.get_by_label_contains("text/html");
@@ -307,7 +326,7 @@ fn the_demo_faults_are_survived_or_explained() {
     open(&mut harness, FAULT_SUSPENDED);
     harness.get_by_label_contains("API key suspended (Invoice overdue (demo fault))");
     harness.get_by_label_contains("ask your Instaview administrator to reactivate it");
-    assert!(harness.state().quota.is_some(), "the quota headers are shown");
+    assert!(harness.state().session.quota.is_some(), "the quota headers are shown");
     harness.get_by_label_contains("API quota left:");
 }
 
@@ -324,22 +343,19 @@ fn open_without_waiting(harness: &mut Harness<'_, App>, id: &str) {
 #[test]
 fn a_search_from_the_command_line_jumps_to_matches_far_down_a_long_transcript() {
     let options = AppOptions {
-        store: StoreChoice::Given(Arc::new(MemoryStore::default())),
         demo: true,
         open: Some(interview_desk::demo::DEMO_LONG_INTERVIEW_ID.to_owned()),
         tab: Some(interview_desk::app::Tab::Transcript),
-        dialog: Box::new(FixedSaveDialog(None)),
         automation: Automation { search: Some("kubernetes".to_owned()), ..Automation::default() },
-        profile: None,
-        settings_path: None,
+        ..test_options()
     };
-    let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
+    let mut harness = window(options);
     step_until(&mut harness, "the long interview with its search", |app| {
-        app.current.as_ref().is_some_and(|c| c.transcript.matches.len() == 7)
+        app.session.current.is_some() && app.edits.transcript.matches.len() == 7
     });
     // The speakers' names change the rows' heights when they arrive: jump once they are in.
     step_until(&mut harness, "the names", |app| {
-        app.current_record().is_some_and(|record| app.related_records(&record).is_some())
+        app.session.current_record().is_some_and(|record| app.related_records(&record).is_some())
     });
     harness.run_steps(3);
     harness.get_by_label("1 of 7");
@@ -349,9 +365,9 @@ fn a_search_from_the_command_line_jumps_to_matches_far_down_a_long_transcript() 
     }
     harness.get_by_label("7 of 7");
     let app = harness.state();
-    let turn = app.current.as_ref().unwrap().transcript.current_turn().unwrap();
+    let turn = app.edits.transcript.current_turn().unwrap();
     assert!(turn > 1000, "the last mention is far down (turn {turn})");
-    let record = app.current_record().unwrap();
+    let record = app.session.current_record().unwrap();
     let interview_desk::api::transcript::Transcript::Turns(turns) = &record.interview.transcript else {
         panic!("the long interview has turns")
     };
@@ -362,7 +378,7 @@ fn a_search_from_the_command_line_jumps_to_matches_far_down_a_long_transcript() 
 #[test]
 fn interviews_are_compared_side_by_side() {
     let mut harness = demo_app(None);
-    step_until(&mut harness, "the demo connection", |app| app.screen == Screen::Main);
+    step_until(&mut harness, "the demo connection", |app| app.session.screen == Screen::Main);
     // The Slovak and German interviews: Latin scripts, which the test harness's fonts cover.
     for id in [DEMO_PHONE_INTERVIEW_ID, "0aa3dec6-75e3-470e-a1b2-b1a3d7588ea3", "ec0f0ec3-0d2c-4225-88a5-bfefcc46fa88"]
     {
@@ -372,7 +388,7 @@ fn interviews_are_compared_side_by_side() {
         harness.get_by_role_and_label(Role::Button, "Remove from comparison");
     }
     step_until(&mut harness, "the names", |app| {
-        app.related.name(RelatedKind::Candidate, "69c1f13c-2d5f-41ff-9aa5-b0d10bd8c32a").is_some()
+        app.session.related.name(RelatedKind::Candidate, "69c1f13c-2d5f-41ff-9aa5-b0d10bd8c32a").is_some()
     });
     harness.get_by_label("Compare (3)").click();
     harness.run_steps(3);
@@ -381,7 +397,7 @@ fn interviews_are_compared_side_by_side() {
         assert!(harness.get_all_by_label(name).count() >= 1, "{name} is in the comparison");
     }
     let ratings: Vec<String> =
-        harness.state().compare.iter().map(|r| format!("{}", r.interview.overall_rating().unwrap())).collect();
+        harness.state().session.compare.iter().map(|r| format!("{}", r.interview.overall_rating().unwrap())).collect();
     assert_eq!(ratings.len(), 3);
     for rating in &ratings {
         assert!(harness.get_all_by_label(rating).count() >= 1, "rating {rating} is in the table");
@@ -390,32 +406,32 @@ fn interviews_are_compared_side_by_side() {
     assert!(harness.query_by_label_contains("pronunciationScores").is_none());
     harness.get_all_by_role_and_label(Role::Button, "Remove").next().unwrap().click();
     harness.run_steps(2);
-    assert_eq!(harness.state().compare.len(), 2);
+    assert_eq!(harness.state().session.compare.len(), 2);
 }
 
 #[test]
 fn a_header_click_made_as_the_names_change_is_not_lost() {
     let mut harness = demo_app(None);
-    step_until(&mut harness, "the demo connection", |app| app.screen == Screen::Main);
+    step_until(&mut harness, "the demo connection", |app| app.session.screen == Screen::Main);
     open(&mut harness, DEMO_PHONE_INTERVIEW_ID);
     step_until(&mut harness, "the names", |app| {
-        app.current_record().is_some_and(|record| app.related_records(&record).is_some())
+        app.session.current_record().is_some_and(|record| app.related_records(&record).is_some())
     });
     harness.get_by_label("Backend Engineer (Rust)  ·  Backend Phone Screen (EN) (Phone · Screening)");
     // The click lands in the frame in which the names go away, as it does when the lookups
     // answer just as the user clicks: nothing in the header may move.
     let before = harness.get_by_role_and_label(Role::Button, "Add to comparison").rect();
     harness.get_by_role_and_label(Role::Button, "Add to comparison").click();
-    let names = std::mem::take(&mut harness.state_mut().related);
+    let names = std::mem::take(&mut harness.state_mut().session.related);
     harness.run_steps(2);
-    assert_eq!(harness.state().compare.len(), 1, "the click added the interview");
+    assert_eq!(harness.state().session.compare.len(), 1, "the click added the interview");
     // Neither the header nor the list beside it (rows with or without long job titles) moves it.
     assert_eq!(harness.get_by_role_and_label(Role::Button, "Remove from comparison").rect().min, before.min);
     harness.get_by_role_and_label(Role::Button, "Remove from comparison");
     harness.get_by_role_and_label(Role::Button, "Transcript").click();
-    harness.state_mut().related = names;
+    harness.state_mut().session.related = names;
     harness.run_steps(2);
-    assert_eq!(harness.state().state.tab, interview_desk::app::Tab::Transcript, "the tab bar took the click");
+    assert_eq!(harness.state().edits.tab, interview_desk::app::Tab::Transcript, "the tab bar took the click");
 }
 
 /// Fails when two of the named widgets overlap or one sticks out of a window `width` wide.
@@ -434,8 +450,7 @@ fn assert_laid_out_side_by_side(harness: &Harness<'_, App>, width: f32, widgets:
 
 #[test]
 fn nothing_overlaps_in_a_narrow_window() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     // A long connection name is cut short in the switcher.
     let name = "Production EU – recruiting team (shared key, do not delete)";
@@ -444,7 +459,7 @@ fn nothing_overlaps_in_a_narrow_window() {
     let header = [(Role::Button, "Copy ID"), (Role::Button, "Refresh"), (Role::Button, "Add to comparison")];
     for demo in [true, false] {
         let mut harness = if demo { demo_app(None) } else { app_with(store.clone(), Some(settings.clone()), None) };
-        step_until(&mut harness, "the connection", |app| app.screen == Screen::Main);
+        step_until(&mut harness, "the connection", |app| app.session.screen == Screen::Main);
         open(&mut harness, DEMO_PHONE_INTERVIEW_ID);
         let mut top_bar =
             vec![(Role::TextInput, "Open interview:"), (Role::Button, "Open"), (Role::Button, "Compare (0)")];
@@ -471,13 +486,12 @@ fn nothing_overlaps_in_a_narrow_window() {
             }
         }
     }
-    server.shutdown();
 }
 
 #[test]
 fn the_speaker_filter_limits_turns_and_matches() {
     let mut harness = demo_app(None);
-    step_until(&mut harness, "the demo connection", |app| app.screen == Screen::Main);
+    step_until(&mut harness, "the demo connection", |app| app.session.screen == Screen::Main);
     open(&mut harness, DEMO_PHONE_INTERVIEW_ID);
     harness.get_by_role_and_label(Role::Button, "Transcript").click();
     harness.run_steps(2);
@@ -485,40 +499,35 @@ fn the_speaker_filter_limits_turns_and_matches() {
     harness.step();
     harness.get_by_role_and_label(Role::TextInput, "Search transcript").type_text("rust");
     harness.run_steps(2);
-    let all = harness.state().current.as_ref().unwrap().transcript.matches.len();
+    let all = harness.state().edits.transcript.matches.len();
     harness.get_by_label("Speakers").click();
     harness.run_steps(2);
     harness.get_by_label("Candidate only").click();
     harness.run_steps(3);
-    let view = &harness.state().current.as_ref().unwrap().transcript;
-    assert_eq!(view.speakers, interview_desk::ui::transcript::SpeakerFilter::Candidate);
+    let view = &harness.state().edits.transcript;
+    assert_eq!(view.speakers, interview_desk::app::transcript_view::SpeakerFilter::Candidate);
     assert!(view.matches.len() < all && !view.matches.is_empty(), "{} of {all}", view.matches.len());
     assert!(harness.query_by_label("Agent").is_none(), "no agent turn is shown");
 }
 
 #[test]
 fn a_scripted_run_connects_with_the_given_url_and_key_and_saves_nothing() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    let server = TestServer::start();
     let store = Arc::new(MemoryStore::default());
     let config = interview_desk::api::ApiConfig::new(server.base_url(), None);
     let options = AppOptions {
         store: StoreChoice::Given(store.clone()),
-        demo: false,
         open: Some(DEMO_PHONE_INTERVIEW_ID.to_owned()),
-        tab: None,
-        dialog: Box::new(FixedSaveDialog(None)),
         automation: Automation {
             connection: Some((config, ApiKey::new(DEMO_API_KEY).unwrap())),
             ..Automation::default()
         },
-        profile: None,
-        settings_path: None,
+        ..test_options()
     };
-    let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
-    step_until(&mut harness, "the interview", |app| app.current_record().is_some());
+    let mut harness = window(options);
+    step_until(&mut harness, "the interview", |app| app.session.current_record().is_some());
     assert_eq!(store.get("default").unwrap(), None, "the key is not saved");
-    assert!(harness.state().settings.profiles.is_empty(), "the URL is not remembered");
+    assert!(harness.state().session.settings.profiles.is_empty(), "the URL is not remembered");
 
     // The switcher names the one-off connection, and "Sign out" cannot delete the saved key
     // of the connection called "default", which is not the one in use.
@@ -532,10 +541,9 @@ fn a_scripted_run_connects_with_the_given_url_and_key_and_saves_nothing() {
     harness.get_by_role_and_label(Role::Button, "Edit connection…").click();
     harness.run_steps(3);
     assert_eq!(store.get("default").unwrap(), Some(ApiKey::new("sk_test_saved_default").unwrap()));
-    assert_eq!(harness.state().screen, Screen::Main);
-    assert!(harness.state().delete_connection.is_none());
+    assert_eq!(harness.state().session.screen, Screen::Main);
+    assert!(harness.state().session.delete_connection.is_none());
     drop(harness);
-    server.shutdown();
 }
 
 #[test]
@@ -543,14 +551,18 @@ fn interviews_picked_in_the_list_are_exported_into_a_folder_with_a_manifest() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("exports");
     let mut harness = demo_app(Some(folder.clone()));
-    step_until(&mut harness, "the list", |app| app.screen == Screen::Main && app.browse.items.len() >= 12);
+    step_until(&mut harness, "the list", |app| {
+        app.session.screen == Screen::Main && app.session.list.items.len() >= 12
+    });
 
     harness.get_by_role_and_label(Role::Button, "Select…").click();
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, "All shown (12)").click();
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, "Export 12…").click();
-    step_until(&mut harness, "the bulk export", |app| app.bulk.job.as_ref().is_some_and(|job| job.finished.is_some()));
+    step_until(&mut harness, "the bulk export", |app| {
+        app.session.bulk_job.as_ref().is_some_and(|job| job.finished.is_some())
+    });
     harness.get_by_label("12 of 12");
     harness.get_by_label_contains("Done. manifest.json lists every file");
     let manifest: serde_json::Value =
@@ -558,15 +570,15 @@ fn interviews_picked_in_the_list_are_exported_into_a_folder_with_a_manifest() {
     assert_eq!(manifest["files"].as_array().unwrap().len(), 12);
     harness.get_by_role_and_label(Role::Button, "Close").click();
     harness.run_steps(2);
-    assert!(harness.state().bulk.job.is_none());
+    assert!(harness.state().session.bulk_job.is_none());
 
     // A failure is listed with its reason and can be retried.
     let missing = "11111111-2222-4333-8444-555555555555";
-    harness.state_mut().bulk.selected = vec![DEMO_PHONE_INTERVIEW_ID.to_owned(), missing.to_owned()];
+    harness.state_mut().edits.bulk.selected = vec![DEMO_PHONE_INTERVIEW_ID.to_owned(), missing.to_owned()];
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, "Export 2…").click();
     step_until(&mut harness, "the second export", |app| {
-        app.bulk.job.as_ref().is_some_and(|job| job.finished.is_some())
+        app.session.bulk_job.as_ref().is_some_and(|job| job.finished.is_some())
     });
     harness.get_by_label("1 interview(s) failed:");
     harness.get_by_label(missing);
@@ -574,7 +586,7 @@ fn interviews_picked_in_the_list_are_exported_into_a_folder_with_a_manifest() {
     harness.get_by_label_contains("1 unchanged (skipped)");
     harness.get_by_role_and_label(Role::Button, "Retry failed").click();
     step_until(&mut harness, "the retry", |app| {
-        app.bulk.job.as_ref().is_some_and(|job| job.finished.is_some() && job.targets.len() == 1)
+        app.session.bulk_job.as_ref().is_some_and(|job| job.finished.is_some() && job.targets.len() == 1)
     });
     harness.get_by_label("1 of 1");
 }
@@ -584,30 +596,28 @@ fn interviews_picked_in_the_list_are_exported_into_a_folder_with_a_manifest() {
 #[test]
 fn without_a_file_dialog_the_export_tab_offers_a_path_field() {
     let options = AppOptions {
-        store: StoreChoice::Given(Arc::new(MemoryStore::default())),
         demo: true,
         open: Some(DEMO_PHONE_INTERVIEW_ID.to_owned()),
         tab: Some(interview_desk::app::Tab::Export),
         dialog: Box::new(interview_desk::dialog::NoDialog),
-        automation: Automation::default(),
-        profile: None,
-        settings_path: None,
+        ..test_options()
     };
-    let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
-    step_until(&mut harness, "the interview", |app| app.current_record().is_some());
+    let mut harness = window(options);
+    step_until(&mut harness, "the interview", |app| app.session.current_record().is_some());
     harness.get_by_role_and_label(Role::CheckBox, "Include the transcript").click();
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, "Save as…").click();
-    step_until(&mut harness, "the missing dialog", |app| matches!(app.export_status, Some(ExportStatus::NoDialog)));
+    step_until(&mut harness, "the missing dialog", |app| {
+        matches!(app.session.export, Remote::Ready(ExportOutcome::NoDialog))
+    });
     harness.get_by_label_contains("No file dialog could be opened");
-    assert!(harness.state().fallback_path.ends_with(".json"), "a path is suggested");
+    assert!(harness.state().edits.fallback_path.ends_with(".json"), "a path is suggested");
 
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("typed-by-hand");
-    harness.state_mut().fallback_path = target.display().to_string();
-    harness.run_steps(1);
+    type_into(&mut harness, Role::TextInput, "Path", &target.display().to_string());
     harness.get_by_role_and_label(Role::Button, "Save here").click();
-    step_until(&mut harness, "the export", |app| matches!(app.export_status, Some(ExportStatus::Saved(..))));
+    step_until(&mut harness, "the export", |app| matches!(app.session.export, Remote::Ready(ExportOutcome::Saved(..))));
     let written: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(target.with_extension("json")).unwrap()).unwrap();
     assert_eq!(written["interview"]["id"], DEMO_PHONE_INTERVIEW_ID);
@@ -671,7 +681,7 @@ impl SecretStore for TestStore {
 /// `dir`, with the demo key for each in `store`; returns the file's path.
 fn saved_connections(
     dir: &std::path::Path,
-    server: &DemoServer,
+    server: &TestServer,
     store: &dyn SecretStore,
     connections: &[(&str, Option<&str>)],
 ) -> PathBuf {
@@ -687,12 +697,14 @@ fn saved_connections(
 /// "Production" and "Staging" (company "acme"), as [`saved_connections`] saves them.
 const TWO_CONNECTIONS: [(&str, Option<&str>); 2] = [("Production", None), ("Staging", Some("acme"))];
 
-/// Opens the top bar's Connection box and clicks `item` in it: a connection or an action.
+/// Opens the top bar's Connection box and clicks `item` in it: a connection or an action. The
+/// click is applied at the end of its frame, and a window it opens is measured in the next
+/// frame and drawn in the one after.
 fn pick_in_connection_box(harness: &mut Harness<'_, App>, item: &str) {
     harness.get_by_role_and_label(Role::ComboBox, "Connection").click();
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, item).click();
-    harness.run_steps(2);
+    harness.run_steps(3);
 }
 
 /// The real app with `store`, the connections file `settings_path` and `--profile`.
@@ -703,15 +715,11 @@ fn app_with(
 ) -> Harness<'static, App> {
     let options = AppOptions {
         store: StoreChoice::Given(store),
-        demo: false,
-        open: None,
-        tab: None,
-        dialog: Box::new(FixedSaveDialog(None)),
-        automation: Automation::default(),
         profile: profile.map(str::to_owned),
         settings_path,
+        ..test_options()
     };
-    Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options))
+    window(options)
 }
 
 /// Writes a connections file with these (name, base URL, company ID) profiles.
@@ -739,7 +747,7 @@ fn every_keyring_failure_has_its_own_message_and_next_step_on_the_connect_screen
     let messages: Vec<&str> = cases.iter().map(|(_, message, _)| *message).collect();
     for (error, message, retry) in cases.clone() {
         let mut harness = app_with(Arc::new(TestStore::broken(error.clone())), None, None);
-        step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
+        step_until(&mut harness, "the Connect screen", |app| app.session.screen == Screen::Connect);
         harness.run_steps(2);
         harness.get_by_label_contains(message);
         for other in messages.iter().filter(|m| **m != message) {
@@ -751,7 +759,7 @@ fn every_keyring_failure_has_its_own_message_and_next_step_on_the_connect_screen
     }
     // No key saved yet is not an error: it says so, with no Retry.
     let mut harness = app_with(Arc::new(MemoryStore::default()), None, None);
-    step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
+    step_until(&mut harness, "the Connect screen", |app| app.session.screen == Screen::Connect);
     harness.run_steps(2);
     harness.get_by_label_contains("No key is saved yet for “default” in memory (this run only)");
     harness.get_by_label_contains("Key store: memory (this run only)");
@@ -760,8 +768,7 @@ fn every_keyring_failure_has_its_own_message_and_next_step_on_the_connect_screen
 
 #[test]
 fn a_locked_keyring_can_be_retried_and_a_too_long_key_keeps_the_saved_one() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let settings = write_settings(dir.path(), &[("default", server.base_url(), None)]);
 
@@ -769,12 +776,12 @@ fn a_locked_keyring_can_be_retried_and_a_too_long_key_keeps_the_saved_one() {
     let store = Arc::new(TestStore { locked: AtomicBool::new(true), ..TestStore::default() });
     store.inner.set("default", &ApiKey::new(DEMO_API_KEY).unwrap()).unwrap();
     let mut harness = app_with(store.clone(), Some(settings.clone()), None);
-    step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
+    step_until(&mut harness, "the Connect screen", |app| app.session.screen == Screen::Connect);
     harness.run_steps(2);
     harness.get_by_label_contains("Unlock the keyring");
     store.locked.store(false, SeqCst);
     harness.get_by_role_and_label(Role::Button, "Retry").click();
-    step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
+    step_until(&mut harness, "the main screen", |app| app.session.screen == Screen::Main);
     drop(harness);
 
     // A store with a size limit (like Windows Credential Manager): the oversize key is refused
@@ -783,80 +790,75 @@ fn a_locked_keyring_can_be_retried_and_a_too_long_key_keeps_the_saved_one() {
     let limited = Arc::new(KeyringStore::new(keyring, "Windows Credential Manager", true).with_limit(2560));
     limited.set("default", &ApiKey::new("sk_test_previous").unwrap()).unwrap();
     let mut harness = app_with(limited.clone(), Some(settings), None);
-    step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
+    step_until(&mut harness, "the main screen", |app| app.session.screen == Screen::Main);
     pick_in_connection_box(&mut harness, "Edit connection…");
-    harness.state_mut().connect_form.key = format!("sk_{}", "x".repeat(1300));
+    type_into(&mut harness, Role::PasswordInput, "API key", &format!("sk_{}", "x".repeat(1300)));
     harness.get_by_role_and_label(Role::Button, "Save").click();
-    step_until(&mut harness, "the refusal", |app| app.connect_form.key_problem.is_some());
+    step_until(&mut harness, "the refusal", |app| app.session.connect.key_problem.is_some());
     harness.get_by_label_contains("too long for Windows Credential Manager (at most 2560 bytes)");
     harness.get_by_label_contains("a previously saved key is unchanged");
     assert_eq!(limited.get("default").unwrap(), Some(ApiKey::new("sk_test_previous").unwrap()));
     drop(harness);
-    server.shutdown();
 }
 
 #[test]
 fn switching_connections_clears_the_other_connections_data_and_reads_each_key_once() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(TestStore::default());
     let settings = saved_connections(dir.path(), &server, store.as_ref(), &TWO_CONNECTIONS);
     let mut harness = app_with(store.clone(), Some(settings.clone()), Some("Production"));
-    step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
-    assert_eq!(harness.state().profile, "Production", "--profile picks the connection");
+    step_until(&mut harness, "the main screen", |app| app.session.screen == Screen::Main);
+    assert_eq!(harness.state().session.profile, "Production", "--profile picks the connection");
     open_without_waiting(&mut harness, DEMO_PHONE_INTERVIEW_ID);
-    step_until(&mut harness, "the interview", |app| app.current_record().is_some());
-    step_until(&mut harness, "the list", |app| !app.browse.items.is_empty());
+    step_until(&mut harness, "the interview", |app| app.session.current_record().is_some());
+    step_until(&mut harness, "the list", |app| !app.session.list.items.is_empty());
 
     pick_in_connection_box(&mut harness, "Staging");
     let app = harness.state();
-    assert_eq!(app.profile, "Staging");
-    assert!(app.current.is_none(), "the other connection's interview is closed");
-    assert!(app.compare.is_empty());
-    step_until(&mut harness, "the Staging connection", |app| app.screen == Screen::Main);
-    assert_eq!(harness.state().active.as_ref().unwrap().company_id.as_deref(), Some("acme"));
+    assert_eq!(app.session.profile, "Staging");
+    assert!(app.session.current.is_none(), "the other connection's interview is closed");
+    assert!(app.session.compare.is_empty());
+    step_until(&mut harness, "the Staging connection", |app| app.session.screen == Screen::Main);
+    assert_eq!(harness.state().session.active.as_ref().unwrap().company_id.as_deref(), Some("acme"));
 
     // Back and forth again: no keyring reads beyond the first one per connection.
     for name in ["Production", "Staging", "Production"] {
         pick_in_connection_box(&mut harness, name);
-        assert_eq!(harness.state().screen, Screen::Main);
+        assert_eq!(harness.state().session.screen, Screen::Main);
     }
     assert_eq!(store.reads.load(SeqCst), 2, "each key read once this run");
-    let saved = Settings::load(&settings).unwrap();
-    assert_eq!(saved.last_used.as_deref(), Some("Production"));
+    step_until(&mut harness, "the last switch written", |_| {
+        Settings::load(&settings).is_ok_and(|saved| saved.last_used.as_deref() == Some("Production"))
+    });
     drop(harness);
-    server.shutdown();
 }
 
 #[test]
 fn sign_out_removes_the_key_and_says_so() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(MemoryStore::default());
     let settings = saved_connections(dir.path(), &server, store.as_ref(), &[("default", None)]);
     let mut harness = app_with(store.clone(), Some(settings.clone()), None);
-    step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
+    step_until(&mut harness, "the main screen", |app| app.session.screen == Screen::Main);
     pick_in_connection_box(&mut harness, "Sign out");
-    step_until(&mut harness, "the Connect screen", |app| app.screen == Screen::Connect);
+    step_until(&mut harness, "the Connect screen", |app| app.session.screen == Screen::Connect);
     harness.get_by_label_contains("Signed out: the key for “default” was removed from memory (this run only).");
     assert_eq!(store.get("default").unwrap(), None);
-    assert!(harness.state().key.is_none() && harness.state().active.is_none());
+    assert!(!harness.state().session.has_key && harness.state().session.active.is_none());
     assert!(Settings::load(&settings).unwrap().get("default").is_some(), "the connection itself stays");
     drop(harness);
-    server.shutdown();
 }
 
 #[test]
 fn deleting_a_connection_removes_its_key_and_settings_and_moves_to_the_next() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(MemoryStore::default());
     let settings = saved_connections(dir.path(), &server, store.as_ref(), &TWO_CONNECTIONS);
     let mut harness = app_with(store.clone(), Some(settings.clone()), Some("Staging"));
-    step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
+    step_until(&mut harness, "the main screen", |app| app.session.screen == Screen::Main);
 
     // Cancel keeps everything.
     pick_in_connection_box(&mut harness, "Delete connection…");
@@ -869,23 +871,23 @@ fn deleting_a_connection_removes_its_key_and_settings_and_moves_to_the_next() {
     pick_in_connection_box(&mut harness, "Delete connection…");
     harness.get_by_role_and_label(Role::Button, "Delete").click();
     step_until(&mut harness, "the deletion", |app| {
-        matches!(app.delete_connection, Some(interview_desk::app::DeleteConnection::Deleted { .. }))
+        matches!(app.session.delete_connection, Some(interview_desk::app::DeleteConnection::Deleted { .. }))
     });
     harness.get_by_label("Deleted the connection “Staging”; no key of it is left in memory (this run only).");
     assert_eq!(store.get("Staging").unwrap(), None);
     let saved = Settings::load(&settings).unwrap();
     assert!(saved.get("Staging").is_none() && saved.get("Production").is_some());
-    step_until(&mut harness, "the remaining connection", |app| app.screen == Screen::Main);
-    assert_eq!(harness.state().profile, "Production");
+    step_until(&mut harness, "the remaining connection", |app| app.session.screen == Screen::Main);
+    assert_eq!(harness.state().session.profile, "Production");
     harness.get_by_role_and_label(Role::Button, "Close").click();
     harness.run_steps(2);
-    assert!(harness.state().delete_connection.is_none());
+    assert!(harness.state().session.delete_connection.is_none());
 
     // The last one: a new connection form follows.
     pick_in_connection_box(&mut harness, "Delete connection…");
     harness.get_by_role_and_label(Role::Button, "Delete").click();
-    step_until(&mut harness, "the New connection form", |app| app.screen == Screen::Connect);
-    assert!(harness.state().connect_form.new_profile);
+    step_until(&mut harness, "the New connection form", |app| app.session.screen == Screen::Connect);
+    assert!(harness.state().session.connect.new_profile);
     assert!(Settings::load(&settings).unwrap().profiles.is_empty());
     assert_eq!(store.get("Production").unwrap(), None);
     // Nothing is left to edit or delete: no ghost "default" connection.
@@ -894,20 +896,18 @@ fn deleting_a_connection_removes_its_key_and_settings_and_moves_to_the_next() {
     let switcher = harness.get_by_role_and_label(Role::ComboBox, "Connection");
     assert_eq!(switcher.value().as_deref(), Some("No connection"));
     pick_in_connection_box(&mut harness, "Delete connection…");
-    assert!(harness.state().delete_connection.is_none(), "Delete connection… is disabled");
+    assert!(harness.state().session.delete_connection.is_none(), "Delete connection… is disabled");
     drop(harness);
-    server.shutdown();
 }
 
 #[test]
 fn connections_added_on_the_command_line_meanwhile_are_kept_and_a_taken_name_is_refused() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(MemoryStore::default());
     let settings = saved_connections(dir.path(), &server, store.as_ref(), &[("alpha", None)]);
     let mut harness = app_with(store.clone(), Some(settings.clone()), Some("alpha"));
-    step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
+    step_until(&mut harness, "the main screen", |app| app.session.screen == Screen::Main);
 
     // `key set --profile gamma` in a terminal while the window is open.
     let mut file = Settings::load(&settings).unwrap();
@@ -917,60 +917,56 @@ fn connections_added_on_the_command_line_meanwhile_are_kept_and_a_taken_name_is_
 
     // A new connection may not take gamma's name (it would replace gamma's key).
     harness.get_by_role_and_label(Role::ComboBox, "Connection").click();
-    harness.run_steps(2);
+    step_until(&mut harness, "the file read again", |app| app.session.settings.get("gamma").is_some());
     harness.get_by_role_and_label(Role::Button, "gamma");
     harness.get_by_role_and_label(Role::Button, "New connection…").click();
     harness.run_steps(2);
-    harness.state_mut().connect_form.name = "gamma".to_owned();
-    harness.state_mut().connect_form.key = "sk_test_another_key".to_owned();
-    harness.state_mut().connect_form.base_url = server.base_url().to_owned();
+    type_into(&mut harness, Role::TextInput, "Connection name", "gamma");
+    type_into(&mut harness, Role::PasswordInput, "API key", "sk_test_another_key");
+    type_into(&mut harness, Role::TextInput, "Base URL", server.base_url());
     harness.get_by_role_and_label(Role::Button, "Save").click();
-    harness.run_steps(2);
+    step_until(&mut harness, "the refusal", |app| app.session.connect.outcome.is_some());
     harness.get_by_label_contains("A connection named “gamma” exists already");
     assert_eq!(store.get("gamma").unwrap(), Some(ApiKey::new(DEMO_API_KEY).unwrap()));
 
     // Deleting alpha keeps gamma in the file and moves to it.
-    harness.state_mut().switch_profile("alpha");
-    step_until(&mut harness, "alpha again", |app| app.screen == Screen::Main);
+    pick_in_connection_box(&mut harness, "alpha");
+    step_until(&mut harness, "alpha again", |app| app.session.screen == Screen::Main);
     pick_in_connection_box(&mut harness, "Delete connection…");
     harness.get_by_role_and_label(Role::Button, "Delete").click();
-    step_until(&mut harness, "gamma", |app| app.profile == "gamma" && app.screen == Screen::Main);
+    step_until(&mut harness, "gamma", |app| app.session.profile == "gamma" && app.session.screen == Screen::Main);
     let names: Vec<String> = Settings::load(&settings).unwrap().profiles.into_iter().map(|p| p.name).collect();
     assert_eq!(names, ["gamma"]);
     drop(harness);
-    server.shutdown();
 }
 
 #[test]
 fn a_keyring_that_refuses_the_deletion_keeps_the_connection() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(TestStore::default());
     let settings = saved_connections(dir.path(), &server, store.as_ref(), &[("default", None)]);
     let mut harness = app_with(store.clone(), Some(settings.clone()), None);
-    step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
+    step_until(&mut harness, "the main screen", |app| app.session.screen == Screen::Main);
     store.locked.store(true, SeqCst);
     pick_in_connection_box(&mut harness, "Delete connection…");
     harness.get_by_role_and_label(Role::Button, "Delete").click();
     step_until(&mut harness, "the refusal", |app| {
-        matches!(app.delete_connection, Some(interview_desk::app::DeleteConnection::Failed { .. }))
+        matches!(app.session.delete_connection, Some(interview_desk::app::DeleteConnection::Failed { .. }))
     });
     harness.get_by_label("The connection “default” is kept.");
     assert!(Settings::load(&settings).unwrap().get("default").is_some());
-    assert_eq!(harness.state().screen, Screen::Main, "the open connection still works");
+    assert_eq!(harness.state().session.screen, Screen::Main, "the open connection still works");
     store.locked.store(false, SeqCst);
     harness.get_by_role_and_label(Role::Button, "Retry").click();
-    step_until(&mut harness, "the deletion", |app| app.screen == Screen::Connect);
+    step_until(&mut harness, "the deletion", |app| app.session.screen == Screen::Connect);
     assert!(Settings::load(&settings).unwrap().get("default").is_none());
     drop(harness);
-    server.shutdown();
 }
 
 #[test]
 fn a_key_saved_by_the_earlier_version_is_found_under_the_default_connection() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(DemoServer::start(0)).unwrap();
+    let server = TestServer::start();
     // The earlier version wrote service "interview-desk", account "default" directly.
     let keyring: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
     keyring_core::Entry::new_in_store(&keyring, "interview-desk", "default")
@@ -985,11 +981,10 @@ fn a_key_saved_by_the_earlier_version_is_found_under_the_default_connection() {
     let path = dir.path().join("settings.json");
     migrated.save(&path).unwrap();
     let mut harness = app_with(store, Some(path), None);
-    step_until(&mut harness, "the main screen", |app| app.screen == Screen::Main);
-    assert_eq!(harness.state().profile, "default");
-    assert_eq!(harness.state().active.as_ref().unwrap().base_url, server.base_url());
+    step_until(&mut harness, "the main screen", |app| app.session.screen == Screen::Main);
+    assert_eq!(harness.state().session.profile, "default");
+    assert_eq!(harness.state().session.active.as_ref().unwrap().base_url, server.base_url());
     drop(harness);
-    server.shutdown();
 }
 
 #[test]
@@ -1000,58 +995,52 @@ fn demo_mode_needs_no_keyring_and_writes_no_settings() {
     let options = AppOptions {
         store: StoreChoice::Given(failing),
         demo: true,
-        open: None,
-        tab: None,
-        dialog: Box::new(FixedSaveDialog(None)),
-        automation: Automation::default(),
-        profile: None,
         settings_path: Some(path.clone()),
+        ..test_options()
     };
-    let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
-    step_until(&mut harness, "the demo connection", |app| app.screen == Screen::Main);
+    let mut harness = window(options);
+    step_until(&mut harness, "the demo connection", |app| app.session.screen == Screen::Main);
     assert!(harness.query_by_role_and_label(Role::ComboBox, "Connection").is_none());
     assert!(!path.exists(), "demo mode writes no settings");
 }
 
 #[test]
 fn cancel_stops_a_bulk_export_promptly_and_leaves_complete_files() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
     let options = interview_desk::demo::DemoOptions {
         rate_limit_per_minute: Some(300),
         extra_interviews: 40,
         ..Default::default()
     };
-    let server = runtime.block_on(DemoServer::start_with(0, options)).unwrap();
+    let server = TestServer::start_with(options);
     let dir = tempfile::tempdir().unwrap();
     let config = interview_desk::api::ApiConfig::new(server.base_url(), None);
     let options = AppOptions {
-        store: StoreChoice::Given(Arc::new(MemoryStore::default())),
-        demo: false,
-        open: None,
-        tab: None,
         dialog: Box::new(FixedSaveDialog(Some(dir.path().to_owned()))),
         automation: Automation {
             connection: Some((config, ApiKey::new(DEMO_API_KEY).unwrap())),
             ..Automation::default()
         },
-        profile: None,
-        settings_path: None,
+        ..test_options()
     };
-    let mut harness = Harness::builder().with_size([1200.0, 800.0]).build_eframe(move |cc| App::new(cc, options));
-    step_until(&mut harness, "the list", |app| app.browse.items.len() >= 40);
+    let mut harness = window(options);
+    step_until(&mut harness, "the list", |app| app.session.list.items.len() >= 40);
     harness.get_by_role_and_label(Role::Button, "Select…").click();
     harness.run_steps(2);
-    let all = harness.state().browse.items.len();
+    let all = harness.state().session.list.items.len();
     harness.get_by_role_and_label(Role::Button, &format!("All shown ({all})")).click();
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, &format!("Export {all}…")).click();
-    step_until(&mut harness, "some progress", |app| app.bulk.job.as_ref().is_some_and(|job| job.progress.written >= 2));
+    step_until(&mut harness, "some progress", |app| {
+        app.session.bulk_job.as_ref().is_some_and(|job| job.progress.written >= 2)
+    });
     harness.get_by_role_and_label(Role::Button, "Cancel").click();
     let clicked = Instant::now();
-    step_until(&mut harness, "the cancel", |app| app.bulk.job.as_ref().is_some_and(|job| job.finished.is_some()));
+    step_until(&mut harness, "the cancel", |app| {
+        app.session.bulk_job.as_ref().is_some_and(|job| job.finished.is_some())
+    });
     assert!(clicked.elapsed() < Duration::from_secs(2), "Cancel is prompt: {:?}", clicked.elapsed());
     harness.get_by_label_contains("Cancelled. The files written so far are complete");
-    let written = harness.state().bulk.job.as_ref().unwrap().progress.written;
+    let written = harness.state().session.bulk_job.as_ref().unwrap().progress.written;
     assert!(written < all, "stopped before the end");
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("manifest.json")).unwrap()).unwrap();
@@ -1060,5 +1049,4 @@ fn cancel_stops_a_bulk_export_promptly_and_leaves_complete_files() {
         assert_eq!(interview_desk::bulk::sha256_hex(&bytes), entry["sha256"].as_str().unwrap());
     }
     drop(harness);
-    server.shutdown();
 }

@@ -5,7 +5,8 @@
 use std::cell::Cell;
 
 use interview_desk::api::{InterviewRecord, data_text, is_envelope, unwrap_envelope};
-use interview_desk::ui::transcript::{TranscriptView, transcript_ui};
+use interview_desk::app::transcript_view::{SearchRequest, TranscriptView};
+use interview_desk::ui::transcript::transcript_ui;
 use serde_json::{Value, json};
 
 /// Number of turns in the generated transcript.
@@ -247,10 +248,13 @@ impl Headless {
         tessellate: bool,
     ) -> Drawn {
         let input = self.input(events);
+        let mut search = None;
         let output = self.ctx.run_ui(input, |ui| {
-            egui::CentralPanel::default().show(ui, |ui| transcript_ui(ui, record, view));
+            egui::CentralPanel::default().show(ui, |ui| search = transcript_ui(ui, record, view));
         });
-        self.finish(output, tessellate)
+        let mut drawn = self.finish(output, tessellate);
+        drawn.search = search;
+        drawn
     }
 
     /// Ends a frame: tessellates its shapes (when asked) and drops the texture updates (there is
@@ -260,14 +264,20 @@ impl Headless {
         let count = if tessellate { self.ctx.tessellate(shapes, output.pixels_per_point).len() } else { shapes.len() };
         let repaint = output.viewport_output.get(&egui::ViewportId::ROOT).is_some_and(|v| v.repaint_delay.is_zero());
         output.drop_without_applying_deltas();
-        Drawn { count, repaint }
+        Drawn { count, repaint, search: None }
     }
 
     /// Draws frames until egui no longer asks for another one at once (every row height measured,
     /// animations done), at most `limit`; returns how many frames that took.
+    /// A search the frame asked for is run at once, as the worker would.
     pub fn settle(&self, record: &InterviewRecord, view: &mut TranscriptView, limit: usize) -> usize {
         for frame in 1..=limit {
-            if !self.frame(record, view, Vec::new(), true).repaint {
+            let drawn = self.frame(record, view, Vec::new(), true);
+            let searched = drawn.search.is_some();
+            if let Some(answer) = drawn.search.and_then(|request| search_now(record, request)) {
+                view.apply_search(answer);
+            }
+            if !drawn.repaint && !searched {
                 return frame;
             }
         }
@@ -290,6 +300,16 @@ pub struct Drawn {
     pub count: usize,
     /// Whether egui asked for another frame at once (rows still being measured, an animation).
     pub repaint: bool,
+    /// The search the frame asked the worker for, if any.
+    pub search: Option<SearchRequest>,
+}
+
+/// Runs a search the Transcript tab asked for, as the worker does (`None`: overtaken).
+pub fn search_now(
+    record: &InterviewRecord,
+    request: SearchRequest,
+) -> Option<interview_desk::app::transcript_view::SearchAnswer> {
+    interview_desk::transcript_search::run(&record.interview.transcript, request)
 }
 
 /// A wheel event that scrolls the content by `points` (positive: towards the end).

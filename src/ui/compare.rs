@@ -11,7 +11,7 @@ use super::{style, widgets};
 use crate::api::related::RelatedKind;
 use crate::api::scores::score_groups;
 use crate::api::{InterviewRecord, humanize};
-use crate::app::{App, RelatedCache};
+use crate::app::{Command, RelatedCache, View};
 
 /// Colours of the compared interviews, in order (repeats after eight).
 const SERIES: [egui::Color32; 8] = [
@@ -77,42 +77,44 @@ pub fn metrics(records: &[Arc<InterviewRecord>]) -> Vec<Metric> {
 }
 
 /// Draws the Compare view.
-pub fn compare_ui(app: &mut App, ui: &mut egui::Ui) {
+pub fn compare_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
+    let session = view.session;
     ui.horizontal(|ui| {
         ui.heading("Compare interviews");
         if ui.button("Back to interview").clicked() {
-            app.show_compare = false;
+            view.push(Command::ShowCompare(false));
         }
-        if !app.compare.is_empty() && ui.button("Clear").clicked() {
-            app.compare.clear();
+        if !session.compare.is_empty() && ui.button("Clear").clicked() {
+            view.push(Command::ClearCompare);
         }
     });
-    if app.compare.len() < 2 {
+    if session.compare.len() < 2 {
         ui.add_space(8.0);
         ui.label("Add at least two interviews: open one and press “Add to comparison” in its header, or right-click it in the list.");
-        list_ui(app, ui);
+        list_ui(view, ui);
         return;
     }
-    let records = app.compare.clone();
-    let names: Vec<String> = records.iter().map(|r| display_name(r, &app.related)).collect();
-    let metrics = metrics(&records);
+    let records = &session.compare;
+    let names: Vec<String> = records.iter().map(|r| display_name(r, &session.related)).collect();
+    let metrics = metrics(records);
     chart_ui(ui, &names, &metrics);
     ui.add_space(8.0);
-    table_ui(app, ui, &records, &names, &metrics);
+    table_ui(view, ui, &names, &metrics);
 }
 
-fn list_ui(app: &mut App, ui: &mut egui::Ui) {
+fn list_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
+    let session = view.session;
     let mut remove = None;
-    for (index, record) in app.compare.iter().enumerate() {
+    for (index, record) in session.compare.iter().enumerate() {
         ui.horizontal(|ui| {
-            ui.label(display_name(record, &app.related));
+            ui.label(display_name(record, &session.related));
             if ui.small_button("Remove").clicked() {
                 remove = Some(index);
             }
         });
     }
     if let Some(index) = remove {
-        app.compare.remove(index);
+        view.push(Command::RemoveFromCompare(index));
     }
 }
 
@@ -150,7 +152,9 @@ fn chart_ui(ui: &mut egui::Ui, names: &[String], metrics: &[Metric]) {
         });
 }
 
-fn table_ui(app: &mut App, ui: &mut egui::Ui, records: &[Arc<InterviewRecord>], names: &[String], metrics: &[Metric]) {
+fn table_ui(view: &mut View<'_>, ui: &mut egui::Ui, names: &[String], metrics: &[Metric]) {
+    let session = view.session;
+    let records = &session.compare;
     let mut remove = None;
     let mut open = None;
     egui::ScrollArea::horizontal().show(ui, |ui| {
@@ -194,7 +198,8 @@ fn table_ui(app: &mut App, ui: &mut egui::Ui, records: &[Arc<InterviewRecord>], 
                             });
                         });
                         row.col(|ui| {
-                            let job = interview.job_id.as_deref().and_then(|id| app.related.name(RelatedKind::Job, id));
+                            let job =
+                                interview.job_id.as_deref().and_then(|id| session.related.name(RelatedKind::Job, id));
                             let job = job.unwrap_or_else(|| "—".to_owned());
                             ui.add(egui::Label::new(&job).truncate()).on_hover_text(job);
                         });
@@ -226,11 +231,10 @@ fn table_ui(app: &mut App, ui: &mut egui::Ui, records: &[Arc<InterviewRecord>], 
             });
     });
     if let Some(index) = remove {
-        app.compare.remove(index);
+        view.push(Command::RemoveFromCompare(index));
     }
     if let Some(id) = open {
-        app.show_compare = false;
-        app.open(&id);
+        view.push(Command::OpenInterview(id));
     }
 }
 

@@ -4,22 +4,22 @@
 use egui::RichText;
 
 use super::widgets;
-use crate::app::{App, DeleteConnection, KeyAction, KeyProblem, Screen};
+use crate::app::{Command, DeleteConnection, KeyAction, KeyProblem, View};
 use crate::credentials::{CredentialError, StoreInfo};
 
 /// Draws the Connect screen.
-pub fn connect_ui(app: &mut App, ui: &mut egui::Ui) {
+pub fn connect_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
     ui.vertical_centered(|ui| {
         ui.add_space(24.0);
         ui.set_max_width(560.0);
-        ui.heading(if app.connect_form.new_profile { "New connection" } else { "Connect to Instaview" });
+        ui.heading(if view.session.connect.new_profile { "New connection" } else { "Connect to Instaview" });
         ui.add_space(4.0);
         ui.label("Interview Desk reads interviews with your company's Instaview API key.");
         ui.add_space(12.0);
     });
     ui.vertical_centered(|ui| {
         ui.set_max_width(560.0);
-        egui::Frame::group(ui.style()).inner_margin(14).show(ui, |ui| form_ui(app, ui));
+        egui::Frame::group(ui.style()).inner_margin(14).show(ui, |ui| form_ui(view, ui));
     });
 }
 
@@ -63,33 +63,30 @@ pub fn key_problem_text(problem: &KeyProblem, profile: &str, store: Option<&Stor
     }
 }
 
-fn form_ui(app: &mut App, ui: &mut egui::Ui) {
-    let has_key = app.key.is_some() && !app.connect_form.new_profile;
+fn form_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
+    let session = view.session;
+    let status = &session.connect;
+    let fields = &mut view.edits.connect;
+    let has_key = session.has_key && !status.new_profile;
     egui::Grid::new("connect_form").num_columns(2).spacing([12.0, 10.0]).show(ui, |ui| {
         let label = ui.label("Connection name");
-        ui.add(
-            egui::TextEdit::singleline(&mut app.connect_form.name)
-                .hint_text("e.g. Production, Staging")
-                .desired_width(360.0),
-        )
-        .labelled_by(label.id);
+        ui.add(egui::TextEdit::singleline(&mut fields.name).hint_text("e.g. Production, Staging").desired_width(360.0))
+            .labelled_by(label.id);
         ui.end_row();
 
         let label = ui.label("API key");
         let hint = if has_key { "Leave empty to keep the key in use" } else { "sk_live_…" };
-        ui.add(
-            egui::TextEdit::singleline(&mut app.connect_form.key).password(true).hint_text(hint).desired_width(360.0),
-        )
-        .labelled_by(label.id);
+        ui.add(egui::TextEdit::singleline(&mut fields.key).password(true).hint_text(hint).desired_width(360.0))
+            .labelled_by(label.id);
         ui.end_row();
 
         let label = ui.label("Base URL");
-        ui.add(egui::TextEdit::singleline(&mut app.connect_form.base_url).desired_width(360.0)).labelled_by(label.id);
+        ui.add(egui::TextEdit::singleline(&mut fields.base_url).desired_width(360.0)).labelled_by(label.id);
         ui.end_row();
 
         let label = ui.label("Company ID");
         ui.add(
-            egui::TextEdit::singleline(&mut app.connect_form.company_id)
+            egui::TextEdit::singleline(&mut fields.company_id)
                 .hint_text("Only for ATS integration keys")
                 .desired_width(360.0),
         )
@@ -97,41 +94,45 @@ fn form_ui(app: &mut App, ui: &mut egui::Ui) {
         ui.end_row();
     });
     ui.add_space(6.0);
-    store_ui(ui, app.store.as_ref());
+    store_ui(ui, session.store.as_ref());
     ui.add_space(8.0);
-    let busy = app.connect_form.busy.is_some();
+    let busy = status.busy.is_some();
+    let mut command = None;
     ui.horizontal(|ui| {
         if ui.add_enabled(!busy, egui::Button::new("Test connection")).clicked() {
-            app.test_connection();
+            command = Some(Command::TestConnection);
         }
         if ui.add_enabled(!busy, egui::Button::new("Save")).clicked() {
-            app.save_connection();
+            command = Some(Command::SaveConnection);
         }
-        if app.connect_form.offer_memory_only
+        if status.offer_memory_only
             && ui
                 .add_enabled(!busy, egui::Button::new("Use for this run only"))
                 .on_hover_text("Keep the key in memory until the app closes; nothing is saved.")
                 .clicked()
         {
-            app.connect_with_form();
+            command = Some(Command::ConnectThisRunOnly);
         }
-        if app.key.is_some() && app.active.is_some() && ui.button("Cancel").clicked() {
-            app.screen = Screen::Main;
+        if session.has_key && session.active.is_some() && ui.button("Cancel").clicked() {
+            command = Some(Command::CancelConnect);
         }
     });
-    if let Some(busy) = app.connect_form.busy {
+    if let Some(command) = command {
+        view.push(command);
+    }
+    if let Some(busy) = status.busy {
         ui.horizontal(|ui| {
             ui.spinner();
             ui.label(busy);
         });
     }
-    if let Some(info) = &app.connect_form.info {
+    if let Some(info) = &status.info {
         ui.label(RichText::new(format!("ℹ {info}")).color(super::style::ACCENT));
     }
-    if let Some(problem) = app.connect_form.key_problem.clone() {
-        key_problem_ui(app, ui, &problem, busy);
+    if let Some(problem) = &status.key_problem {
+        key_problem_ui(view, ui, problem, busy);
     }
-    match &app.connect_form.outcome {
+    match &status.outcome {
         Some(Ok(text)) => {
             ui.label(RichText::new(format!("✔ {text}")).color(super::style::GOOD));
         }
@@ -169,8 +170,8 @@ fn store_ui(ui: &mut egui::Ui, store: Option<&StoreInfo>) {
 }
 
 /// The key store's failure, what to do next, and Retry.
-fn key_problem_ui(app: &mut App, ui: &mut egui::Ui, problem: &KeyProblem, busy: bool) {
-    let (what, next) = key_problem_text(problem, &app.profile, app.store.as_ref());
+fn key_problem_ui(view: &mut View<'_>, ui: &mut egui::Ui, problem: &KeyProblem, busy: bool) {
+    let (what, next) = key_problem_text(problem, &view.session.profile, view.session.store.as_ref());
     let detail = match &problem.error {
         CredentialError::Unavailable(d)
         | CredentialError::Locked(d)
@@ -185,19 +186,20 @@ fn key_problem_ui(app: &mut App, ui: &mut egui::Ui, problem: &KeyProblem, busy: 
     ui.label(next);
     let retry_helps = !matches!(problem.error, CredentialError::TooLong { .. });
     if retry_helps && ui.add_enabled(!busy, egui::Button::new("Retry")).clicked() {
-        app.retry_key();
+        view.push(Command::RetryKey);
     }
 }
 
 /// The "Delete connection…" window: the question, the keyring at work, then what was removed
 /// or why nothing was.
-pub fn delete_connection_ui(app: &mut App, ctx: &egui::Context) {
-    let Some(state) = app.delete_connection.clone() else { return };
-    let store = app.store.as_ref().map_or("the OS keyring", |s| s.name.as_str()).to_owned();
+pub fn delete_connection_ui(view: &mut View<'_>, ctx: &egui::Context) {
+    let session = view.session;
+    let Some(state) = &session.delete_connection else { return };
+    let store = session.store.as_ref().map_or("the OS keyring", |s| s.name.as_str());
     let mut next = None;
     let modal = egui::Modal::new(egui::Id::unique("delete connection")).show(ctx, |ui| {
         ui.set_width(440.0);
-        match &state {
+        match state {
             DeleteConnection::Confirm(name) => {
                 ui.heading(format!("Delete the connection “{name}”?"));
                 ui.label(format!(
@@ -209,10 +211,10 @@ pub fn delete_connection_ui(app: &mut App, ctx: &egui::Context) {
                     let delete =
                         egui::Button::new(RichText::new("Delete").color(egui::Color32::WHITE)).fill(super::style::BAD);
                     if ui.add(delete).clicked() {
-                        next = Some(Some(DeleteConnection::Removing(name.clone())));
+                        next = Some(Command::DeleteConnection(name.clone()));
                     }
                     if ui.button("Cancel").clicked() {
-                        next = Some(None);
+                        next = Some(Command::CloseDeleteConnection);
                     }
                 });
             }
@@ -226,33 +228,31 @@ pub fn delete_connection_ui(app: &mut App, ctx: &egui::Context) {
                 ui.label(format!("Deleted the connection “{name}”; no key of it is left in {store}."));
                 ui.add_space(8.0);
                 if ui.button("Close").clicked() {
-                    next = Some(None);
+                    next = Some(Command::CloseDeleteConnection);
                 }
             }
             DeleteConnection::Failed { name, error } => {
                 let problem = KeyProblem { action: KeyAction::Delete, error: error.clone() };
-                let (what, hint) = key_problem_text(&problem, name, app.store.as_ref());
+                let (what, hint) = key_problem_text(&problem, name, session.store.as_ref());
                 widgets::error_label(ui, &what);
                 ui.label(hint);
                 ui.label(format!("The connection “{name}” is kept."));
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
                     if ui.button("Retry").clicked() {
-                        next = Some(Some(DeleteConnection::Removing(name.clone())));
+                        next = Some(Command::DeleteConnection(name.clone()));
                     }
                     if ui.button("Cancel").clicked() {
-                        next = Some(None);
+                        next = Some(Command::CloseDeleteConnection);
                     }
                 });
             }
         }
     });
-    if modal.should_close() && !matches!(state, DeleteConnection::Removing(_)) {
-        next = Some(None);
+    if modal.should_close() && !matches!(state, DeleteConnection::Removing(_)) && next.is_none() {
+        next = Some(Command::CloseDeleteConnection);
     }
-    match next {
-        Some(Some(DeleteConnection::Removing(name))) => app.delete_connection(&name),
-        Some(other) => app.delete_connection = other,
-        None => {}
+    if let Some(command) = next {
+        view.push(command);
     }
 }

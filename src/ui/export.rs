@@ -7,75 +7,68 @@ use egui::RichText;
 
 use super::{style, widgets};
 use crate::api::InterviewRecord;
-use crate::app::{App, ExportStatus};
+use crate::app::session::ExportPreview;
+use crate::app::{Command, ExportOutcome, Remote, View};
 use crate::export::default_file_name;
 use crate::worker::PdfOutcome;
 
 /// Draws the Export tab.
-pub fn export_ui(app: &mut App, ui: &mut egui::Ui, record: &InterviewRecord, frame: &eframe::Frame) {
+pub fn export_ui(view: &mut View<'_>, ui: &mut egui::Ui, record: &InterviewRecord) {
     ui.label("The export is a JSON file with the interview exactly as the server sent it (every field, every number unchanged), plus where and when it was exported. The API key is never included.");
     ui.add_space(6.0);
-    options_ui(app, ui);
+    options_ui(view, ui);
     ui.add_space(4.0);
-    let in_progress = matches!(app.export_status, Some(ExportStatus::InProgress));
+    let session = view.session;
+    let in_progress = session.export.is_pending();
     ui.horizontal(|ui| {
         if ui.add_enabled(!in_progress, egui::Button::new("Save as…")).clicked() {
-            app.export_current(frame, None);
+            view.push(Command::SaveInterview(None));
         }
         if ui.button("Copy JSON").on_hover_text("Copy the export document to the clipboard").clicked() {
-            ui.ctx().copy_text(app.export_text(record));
-            app.export_status = None;
-            app.copied_at = Some(std::time::Instant::now());
+            view.push(Command::CopyExportJson);
         }
         ui.label(RichText::new(format!("Suggested name: {}", default_file_name(&record.interview))).weak());
     });
-    if app.copied_at.is_some_and(|at| at.elapsed().as_secs() < 4) {
+    if session.copied_at.is_some_and(|at| at.elapsed().as_secs() < 4) {
         ui.label(RichText::new("✔ Copied to the clipboard").color(style::GOOD));
         ui.ctx().request_repaint_after(std::time::Duration::from_secs(1));
     }
-    status_ui(app, ui, frame);
-    pdf_ui(app, ui, frame);
+    status_ui(view, ui);
+    pdf_ui(view, ui);
     ui.separator();
-    let text = app.current.as_ref().and_then(|current| current.export_preview.clone());
-    let preview = match text {
-        Some(text) => text,
+    match session.current.as_ref().and_then(|current| current.export_preview.as_ref()) {
+        Some(preview) => preview_ui(ui, preview),
         None => {
-            let text = app.export_text(record);
-            if let Some(current) = app.current.as_mut() {
-                current.export_preview = Some(text.clone());
-            }
-            text
+            ui.spinner();
+            view.push(Command::BuildExportPreview);
         }
-    };
-    preview_ui(ui, &preview);
-}
-
-/// The three choices of what the export holds; a change rebuilds the preview.
-fn options_ui(app: &mut App, ui: &mut egui::Ui) {
-    let before = app.state.export;
-    ui.horizontal_wrapped(|ui| {
-        ui.checkbox(&mut app.state.export.transcript, "Include the transcript");
-        ui.checkbox(&mut app.state.export.names, "Include candidate, agent and job")
-            .on_hover_text("The records looked up for their names, as the server sent them");
-        ui.checkbox(&mut app.state.export.pdf_beside, "Also save the analysis PDF beside it")
-            .on_hover_text("Saved as <name>-analysis.pdf in the same folder");
-    });
-    if app.state.export != before
-        && let Some(current) = app.current.as_mut()
-    {
-        current.export_preview = None;
     }
 }
 
-fn status_ui(app: &mut App, ui: &mut egui::Ui, frame: &eframe::Frame) {
-    match app.export_status.clone() {
-        Some(ExportStatus::InProgress) => {
+/// The three choices of what the export holds; a change rebuilds the preview.
+fn options_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
+    let mut prefs = view.session.export_prefs;
+    ui.horizontal_wrapped(|ui| {
+        ui.checkbox(&mut prefs.transcript, "Include the transcript");
+        ui.checkbox(&mut prefs.names, "Include candidate, agent and job")
+            .on_hover_text("The records looked up for their names, as the server sent them");
+        ui.checkbox(&mut prefs.pdf_beside, "Also save the analysis PDF beside it")
+            .on_hover_text("Saved as <name>-analysis.pdf in the same folder");
+    });
+    if prefs != view.session.export_prefs {
+        view.push(Command::SetExportPrefs(prefs));
+    }
+}
+
+fn status_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
+    match &view.session.export {
+        Remote::Pending { .. } => {
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label("Waiting for the file dialog…");
             });
         }
-        Some(ExportStatus::Saved(path, pdf)) => {
+        Remote::Ready(ExportOutcome::Saved(path, pdf)) => {
             ui.label(RichText::new(format!("✔ Saved to {}", path.display())).color(style::GOOD));
             match pdf {
                 Some(Ok(PdfOutcome::Saved(pdf))) => {
@@ -90,23 +83,24 @@ fn status_ui(app: &mut App, ui: &mut egui::Ui, frame: &eframe::Frame) {
                 None => {}
             }
         }
-        Some(ExportStatus::Cancelled) => {
+        Remote::Ready(ExportOutcome::Cancelled) => {
             ui.label(RichText::new("Export cancelled; nothing was written.").weak());
         }
-        Some(ExportStatus::NoDialog) => {
-            if let Some(path) = path_fallback_ui(ui, &mut app.fallback_path, "Save here") {
-                app.export_current(frame, Some(path));
+        Remote::Ready(ExportOutcome::NoDialog) => {
+            if let Some(path) = path_fallback_ui(ui, &mut view.edits.fallback_path, "Save here") {
+                view.push(Command::SaveInterview(Some(path)));
             }
         }
-        Some(ExportStatus::Failed(err)) => {
-            widgets::error_label(ui, &err);
+        Remote::Failed { error, .. } => {
+            widgets::error_label(ui, error);
         }
-        None => {}
+        Remote::NotRequested => {}
     }
 }
 
-/// The B12 fallback: a notice that no file dialog could be opened and a path field. Returns
-/// the path when the user confirms.
+/// For desktops without a file-chooser portal (a bare X server, some remote desktops): a
+/// notice that no file dialog could be opened and a path field. Returns the path when the user
+/// confirms.
 pub fn path_fallback_ui(ui: &mut egui::Ui, path: &mut String, button: &str) -> Option<PathBuf> {
     ui.label(
         RichText::new(
@@ -127,54 +121,53 @@ pub fn path_fallback_ui(ui: &mut egui::Ui, path: &mut String, button: &str) -> O
 }
 
 /// "Save analysis PDF…" and the outcome of the last save.
-pub fn pdf_ui(app: &mut App, ui: &mut egui::Ui, frame: &eframe::Frame) {
+pub fn pdf_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
+    let session = view.session;
     ui.horizontal(|ui| {
         if ui
-            .add_enabled(!app.pdf_busy, egui::Button::new("Save analysis PDF…"))
+            .add_enabled(!session.pdf.is_pending(), egui::Button::new("Save analysis PDF…"))
             .on_hover_text("Download the AI analysis report as a PDF")
             .clicked()
         {
-            app.save_pdf(frame, None);
+            view.push(Command::SavePdf(None));
         }
-        match &app.pdf_status {
-            _ if app.pdf_busy => {
+        match &session.pdf {
+            Remote::Pending { .. } => {
                 ui.spinner();
                 ui.label("Saving the PDF…");
             }
-            Some(Ok(PdfOutcome::Saved(path))) => {
+            Remote::Ready(PdfOutcome::Saved(path)) => {
                 ui.label(RichText::new(format!("✔ Saved to {}", path.display())).color(style::GOOD));
             }
-            Some(Ok(PdfOutcome::Cancelled)) => {
+            Remote::Ready(PdfOutcome::Cancelled) => {
                 ui.label(RichText::new("Cancelled; nothing was written.").weak());
             }
-            Some(Ok(PdfOutcome::NotAvailable)) => {
+            Remote::Ready(PdfOutcome::NotAvailable) => {
                 ui.label("No analysis PDF yet: the server has not generated one for this interview.");
             }
-            Some(Err(err)) => {
-                widgets::error_label(ui, err);
+            Remote::Failed { error, .. } => {
+                widgets::error_label(ui, error);
             }
-            Some(Ok(PdfOutcome::NoDialog)) | None => {}
+            Remote::Ready(PdfOutcome::NoDialog) | Remote::NotRequested => {}
         }
     });
-    if matches!(app.pdf_status, Some(Ok(PdfOutcome::NoDialog)))
-        && !app.pdf_busy
-        && let Some(path) = path_fallback_ui(ui, &mut app.fallback_path, "Save PDF here")
+    if matches!(session.pdf, Remote::Ready(PdfOutcome::NoDialog))
+        && let Some(path) = path_fallback_ui(ui, &mut view.edits.fallback_path, "Save PDF here")
     {
-        app.save_pdf(frame, Some(path));
+        view.push(Command::SavePdf(Some(path)));
     }
 }
 
 /// The document, one monospace row per line; only visible lines are laid out.
-fn preview_ui(ui: &mut egui::Ui, text: &str) {
-    let lines: Vec<&str> = text.lines().collect();
+fn preview_ui(ui: &mut egui::Ui, preview: &ExportPreview) {
     let row_height = ui.text_style_height(&egui::TextStyle::Monospace);
     egui::ScrollArea::both().id_salt("export_preview").auto_shrink([false, false]).show_rows(
         ui,
         row_height,
-        lines.len(),
+        preview.line_count(),
         |ui, rows| {
-            for line in lines.get(rows).unwrap_or_default() {
-                ui.add(egui::Label::new(RichText::new(*line).monospace()).extend());
+            for index in rows {
+                ui.add(egui::Label::new(RichText::new(preview.line(index)).monospace()).extend());
             }
         },
     );

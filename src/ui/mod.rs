@@ -1,108 +1,106 @@
 //! The screens: top bar, recent list, Connect screen and one module per interview tab.
 
 pub mod analysis;
-pub mod browse;
-pub mod bulk;
+pub mod bulk_export;
 pub mod compare;
 pub mod connect;
 pub mod export;
 pub mod metadata;
+pub mod notifications;
+pub mod side_panel;
 pub mod style;
 pub mod transcript;
 pub mod widgets;
+
+use std::sync::Arc;
 
 use egui::{Align, Layout, RichText};
 
 use crate::api::InterviewRecord;
 use crate::api::related::RelatedKind;
-use crate::app::{App, LiveRefresh, RelatedCache, Remote, Screen, SidePanel, Tab};
+use crate::app::{Command, LiveRefresh, RelatedCache, Remote, Screen, Tab, View};
 
-/// Draws the whole window for one frame.
-pub fn app_ui(app: &mut App, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
-    egui::Panel::top("top_bar").show(ui, |ui| top_bar_ui(app, ui));
-    if let Some(banner) = app.banner.clone() {
-        egui::Panel::top("banner").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                widgets::error_label(ui, &banner);
-                if ui.button("Dismiss").clicked() {
-                    app.banner = None;
-                }
-            });
-        });
-    }
-    if app.screen == Screen::Main {
-        egui::Panel::bottom("status_bar").show(ui, |ui| status_bar_ui(app, ui));
+/// Draws the whole window for one frame: reads `view.session`, edits `view.edits` and pushes
+/// what the user asked for onto `view.commands`.
+pub fn app_ui(ui: &mut egui::Ui, view: &mut View<'_>) {
+    egui::Panel::top("top_bar").show(ui, |ui| top_bar_ui(view, ui));
+    if view.session.screen == Screen::Main {
+        egui::Panel::bottom("status_bar").show(ui, |ui| status_bar_ui(view, ui));
         egui::Panel::left("side_panel")
             .resizable(true)
             .default_size(300.0)
-            .show(ui, |ui| side_panel_ui(app, ui, frame));
+            .show(ui, |ui| side_panel::side_panel_ui(view, ui));
     }
-    egui::CentralPanel::default().show(ui, |ui| match app.screen {
+    let screen = view.session.screen.clone();
+    egui::CentralPanel::default().show(ui, |ui| match screen {
         Screen::Starting => {
             ui.vertical_centered(|ui| {
                 ui.add_space(ui.available_height() / 3.0);
                 ui.spinner();
-                ui.label(if app.demo {
+                ui.label(if view.session.demo {
                     "Starting the demo server…"
                 } else {
                     "Reading the saved key from the OS keyring…"
                 });
             });
         }
-        Screen::Connect => connect::connect_ui(app, ui),
-        Screen::Main if app.show_compare => compare::compare_ui(app, ui),
-        Screen::Main => interview_area_ui(app, ui, frame),
+        Screen::Connect => connect::connect_ui(view, ui),
+        Screen::Main if view.session.show_compare => compare::compare_ui(view, ui),
+        Screen::Main => interview_area_ui(view, ui),
     });
-    bulk::bulk_window_ui(app, ui.ctx(), frame);
-    connect::delete_connection_ui(app, ui.ctx());
+    bulk_export::bulk_window_ui(view, ui.ctx());
+    connect::delete_connection_ui(view, ui.ctx());
+    notifications::notifications_ui(view, ui.ctx());
 }
 
-fn top_bar_ui(app: &mut App, ui: &mut egui::Ui) {
+fn top_bar_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
     // The right-hand group's width in the previous frame: the Open field gets what is left, and
     // the app's name gives way first, so nothing overlaps down to the smallest window (720 px).
     let right_id = ui.scope_id().with("top bar right");
     let right_width = ui.data(|d| d.get_temp::<f32>(right_id)).unwrap_or_default();
     ui.horizontal(|ui| {
         let spacing = ui.spacing().item_spacing.x;
-        let switcher = if app.demo { 0.0 } else { 260.0 };
+        let demo = view.session.demo;
+        let switcher = if demo { 0.0 } else { 260.0 };
         let open_group = 330.0; // "Open interview:", a short field and the Open button
         if ui.available_width() - right_width >= switcher + open_group + 150.0 {
             ui.add_space(2.0);
             ui.label(RichText::new("Interview Desk").strong().size(16.0));
             ui.separator();
         }
-        if !app.demo {
-            profile_switcher_ui(app, ui);
+        if !demo {
+            profile_switcher_ui(view, ui);
             ui.separator();
         }
-        if app.screen == Screen::Main {
+        let screen = view.session.screen.clone();
+        if screen == Screen::Main {
             let label = ui.label("Open interview:");
             let open_button = 48.0;
             let width = (ui.available_width() - right_width - open_button - 3.0 * spacing).clamp(100.0, 340.0);
             let response = ui
                 .add(
-                    egui::TextEdit::singleline(&mut app.open_input)
+                    egui::TextEdit::singleline(&mut view.edits.open_input)
                         .hint_text("Paste an interview ID or link")
                         .desired_width(width),
                 )
                 .labelled_by(label.id);
             let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if ui.button("Open").clicked() || entered {
-                let input = app.open_input.clone();
-                app.open(&input);
+                view.push(Command::OpenInterview(view.edits.open_input.clone()));
             }
         }
         let right = ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-            if app.demo && app.screen != Screen::Starting && ui.button("Connection…").clicked() {
-                app.show_connect();
+            if demo && screen != Screen::Starting && ui.button("Connection…").clicked() {
+                view.push(Command::EditConnection);
             }
-            if app.screen == Screen::Main {
-                let text = format!("Compare ({})", app.compare.len());
-                if ui.selectable_label(app.show_compare, text).on_hover_text("Interviews side by side").clicked() {
-                    app.show_compare = !app.show_compare;
+            if screen == Screen::Main {
+                let showing = view.session.show_compare;
+                let text = format!("Compare ({})", view.session.compare.len());
+                if ui.selectable_label(showing, text).on_hover_text("Interviews side by side").clicked() {
+                    view.push(Command::ShowCompare(!showing));
                 }
             }
-            if let Some(active) = app.active.as_ref().filter(|_| app.demo) {
+            if let Some(active) = view.session.active.as_ref().filter(|_| demo) {
                 let host = reqwest::Url::parse(&active.base_url)
                     .ok()
                     .and_then(|u| {
@@ -122,26 +120,27 @@ fn top_bar_ui(app: &mut App, ui: &mut egui::Ui) {
             ui.ctx().request_discard("the top bar's right-hand group changed width");
         }
     });
-    if let Some(error) = &app.open_error {
+    if let Some(error) = &view.session.open_error {
         widgets::error_label(ui, error);
     }
 }
 
 /// The "Connection" combo box: the saved connections and "New connection…".
-fn profile_switcher_ui(app: &mut App, ui: &mut egui::Ui) {
-    let saved = app.is_saved_connection();
-    let mut names: Vec<String> = app.settings.profiles.iter().map(|p| p.name.clone()).collect();
-    if saved && !names.contains(&app.profile) {
-        names.insert(0, app.profile.clone());
+fn profile_switcher_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
+    let session = view.session;
+    let saved = session.saved_connection;
+    let mut names: Vec<String> = session.settings.profiles.iter().map(|p| p.name.clone()).collect();
+    if saved && !names.contains(&session.profile) {
+        names.insert(0, session.profile.clone());
     }
-    let current = match (app.one_off, saved) {
+    let current = match (session.one_off, saved) {
         (true, _) => "This run only",
-        (false, true) => app.profile.as_str(),
+        (false, true) => session.profile.as_str(),
         (false, false) => "No connection",
     };
     let mut picked = None;
     let mut action = None;
-    let hover = app.active.as_ref().map_or_else(String::new, |a| format!("Connected to {}", a.base_url));
+    let hover = session.active.as_ref().map_or_else(String::new, |a| format!("Connected to {}", a.base_url));
     // Tall enough for the actions under a few connections; a long name is cut short.
     let rows = names.len() + 5;
     let combo = egui::ComboBox::from_label("Connection")
@@ -162,7 +161,7 @@ fn profile_switcher_ui(app: &mut App, ui: &mut egui::Ui) {
                 ui.separator();
                 // A run with INSTAVIEW_API_KEY has nothing saved to edit, sign out of or delete; the
                 // saved connection of the same name is another one.
-                let saved = saved && app.connect_form.busy.is_none();
+                let saved = saved && session.connect.busy.is_none();
                 let items = [
                     (
                         ConnectionAction::Edit,
@@ -175,15 +174,15 @@ fn profile_switcher_ui(app: &mut App, ui: &mut egui::Ui) {
                         ConnectionAction::SignOut,
                         "Sign out",
                         "Remove this connection's key from the OS keyring",
-                        saved && app.screen == Screen::Main,
+                        saved && session.screen == Screen::Main,
                     ),
                     (ConnectionAction::Delete, "Delete connection…", "Remove this connection and its key", saved),
                 ];
                 for (what, text, hover, enabled) in items {
                     let button = ui.add_enabled(enabled, egui::Button::selectable(false, text)).on_hover_text(hover);
-                    let button = button.on_disabled_hover_text(if app.one_off {
+                    let button = button.on_disabled_hover_text(if session.one_off {
                         "This run's key came from INSTAVIEW_API_KEY; nothing of it is saved."
-                    } else if app.connect_form.busy.is_some() {
+                    } else if session.connect.busy.is_some() {
                         "Wait until the key store has answered."
                     } else {
                         "No connection is saved yet."
@@ -197,23 +196,20 @@ fn profile_switcher_ui(app: &mut App, ui: &mut egui::Ui) {
         .inner;
     if response.response.clicked() {
         // Connections added or deleted on the command line meanwhile show up in the list.
-        app.reload_settings();
+        view.push(Command::ReloadSettings);
     }
     if !hover.is_empty() {
         response.response.on_hover_text(hover);
     }
-    match action {
-        Some(ConnectionAction::Edit) => app.show_connect(),
-        Some(ConnectionAction::New) => app.new_connection(),
-        Some(ConnectionAction::SignOut) => app.sign_out(),
-        Some(ConnectionAction::Delete) => {
-            app.delete_connection = Some(crate::app::DeleteConnection::Confirm(app.profile.clone()));
-        }
-        None => {
-            if let Some(name) = picked {
-                app.switch_profile(&name);
-            }
-        }
+    let command = match action {
+        Some(ConnectionAction::Edit) => Some(Command::EditConnection),
+        Some(ConnectionAction::New) => Some(Command::NewConnection),
+        Some(ConnectionAction::SignOut) => Some(Command::SignOut),
+        Some(ConnectionAction::Delete) => Some(Command::AskDeleteConnection),
+        None => picked.map(Command::SwitchConnection),
+    };
+    if let Some(command) = command {
+        view.push(command);
     }
 }
 
@@ -227,13 +223,11 @@ enum ConnectionAction {
 }
 
 /// Waits and retries on the left, the API quota on the right.
-fn status_bar_ui(app: &mut App, ui: &mut egui::Ui) {
+fn status_bar_ui(view: &View<'_>, ui: &mut egui::Ui) {
     ui.horizontal(|ui| {
-        if let Some((text, until)) = &app.notice {
+        if let Some((text, until)) = &view.session.notice {
             let left = until.saturating_duration_since(std::time::Instant::now());
-            if left.is_zero() {
-                app.notice = None;
-            } else {
+            if !left.is_zero() {
                 ui.spinner();
                 let seconds = left.as_secs_f64().ceil();
                 ui.label(RichText::new(format!("{text}, retrying in {seconds} s")).color(style::WARNING));
@@ -241,7 +235,7 @@ fn status_bar_ui(app: &mut App, ui: &mut egui::Ui) {
             }
         }
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-            if let Some(quota) = &app.quota {
+            if let Some(quota) = &view.session.quota {
                 let part = |remaining: Option<u64>, limit: Option<u64>, window: &str| {
                     Some(format!("{}/{} per {window}", remaining?, limit?))
                 };
@@ -263,98 +257,65 @@ fn status_bar_ui(app: &mut App, ui: &mut egui::Ui) {
     });
 }
 
-fn side_panel_ui(app: &mut App, ui: &mut egui::Ui, frame: &eframe::Frame) {
-    ui.add_space(4.0);
-    ui.horizontal(|ui| {
-        ui.selectable_value(&mut app.state.side, SidePanel::Interviews, RichText::new("Interviews").size(15.0));
-        ui.selectable_value(&mut app.state.side, SidePanel::Recent, RichText::new("Recent").size(15.0));
-    });
-    ui.separator();
-    match app.state.side {
-        SidePanel::Interviews => browse::browse_ui(app, ui, frame),
-        SidePanel::Recent => recent_ui(app, ui),
-    }
-}
-
-fn recent_ui(app: &mut App, ui: &mut egui::Ui) {
-    if app.state.recent.is_empty() {
-        ui.label(RichText::new("Interviews you open appear here.").weak());
-    }
-    let mut to_open = None;
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        for id in &app.state.recent {
-            let selected = app.current.as_ref().is_some_and(|c| &c.id == id);
-            let text = RichText::new(id).monospace().size(11.0);
-            if ui.selectable_label(selected, text).on_hover_text("Open this interview").clicked() {
-                to_open = Some(id.clone());
-            }
-        }
-    });
-    if let Some(id) = to_open {
-        app.open_input.clone_from(&id);
-        app.open(&id);
-    }
-}
-
-fn interview_area_ui(app: &mut App, ui: &mut egui::Ui, frame: &eframe::Frame) {
-    let Some(current) = &app.current else {
-        if let Some(id) = welcome_ui(ui, app.demo) {
-            app.open_input.clone_from(&id);
-            app.open(&id);
+fn interview_area_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
+    let session = view.session;
+    let Some(current) = &session.current else {
+        if let Some(id) = welcome_ui(ui, session.demo) {
+            view.edits.open_input.clone_from(&id);
+            view.push(Command::OpenInterview(id));
         }
         return;
     };
-    match &current.remote {
-        Remote::Loading => {
+    match (&current.remote, current.remote.value()) {
+        (Remote::NotRequested | Remote::Pending { .. } | Remote::Ready(_), None) => {
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label(format!("Loading interview {}…", current.id));
             });
         }
-        Remote::Failed(err) => {
-            let id = current.id.clone();
-            let err = err.clone();
+        (Remote::Failed { error, .. }, None) => {
             ui.add_space(8.0);
-            ui.label(RichText::new(format!("Interview {id}")).monospace());
-            widgets::error_box(ui, &err.to_string(), err.hint());
+            ui.label(RichText::new(format!("Interview {}", current.id)).monospace());
+            widgets::error_box(ui, &error.to_string(), error.hint());
             if ui.button("Retry").clicked() {
-                app.open(&id);
+                view.push(Command::OpenInterview(current.id.clone()));
             }
         }
-        Remote::Ready(record) => {
-            let record = record.clone();
-            let live = app.current.as_ref().map(|c| c.live.clone()).unwrap_or_default();
-            let compared = app.compare.iter().any(|r| r.interview.id == record.interview.id);
-            match header_ui(ui, &record, &app.related, &live, compared) {
-                Some(HeaderAction::Refresh) => app.refresh_current(),
-                Some(HeaderAction::ToggleCompare) => app.toggle_compare(&record),
+        (remote, Some(record)) => {
+            let compared = session.is_compared(&record.interview.id);
+            match header_ui(ui, record, &session.related, remote, &current.live, compared) {
+                Some(HeaderAction::Refresh) => view.push(Command::RefreshInterview),
+                Some(HeaderAction::ToggleCompare) => view.push(Command::ToggleCompare(record.clone())),
                 None => {}
             }
-            tab_bar_ui(ui, &mut app.state.tab);
+            tab_bar_ui(ui, &mut view.edits.tab);
             ui.separator();
-            match app.state.tab {
-                Tab::Metadata => metadata::metadata_ui(ui, &record, &app.related),
+            match view.edits.tab {
+                Tab::Metadata => metadata::metadata_ui(ui, record, &session.related),
                 Tab::Transcript => {
                     let interview = &record.interview;
-                    let names = transcript::SpeakerNames {
-                        agent: interview.agent_id.as_deref().and_then(|id| app.related.name(RelatedKind::Agent, id)),
+                    let names = crate::app::transcript_view::SpeakerNames {
+                        agent: interview
+                            .agent_id
+                            .as_deref()
+                            .and_then(|id| session.related.name(RelatedKind::Agent, id)),
                         candidate: interview
                             .candidate_id
                             .as_deref()
-                            .and_then(|id| app.related.name(RelatedKind::Candidate, id)),
+                            .and_then(|id| session.related.name(RelatedKind::Candidate, id)),
                     };
-                    if let Some(current) = app.current.as_mut() {
-                        current.transcript.names = names;
-                        transcript::transcript_ui(ui, &record, &mut current.transcript);
+                    view.edits.transcript.names = names;
+                    if let Some(search) = transcript::transcript_ui(ui, record, &mut view.edits.transcript) {
+                        view.push(Command::SearchTranscript(search));
                     }
                 }
                 Tab::Analysis => {
                     if record.interview.analysis.is_some() {
-                        export::pdf_ui(app, ui, frame);
+                        export::pdf_ui(view, ui);
                     }
-                    analysis::analysis_ui(ui, &record);
+                    analysis::analysis_ui(ui, record);
                 }
-                Tab::Export => export::export_ui(app, ui, &record, frame),
+                Tab::Export => export::export_ui(view, ui, record),
             }
         }
     }
@@ -398,6 +359,7 @@ fn header_ui(
     ui: &mut egui::Ui,
     record: &InterviewRecord,
     related: &RelatedCache,
+    remote: &Remote<Arc<InterviewRecord>>,
     live: &LiveRefresh,
     compared: bool,
 ) -> Option<HeaderAction> {
@@ -449,7 +411,7 @@ fn header_ui(
             ui.ctx().copy_text(interview.id.clone());
         }
         ui.separator();
-        if freshness_ui(ui, live) {
+        if freshness_ui(ui, remote, live) {
             action = Some(HeaderAction::Refresh);
         }
         let label = if compared { "Remove from comparison" } else { "Add to comparison" };
@@ -462,8 +424,8 @@ fn header_ui(
 }
 
 /// "Live · updated 12 s ago" and a Refresh button; returns true when it was clicked.
-fn freshness_ui(ui: &mut egui::Ui, live: &LiveRefresh) -> bool {
-    if live.next_at.is_some() || live.in_flight {
+fn freshness_ui(ui: &mut egui::Ui, remote: &Remote<Arc<InterviewRecord>>, live: &LiveRefresh) -> bool {
+    if live.next_at.is_some() || remote.is_pending() {
         widgets::badge(ui, "LIVE", style::ACTIVE)
             .on_hover_text("This interview is scheduled or running, so it is refreshed automatically until it ends.");
     }
@@ -474,10 +436,10 @@ fn freshness_ui(ui: &mut egui::Ui, live: &LiveRefresh) -> bool {
         // Keep the age current without repainting more than once a second.
         ui.ctx().request_repaint_after(std::time::Duration::from_secs(1));
     }
-    if let Some(err) = &live.error {
+    if let Some(err) = remote.error() {
         widgets::error_label(ui, &format!("Refresh failed: {err}")).on_hover_text(err.hint());
     }
-    if live.in_flight {
+    if remote.is_pending() {
         ui.spinner();
         false
     } else {

@@ -7,7 +7,8 @@ use egui::{Color32, Key, KeyboardShortcut, Modifiers, RichText, TextFormat, vec2
 use super::style;
 use crate::api::InterviewRecord;
 use crate::api::transcript::{Speaker, Transcript, Turn, format_offset};
-use crate::search::{Prepared, Query, SearchOptions, highlighted_job};
+use crate::app::transcript_view::{Rows, SearchRequest, SpeakerFilter, SpeakerNames, TranscriptView, turn_text};
+use crate::search::highlighted_job;
 
 /// Width of the speaker column, in points.
 const SPEAKER_WIDTH: f32 = 120.0;
@@ -22,216 +23,31 @@ pub const FIND_NEXT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND
 /// elsewhere.
 pub const FIND_PREVIOUS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::G);
 
-/// One search hit: the row's position and the byte range in its text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Match {
-    /// Position of the row among the rows shown (after the speaker filter).
-    pub row: usize,
-    /// Byte range in the turn's text (on char boundaries).
-    pub range: Range<usize>,
-}
-
-/// Which speakers' turns are shown (and searched).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum SpeakerFilter {
-    /// Every turn.
-    #[default]
-    All,
-    /// Only the agent's turns.
-    Agent,
-    /// Only the candidate's turns.
-    Candidate,
-}
-
-impl SpeakerFilter {
-    /// Every choice, in menu order.
-    pub const ALL: [Self; 3] = [Self::All, Self::Agent, Self::Candidate];
-
-    /// The menu label.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::All => "All speakers",
-            Self::Agent => "Agent only",
-            Self::Candidate => "Candidate only",
-        }
-    }
-
-    fn admits(self, speaker: &Speaker) -> bool {
-        match self {
-            Self::All => true,
-            Self::Agent => *speaker == Speaker::Agent,
-            Self::Candidate => *speaker == Speaker::Candidate,
-        }
-    }
-}
-
-/// Names to show for the two sides, when known (from the candidate and agent records).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SpeakerNames {
-    /// The agent (interview template) name, shown on hover.
-    pub agent: Option<String>,
-    /// The candidate's name, shown instead of "Candidate".
-    pub candidate: Option<String>,
-}
-
-/// Search, filter and scroll state of the Transcript tab (kept per open interview).
-#[derive(Default)]
-pub struct TranscriptView {
-    /// The search box's text.
-    pub query: String,
-    /// Case and whole-word toggles.
-    pub options: SearchOptions,
-    /// Which speakers are shown.
-    pub speakers: SpeakerFilter,
-    /// Names for the speaker column; set by the app.
-    pub names: SpeakerNames,
-    /// Every match among the shown rows, in transcript order.
-    pub matches: Vec<Match>,
-    /// Index into `matches` of the highlighted current match.
-    pub current: usize,
-    searched: Option<(String, SearchOptions, SpeakerFilter)>,
-    /// Every turn's text folded once for case-insensitive search (by turn index); built at
-    /// the first such search.
-    prepared: Vec<Prepared>,
-    keep_current: Option<usize>,
-    scroll_to_current: bool,
-    rows: Rows,
-}
-
-/// The shown rows and their heights. Heights start as estimates and are replaced by measured
-/// ones a time-boxed batch per frame (and for every row drawn), so opening a 20,000-turn
-/// transcript never lays out every turn in one frame.
-#[derive(Default)]
-struct Rows {
-    /// Turn index of each shown row (for an unstructured transcript: `[0]`).
-    turns: Vec<usize>,
-    /// What `turns` was built from: the filter and the transcript's turn count.
-    key: Option<(SpeakerFilter, usize)>,
-    /// Text width the heights are for.
-    width: f32,
-    /// Height of each row including the gap below it.
-    heights: Vec<f32>,
-    /// Rows `0..measured` have measured heights; the rest are estimates.
-    measured: usize,
-    /// `offsets[i]` is the top of row `i`; the last entry is the total height.
-    offsets: Vec<f32>,
-}
-
-impl TranscriptView {
-    /// Forgets the search results and row layout (the transcript changed) but keeps the
-    /// query, the options and the current match position where possible.
-    pub fn invalidate(&mut self) {
-        let current = self.current;
-        self.searched = None;
-        self.rows = Rows::default();
-        self.prepared.clear();
-        self.keep_current = Some(current);
-    }
-
-    /// Forgets the last search results so the next [`Self::update_matches`] searches again,
-    /// as a keystroke does; the prepared (folded) turns and the row layout are kept.
-    pub fn forget_search(&mut self) {
-        self.searched = None;
-    }
-
-    /// Re-runs the search when the query, options or speaker filter changed since the last run.
-    pub fn update_matches(&mut self, transcript: &Transcript) {
-        self.update_rows(transcript);
-        let key = (self.query.clone(), self.options, self.speakers);
-        if self.searched.as_ref() == Some(&key) {
-            return;
-        }
-        let query = Query::new(&self.query, self.options);
-        self.matches.clear();
-        if !query.is_empty() {
-            let turn_count = transcript.turn_count().max(1);
-            if self.prepared.len() != turn_count && !self.options.case_sensitive {
-                self.prepared = (0..turn_count).map(|turn| Prepared::new(turn_text(transcript, turn))).collect();
-            }
-            for (row, &turn) in self.rows.turns.iter().enumerate() {
-                let text = turn_text(transcript, turn);
-                let found = match self.prepared.get(turn) {
-                    Some(prepared) => query.find_in_prepared(text, prepared),
-                    None => query.find_in(text),
-                };
-                self.matches.extend(found.into_iter().map(|range| Match { row, range }));
-            }
-        }
-        match self.keep_current.take() {
-            Some(kept) => self.current = kept.min(self.matches.len().saturating_sub(1)),
-            None => {
-                self.current = 0;
-                self.scroll_to_current = !self.matches.is_empty();
-            }
-        }
-        self.searched = Some(key);
-    }
-
-    /// Rebuilds the list of shown rows when the filter or the transcript changed.
-    fn update_rows(&mut self, transcript: &Transcript) {
-        let key = (self.speakers, transcript.turn_count());
-        if self.rows.key == Some(key) {
-            return;
-        }
-        let turns = match transcript {
-            Transcript::Turns(turns) => {
-                turns.iter().enumerate().filter(|(_, t)| self.speakers.admits(&t.speaker)).map(|(i, _)| i).collect()
-            }
-            Transcript::Unstructured(_) => vec![0],
-            Transcript::Missing => Vec::new(),
-        };
-        self.rows = Rows { turns, key: Some(key), ..Rows::default() };
-        self.searched = None;
-    }
-
-    /// Moves to the next (`forward`) or previous match, wrapping around, and scrolls to it.
-    pub fn step(&mut self, forward: bool) {
-        let count = self.matches.len();
-        if count == 0 {
-            return;
-        }
-        self.current = if forward { (self.current + 1) % count } else { (self.current + count - 1) % count };
-        self.scroll_to_current = true;
-    }
-
-    /// "3 of 12", "No matches", or empty when there is no query.
-    pub fn count_text(&self) -> String {
-        if self.query.is_empty() {
-            String::new()
-        } else if self.matches.is_empty() {
-            "No matches".to_owned()
-        } else {
-            format!("{} of {}", self.current + 1, self.matches.len())
-        }
-    }
-
-    /// The turn index of the current match, if any (for tests and automation).
-    pub fn current_turn(&self) -> Option<usize> {
-        self.matches.get(self.current).and_then(|m| self.rows.turns.get(m.row)).copied()
-    }
-}
-
-/// Draws the Transcript tab.
-pub fn transcript_ui(ui: &mut egui::Ui, record: &InterviewRecord, view: &mut TranscriptView) {
+/// Draws the Transcript tab. Returns a search to run on the worker when the query changed on a
+/// long transcript.
+#[must_use = "a returned search must be pushed as a command"]
+pub fn transcript_ui(ui: &mut egui::Ui, record: &InterviewRecord, view: &mut TranscriptView) -> Option<SearchRequest> {
     let transcript = &record.interview.transcript;
     if *transcript == Transcript::Missing {
         ui.add_space(8.0);
         ui.label("This interview has no transcript yet.");
         ui.label(RichText::new("Transcripts appear once an interview has been completed and processed.").weak());
-        return;
+        return None;
     }
-    search_bar_ui(ui, view, transcript);
+    let mut request = search_bar_ui(ui, view, transcript);
     if let Transcript::Unstructured(_) = transcript {
         ui.label(
             RichText::new("The transcript has a shape Interview Desk does not recognise; it is shown as sent.").weak(),
         );
     }
     ui.separator();
-    view.update_matches(transcript);
+    request = request.or(view.update_matches(transcript));
     rows_ui(ui, view, transcript);
+    request
 }
 
-fn search_bar_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript) {
+fn search_bar_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript) -> Option<SearchRequest> {
+    let mut request = None;
     let search_id = egui::Id::unique("transcript_search");
     // Shift+Cmd+G first: consuming Cmd+G would also match it (shift is not checked exactly).
     let (focus_search, previous, next) = ui.input_mut(|i| {
@@ -258,16 +74,20 @@ fn search_bar_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Tran
         }
         if response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
             let backward = ui.input(|i| i.modifiers.shift);
-            view.update_matches(transcript);
+            request = view.update_matches(transcript);
             view.step(!backward);
             response.request_focus();
         }
         if ui.input(|i| i.key_pressed(Key::F3)) || previous || next {
             let backward = previous || ui.input(|i| i.key_pressed(Key::F3) && i.modifiers.shift);
-            view.update_matches(transcript);
+            request = request.take().or(view.update_matches(transcript));
             view.step(!backward);
         }
         let has_matches = !view.matches.is_empty();
+        if view.is_searching() {
+            // The worker's answer arrives with a repaint; nothing to poll.
+            ui.spinner();
+        }
         if ui.add_enabled(has_matches, egui::Button::new("Previous")).on_hover_text(&hints.previous).clicked() {
             view.step(false);
         }
@@ -289,6 +109,7 @@ fn search_bar_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Tran
             ui.ctx().copy_text(transcript.plain_text());
         }
     });
+    request
 }
 
 /// Tooltips naming the search shortcuts as this OS spells them (Cmd or ⌘ on macOS, Ctrl
@@ -383,7 +204,7 @@ fn measure_rows(
     formats: &Formats,
     through: Option<usize>,
 ) {
-    const BUDGET: std::time::Duration = std::time::Duration::from_millis(3);
+    const BUDGET: std::time::Duration = std::time::Duration::from_millis(2);
     if (rows.width - width).abs() >= 0.5 || rows.heights.len() != rows.turns.len() {
         let line_height = ui.text_style_height(&egui::TextStyle::Body);
         let chars_per_line = (width / (line_height * 0.5)).max(10.0);
@@ -425,18 +246,6 @@ fn measure_rows(
     rows.recompute_offsets();
     if rows.measured < rows.turns.len() {
         ui.ctx().request_repaint();
-    }
-}
-
-impl Rows {
-    fn recompute_offsets(&mut self) {
-        self.offsets.clear();
-        let mut top = 0.0;
-        for height in &self.heights {
-            self.offsets.push(top);
-            top += height;
-        }
-        self.offsets.push(top);
     }
 }
 
@@ -495,17 +304,6 @@ fn row_ui(
             });
         });
     });
-}
-
-/// The text of turn `turn` without trailing line breaks (a trailing `\r\n` would add an empty
-/// line), or the whole text of an unstructured transcript; an out-of-range index gives "".
-/// Search and display both use this, so match ranges always fit the drawn text.
-fn turn_text(transcript: &Transcript, turn: usize) -> &str {
-    match transcript {
-        Transcript::Turns(turns) => turns.get(turn).map_or("", |t| t.text.trim_end_matches(['\r', '\n'])),
-        Transcript::Unstructured(text) => text,
-        Transcript::Missing => "",
-    }
 }
 
 /// The speaker column's text and its hover text.

@@ -5,51 +5,52 @@ use egui::RichText;
 
 use super::{style, widgets};
 use crate::api::InterviewRecord;
-use crate::app::App;
+use crate::app::{Command, View};
 
 /// The bar above the list: "Select" to show check boxes, then All loaded / None / Export.
-pub fn selection_bar_ui(
-    app: &mut App,
-    ui: &mut egui::Ui,
-    visible: &[std::sync::Arc<InterviewRecord>],
-    frame: &eframe::Frame,
-) {
+pub fn selection_bar_ui(view: &mut View<'_>, ui: &mut egui::Ui, visible: &[std::sync::Arc<InterviewRecord>]) {
+    let running = view.session.bulk_job.as_ref().is_some_and(|job| job.finished.is_none());
+    let selection = &mut view.edits.bulk;
+    let mut export = false;
     ui.horizontal_wrapped(|ui| {
-        if !app.bulk.selecting {
+        if !selection.selecting {
             if ui.button("Select…").on_hover_text("Pick interviews to export into a folder").clicked() {
-                app.bulk.selecting = true;
+                selection.selecting = true;
             }
             return;
         }
         let shown = visible.len();
         if ui.button(format!("All shown ({shown})")).on_hover_text("Pick every interview the list shows").clicked() {
-            app.bulk.select_all(visible.iter().map(|r| r.interview.id.as_str()));
+            selection.select_all(visible.iter().map(|r| r.interview.id.as_str()));
         }
         if ui.button("None").clicked() {
-            app.bulk.selected.clear();
+            selection.selected.clear();
         }
-        let count = app.bulk.selected.len();
-        let running = app.bulk.job.as_ref().is_some_and(|job| job.finished.is_none());
+        let count = selection.selected.len();
         if ui
             .add_enabled(count > 0 && !running, egui::Button::new(format!("Export {count}…")))
             .on_hover_text("Export the picked interviews into a folder, with manifest.json")
             .clicked()
         {
-            let targets = app.bulk_targets();
-            app.start_bulk_export(frame, targets, None);
+            export = true;
         }
         if ui.button("Done").on_hover_text("Hide the check boxes").clicked() {
-            app.bulk.selecting = false;
+            selection.selecting = false;
         }
     });
+    if export {
+        view.push(Command::ExportSelected);
+    }
 }
 
 /// The bulk export window while a run is going or has finished.
-pub fn bulk_window_ui(app: &mut App, ctx: &egui::Context, frame: &eframe::Frame) {
-    let Some(job) = app.bulk.job.as_mut() else { return };
+pub fn bulk_window_ui(view: &mut View<'_>, ctx: &egui::Context) {
+    let Some(job) = view.session.bulk_job.as_ref() else { return };
+    let folder_input = &mut view.edits.bulk_folder;
     let mut open = true;
     let mut retry = false;
     let mut close = false;
+    let mut cancel = false;
     let mut folder_chosen = None;
     let mut choose_again = false;
     let running = job.finished.is_none() && !job.no_dialog;
@@ -61,7 +62,7 @@ pub fn bulk_window_ui(app: &mut App, ctx: &egui::Context, frame: &eframe::Frame)
         .open(&mut open)
         .show(ctx, |ui| {
             if job.no_dialog {
-                folder_chosen = super::export::path_fallback_ui(ui, &mut job.folder_input, "Export here");
+                folder_chosen = super::export::path_fallback_ui(ui, folder_input, "Export here");
                 return;
             }
             match &job.folder {
@@ -87,7 +88,7 @@ pub fn bulk_window_ui(app: &mut App, ctx: &egui::Context, frame: &eframe::Frame)
             ui.label(details.join(" · "));
             if running {
                 if ui.button("Cancel").on_hover_text("Stop now; files already written stay complete").clicked() {
-                    job.cancel.cancel();
+                    cancel = true;
                 }
                 return;
             }
@@ -122,16 +123,18 @@ pub fn bulk_window_ui(app: &mut App, ctx: &egui::Context, frame: &eframe::Frame)
     if running {
         ctx.request_repaint_after(std::time::Duration::from_millis(500));
     }
-    if !open && running {
-        job.cancel.cancel();
-    }
-    if folder_chosen.is_some() || choose_again {
-        let targets = job.targets.clone();
-        app.bulk.job = None;
-        app.start_bulk_export(frame, targets, folder_chosen);
+    let command = if cancel || (!open && running) {
+        Some(Command::CancelBulkExport)
+    } else if folder_chosen.is_some() || choose_again {
+        Some(Command::RestartBulkExport(folder_chosen))
     } else if retry {
-        app.retry_failed_bulk(frame);
-    } else if close || (!open && !running) {
-        app.bulk.job = None;
+        Some(Command::RetryFailedBulk)
+    } else if close || !open {
+        Some(Command::CloseBulkExport)
+    } else {
+        None
+    };
+    if let Some(command) = command {
+        view.push(command);
     }
 }

@@ -1,5 +1,5 @@
-//! State of the interview list in the side panel: filters, loaded pages and the candidate
-//! picker used when the server demands a `candidateId`.
+//! The interview list of the side panel: its filters, the pages loaded and the candidate
+//! picker's results, used when the server demands a `candidateId`.
 
 use std::sync::Arc;
 
@@ -32,9 +32,10 @@ pub struct CandidateFilter {
     pub label: String,
 }
 
-/// The interview list and its filters.
-#[derive(Default)]
-pub struct Browse {
+/// The list's filters, edited in the side panel; a change takes effect with
+/// [`super::Command::ReloadList`] (the text filter at once, over what is loaded).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListFilters {
     /// `status` filter (API value), `None` for all.
     pub status: Option<String>,
     /// `candidateId` filter.
@@ -43,6 +44,28 @@ pub struct Browse {
     pub agent: Option<String>,
     /// Text typed to filter what is loaded (case-insensitive; names, job titles, IDs, status).
     pub text: String,
+    /// The candidate picker's search text.
+    pub candidate_search: String,
+}
+
+impl ListFilters {
+    /// The query for `page` with these filters.
+    pub fn query(&self, page: u32) -> InterviewQuery {
+        InterviewQuery {
+            page,
+            limit: PAGE_SIZE,
+            status: self.status.clone(),
+            candidate_id: self.candidate.as_ref().map(|c| c.id.clone()),
+            agent_id: self.agent.clone(),
+        }
+    }
+}
+
+/// The interview list: the pages loaded with the filters of the last reload.
+#[derive(Default)]
+pub struct InterviewList {
+    /// The filters the loaded pages were requested with.
+    filters: ListFilters,
     /// Interviews loaded so far, in server order.
     pub items: Vec<Arc<InterviewRecord>>,
     /// The next page to request, when the server said there is one.
@@ -55,8 +78,6 @@ pub struct Browse {
     pub problems: Vec<String>,
     /// The server refused to list without a candidate (HTTP 400): show the candidate picker.
     pub needs_candidate: bool,
-    /// The candidate picker's search text.
-    pub candidate_search: String,
     /// Candidates found by the picker, as sent; `None` before the first search.
     pub candidates: Option<Result<Vec<Value>, ApiError>>,
     /// The picker has run its first search.
@@ -65,41 +86,31 @@ pub struct Browse {
     pub started: bool,
 }
 
-impl Browse {
-    /// The query for `page` with the current filters.
-    pub fn query(&self, page: u32) -> InterviewQuery {
-        InterviewQuery {
-            page,
-            limit: PAGE_SIZE,
-            status: self.status.clone(),
-            candidate_id: self.candidate.as_ref().map(|c| c.id.clone()),
-            agent_id: self.agent.clone(),
-        }
-    }
-
-    /// Forgets loaded pages (after a filter or connection change); returns the first page's
-    /// query.
-    pub fn restart(&mut self) -> InterviewQuery {
+impl InterviewList {
+    /// Forgets loaded pages (after a filter or connection change) and takes `filters`; returns
+    /// the first page's query.
+    pub fn restart(&mut self, filters: &ListFilters) -> InterviewQuery {
+        self.filters = filters.clone();
         self.items.clear();
         self.problems.clear();
         self.error = None;
         self.next_page = None;
         self.loading = true;
         self.started = true;
-        self.query(1)
+        self.filters.query(1)
     }
 
     /// The query for the next page, if there is one and nothing is loading.
     pub fn next_query(&mut self) -> Option<InterviewQuery> {
         let page = self.next_page.filter(|_| !self.loading)?;
         self.loading = true;
-        Some(self.query(page))
+        Some(self.filters.query(page))
     }
 
     /// Applies an answer. Answers to an outdated query (filters changed since) are ignored.
     /// Returns true when it was applied.
     pub fn apply(&mut self, query: &InterviewQuery, result: Result<Page<Arc<InterviewRecord>>, ApiError>) -> bool {
-        if *query != self.query(query.page) {
+        if *query != self.filters.query(query.page) {
             return false;
         }
         self.loading = false;
@@ -123,13 +134,14 @@ impl Browse {
         true
     }
 
-    /// The loaded interviews that match the text filter. `name_of` gives the display name of a
-    /// related record, if known.
+    /// The loaded interviews that match `text` (the text filter). `name_of` gives the display
+    /// name of a related record, if known.
     pub fn visible<'a>(
         &'a self,
+        text: &str,
         name_of: impl Fn(RelatedKind, &str) -> Option<String> + 'a,
     ) -> impl Iterator<Item = &'a Arc<InterviewRecord>> + 'a {
-        let needle = self.text.trim().to_lowercase();
+        let needle = text.trim().to_lowercase();
         self.items.iter().filter(move |record| needle.is_empty() || haystack(record, &name_of).contains(&needle))
     }
 }
@@ -168,36 +180,35 @@ mod tests {
 
     #[test]
     fn pages_append_and_stale_answers_are_ignored() {
-        let mut browse = Browse::default();
-        let first = browse.restart();
-        assert!(browse.apply(&first, Ok(page(vec![record("a", "COMPLETED")], true))));
-        let second = browse.next_query().unwrap();
+        let mut list = InterviewList::default();
+        let mut filters = ListFilters::default();
+        let first = list.restart(&filters);
+        assert!(list.apply(&first, Ok(page(vec![record("a", "COMPLETED")], true))));
+        let second = list.next_query().unwrap();
         assert_eq!(second.page, 2);
-        assert!(browse.next_query().is_none(), "one page at a time");
-        browse.status = Some("FAILED".into());
-        let fresh = browse.restart();
-        assert!(!browse.apply(&second, Ok(page(vec![record("b", "COMPLETED")], false))), "outdated filters");
-        assert!(browse.apply(&fresh, Ok(page(vec![record("c", "FAILED")], false))));
-        assert_eq!(browse.items.len(), 1);
-        assert_eq!(browse.next_page, None);
+        assert!(list.next_query().is_none(), "one page at a time");
+        filters.status = Some("FAILED".into());
+        let fresh = list.restart(&filters);
+        assert!(!list.apply(&second, Ok(page(vec![record("b", "COMPLETED")], false))), "outdated filters");
+        assert!(list.apply(&fresh, Ok(page(vec![record("c", "FAILED")], false))));
+        assert_eq!(list.items.len(), 1);
+        assert_eq!(list.next_page, None);
     }
 
     #[test]
     fn a_400_without_candidate_asks_for_one() {
-        let mut browse = Browse::default();
-        let first = browse.restart();
-        browse.apply(&first, Err(ApiError::Rejected { status: 400, message: Some("candidateId required".into()) }));
-        assert!(browse.needs_candidate && browse.error.is_none());
+        let mut list = InterviewList::default();
+        let first = list.restart(&ListFilters::default());
+        list.apply(&first, Err(ApiError::Rejected { status: 400, message: Some("candidateId required".into()) }));
+        assert!(list.needs_candidate && list.error.is_none());
     }
 
     #[test]
     fn the_text_filter_matches_names_and_status() {
-        let mut browse = Browse::default();
-        let first = browse.restart();
-        browse.apply(&first, Ok(page(vec![record("a", "COMPLETED"), record("b", "FAILED")], false)));
-        browse.text = "FAIL".into();
-        assert_eq!(browse.visible(|_, _| None).count(), 1);
-        browse.text = "bennett".into();
-        assert_eq!(browse.visible(|_, _| Some("Oliver Bennett".into())).count(), 2);
+        let mut list = InterviewList::default();
+        let first = list.restart(&ListFilters::default());
+        list.apply(&first, Ok(page(vec![record("a", "COMPLETED"), record("b", "FAILED")], false)));
+        assert_eq!(list.visible("FAIL", |_, _| None).count(), 1);
+        assert_eq!(list.visible("bennett", |_, _| Some("Oliver Bennett".into())).count(), 2);
     }
 }

@@ -1,54 +1,91 @@
-//! The side panel's interview list: filters, pages loaded as you scroll, and the candidate
-//! picker for servers that only list one candidate's interviews.
+//! The side panel: the interview list (filters, pages loaded as you scroll, and the candidate
+//! picker for servers that only list one candidate's interviews) and the recent IDs.
 
 use egui::text::LayoutJob;
 use egui::{RichText, TextFormat};
 
-use super::{bulk, style, widgets};
+use super::{bulk_export, style, widgets};
 use crate::api::InterviewRecord;
 use crate::api::related::RelatedKind;
-use crate::app::App;
-use crate::browse::{CandidateFilter, STATUS_FILTERS};
+use crate::app::interview_list::STATUS_FILTERS;
+use crate::app::{CandidateFilter, Command, Session, SidePanel, View};
+
+/// Draws the side panel: the Interviews / Recent switch and the view chosen.
+pub fn side_panel_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        let side = &mut view.edits.side;
+        ui.selectable_value(side, SidePanel::Interviews, RichText::new("Interviews").size(15.0));
+        ui.selectable_value(side, SidePanel::Recent, RichText::new("Recent").size(15.0));
+    });
+    ui.separator();
+    match view.edits.side {
+        SidePanel::Interviews => interview_list_ui(view, ui),
+        SidePanel::Recent => recent_ui(view, ui),
+    }
+}
+
+fn recent_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
+    let session = view.session;
+    if session.recent.is_empty() {
+        ui.label(RichText::new("Interviews you open appear here.").weak());
+    }
+    let mut to_open = None;
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        for id in &session.recent {
+            let selected = session.current.as_ref().is_some_and(|c| &c.id == id);
+            let text = RichText::new(id).monospace().size(11.0);
+            if ui.selectable_label(selected, text).on_hover_text("Open this interview").clicked() {
+                to_open = Some(id.clone());
+            }
+        }
+    });
+    if let Some(id) = to_open {
+        view.edits.open_input.clone_from(&id);
+        view.push(Command::OpenInterview(id));
+    }
+}
 
 /// Draws the interview list.
-pub fn browse_ui(app: &mut App, ui: &mut egui::Ui, frame: &eframe::Frame) {
-    filters_ui(app, ui);
-    if app.browse.needs_candidate {
-        candidate_picker_ui(app, ui);
+fn interview_list_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
+    filters_ui(view, ui);
+    let session = view.session;
+    let list = &session.list;
+    if list.needs_candidate {
+        candidate_picker_ui(view, ui);
         return;
     }
-    if let Some(err) = &app.browse.error {
+    if let Some(err) = &list.error {
         widgets::error_label(ui, &err.to_string());
         ui.label(RichText::new(err.hint()).small());
         if ui.button("Retry").clicked() {
-            app.refresh_list();
+            view.push(Command::ReloadList);
         }
     }
-    if !app.browse.problems.is_empty() {
-        ui.label(
-            RichText::new(format!("⚠ {} item(s) could not be read", app.browse.problems.len())).color(style::WARNING),
-        )
-        .on_hover_text(app.browse.problems.join("\n"));
+    if !list.problems.is_empty() {
+        ui.label(RichText::new(format!("⚠ {} item(s) could not be read", list.problems.len())).color(style::WARNING))
+            .on_hover_text(list.problems.join("\n"));
     }
     let mut to_open = None;
     let mut to_toggle = None;
     let mut to_pick: Vec<String> = Vec::new();
     let mut wants_more = false;
-    let related = &app.related;
-    let visible: Vec<_> = app.browse.visible(|kind, id| related.name(kind, id)).cloned().collect();
-    bulk::selection_bar_ui(app, ui, &visible, frame);
+    let related = &session.related;
+    let visible: Vec<_> = list.visible(&view.edits.filters.text, |kind, id| related.name(kind, id)).cloned().collect();
+    bulk_export::selection_bar_ui(view, ui, &visible);
+    let selection = &view.edits.bulk;
     egui::ScrollArea::vertical().id_salt("browse_list").auto_shrink([false, false]).show(ui, |ui| {
-        let current = app.current.as_ref().map(|c| c.id.clone());
-        if visible.is_empty() && !app.browse.loading && app.browse.error.is_none() {
+        let current = session.current.as_ref().map(|c| c.id.clone());
+        if visible.is_empty() && !list.loading && list.error.is_none() {
             ui.label(RichText::new("No interviews match.").weak());
         }
         for record in &visible {
             let selected = current.as_deref() == Some(record.interview.id.as_str());
-            let job = row_text(ui, record, app);
+            let job = row_text(ui, record, session);
             let response = ui
                 .horizontal(|ui| {
-                    if app.bulk.selecting {
-                        let mut picked = app.bulk.is_selected(&record.interview.id);
+                    if selection.selecting {
+                        let mut picked = selection.is_selected(&record.interview.id);
                         let name = format!("Select interview {}", widgets::short_id(&record.interview.id));
                         let checkbox = ui.checkbox(&mut picked, "");
                         checkbox.widget_info(|| {
@@ -67,7 +104,7 @@ pub fn browse_ui(app: &mut App, ui: &mut egui::Ui, frame: &eframe::Frame) {
                 to_open = Some(record.interview.id.clone());
             }
             response.context_menu(|ui| {
-                let compared = app.compare.iter().any(|r| r.interview.id == record.interview.id);
+                let compared = session.is_compared(&record.interview.id);
                 let label = if compared { "Remove from comparison" } else { "Add to comparison" };
                 if ui.button(label).clicked() {
                     to_toggle = Some(record.clone());
@@ -76,104 +113,104 @@ pub fn browse_ui(app: &mut App, ui: &mut egui::Ui, frame: &eframe::Frame) {
                 if let Some(candidate) = &record.interview.candidate_id
                     && ui.button("Select this candidate's interviews").clicked()
                 {
-                    let ids = app.browse.items.iter().filter(|r| r.interview.candidate_id.as_ref() == Some(candidate));
-                    to_pick.extend(ids.map(|r| r.interview.id.clone()).filter(|id| !app.bulk.is_selected(id)));
+                    let ids = list.items.iter().filter(|r| r.interview.candidate_id.as_ref() == Some(candidate));
+                    to_pick.extend(ids.map(|r| r.interview.id.clone()).filter(|id| !selection.is_selected(id)));
                     ui.close();
                 }
             });
         }
-        if app.browse.loading {
+        if list.loading {
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label("Loading…");
             });
-        } else if app.browse.next_page.is_some() {
+        } else if list.next_page.is_some() {
             let response = ui.button("Load more");
             // Scrolling to the end loads the next page by itself.
             wants_more = response.clicked() || ui.is_rect_visible(response.rect);
         }
     });
     if wants_more {
-        app.load_more();
+        view.push(Command::LoadMoreInterviews);
     }
     if !to_pick.is_empty() {
-        app.bulk.selecting = true;
+        view.edits.bulk.selecting = true;
         for id in &to_pick {
-            app.bulk.toggle(id);
+            view.edits.bulk.toggle(id);
         }
     }
     if let Some(record) = to_toggle {
-        app.toggle_compare(&record);
+        view.push(Command::ToggleCompare(record));
     }
     if let Some(id) = to_open {
-        app.open_input.clone_from(&id);
-        app.open(&id);
+        view.edits.open_input.clone_from(&id);
+        view.push(Command::OpenInterview(id));
     }
 }
 
-fn filters_ui(app: &mut App, ui: &mut egui::Ui) {
+fn filters_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
+    let session = view.session;
+    let filters = &mut view.edits.filters;
     let mut changed = false;
     ui.horizontal(|ui| {
         let current = STATUS_FILTERS
             .iter()
-            .find(|(_, value)| value.map(str::to_owned) == app.browse.status)
+            .find(|(_, value)| value.map(str::to_owned) == filters.status)
             .map_or("All statuses", |(label, _)| label);
         egui::ComboBox::from_id_salt("status_filter").selected_text(current).width(120.0).show_ui(ui, |ui| {
             for (label, value) in STATUS_FILTERS {
                 let value = value.map(str::to_owned);
-                changed |= ui.selectable_value(&mut app.browse.status, value, label).changed();
+                changed |= ui.selectable_value(&mut filters.status, value, label).changed();
             }
         });
         if ui.button("Reload").on_hover_text("Reload the list from the server").clicked() {
             changed = true;
         }
     });
-    let agents = agents_seen(app);
-    if !agents.is_empty() || app.browse.agent.is_some() {
-        let selected = app.browse.agent.as_ref().map_or_else(|| "All agents".to_owned(), |id| agent_label(app, id));
+    let agents = agents_seen(session);
+    if !agents.is_empty() || filters.agent.is_some() {
+        let selected = filters.agent.as_ref().map_or_else(|| "All agents".to_owned(), |id| agent_label(session, id));
         egui::ComboBox::from_id_salt("agent_filter").selected_text(selected).width(220.0).show_ui(ui, |ui| {
-            changed |= ui.selectable_value(&mut app.browse.agent, None, "All agents").changed();
+            changed |= ui.selectable_value(&mut filters.agent, None, "All agents").changed();
             for id in agents {
-                let label = agent_label(app, &id);
-                changed |= ui.selectable_value(&mut app.browse.agent, Some(id), label).changed();
+                let label = agent_label(session, &id);
+                changed |= ui.selectable_value(&mut filters.agent, Some(id), label).changed();
             }
         });
     }
-    if let Some(candidate) = app.browse.candidate.clone() {
+    if let Some(candidate) = filters.candidate.clone() {
         ui.horizontal(|ui| {
             ui.label(RichText::new(format!("Candidate: {}", candidate.label)).strong());
             if ui.small_button("✖").on_hover_text("Show all candidates").clicked() {
-                app.browse.candidate = None;
+                filters.candidate = None;
                 changed = true;
             }
         });
     }
     let label = ui.label("Filter loaded");
     ui.add(
-        egui::TextEdit::singleline(&mut app.browse.text)
-            .hint_text("Name, job, status or ID")
-            .desired_width(f32::INFINITY),
+        egui::TextEdit::singleline(&mut filters.text).hint_text("Name, job, status or ID").desired_width(f32::INFINITY),
     )
     .labelled_by(label.id);
     if changed {
-        app.refresh_list();
+        view.push(Command::ReloadList);
     }
     ui.separator();
 }
 
-fn candidate_picker_ui(app: &mut App, ui: &mut egui::Ui) {
+fn candidate_picker_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
+    let list = &view.session.list;
     ui.label("This server lists interviews one candidate at a time. Find the candidate:");
     let label = ui.label("Find candidate");
     let response = ui
-        .add(egui::TextEdit::singleline(&mut app.browse.candidate_search).hint_text("Name or e-mail"))
+        .add(egui::TextEdit::singleline(&mut view.edits.filters.candidate_search).hint_text("Name or e-mail"))
         .labelled_by(label.id);
     let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-    if ui.button("Search").clicked() || entered || !app.browse.candidates_requested {
-        app.browse.candidates_requested = true;
-        app.search_candidates();
+    if ui.button("Search").clicked() || entered || !list.candidates_requested {
+        view.push(Command::SearchCandidates);
     }
     let mut picked = None;
-    match &app.browse.candidates {
+    match &list.candidates {
         None => {
             ui.spinner();
         }
@@ -196,24 +233,22 @@ fn candidate_picker_ui(app: &mut App, ui: &mut egui::Ui) {
         }
     }
     if let Some(candidate) = picked {
-        app.browse.candidate = Some(candidate);
-        app.browse.needs_candidate = false;
-        app.refresh_list();
+        view.push(Command::PickCandidate(candidate));
     }
 }
 
 /// Two lines: the candidate's name (or ID) and status · date · job.
-fn row_text(ui: &egui::Ui, record: &InterviewRecord, app: &App) -> LayoutJob {
+fn row_text(ui: &egui::Ui, record: &InterviewRecord, session: &Session) -> LayoutJob {
     let interview = &record.interview;
     let name = interview
         .candidate_id
         .as_deref()
-        .map(|id| app.related.name(RelatedKind::Candidate, id).unwrap_or_else(|| widgets::short_id(id)))
+        .map(|id| session.related.name(RelatedKind::Candidate, id).unwrap_or_else(|| widgets::short_id(id)))
         .unwrap_or_else(|| format!("Interview {}", widgets::short_id(&interview.id)));
     let status = interview.status.as_ref().map_or_else(|| "No status".to_owned(), ToString::to_string);
     let date =
         interview.key_instant().map(|t| t.to_zoned(jiff::tz::TimeZone::system()).strftime("%Y-%m-%d").to_string());
-    let job = interview.job_id.as_deref().and_then(|id| app.related.name(RelatedKind::Job, id));
+    let job = interview.job_id.as_deref().and_then(|id| session.related.name(RelatedKind::Job, id));
     let details: Vec<String> = [Some(status), date, job].into_iter().flatten().collect();
     let body = egui::TextStyle::Body.resolve(ui.style());
     let small = egui::TextStyle::Small.resolve(ui.style());
@@ -226,13 +261,13 @@ fn row_text(ui: &egui::Ui, record: &InterviewRecord, app: &App) -> LayoutJob {
     job_text
 }
 
-fn agents_seen(app: &App) -> Vec<String> {
-    let mut agents: Vec<String> = app.browse.items.iter().filter_map(|r| r.interview.agent_id.clone()).collect();
+fn agents_seen(session: &Session) -> Vec<String> {
+    let mut agents: Vec<String> = session.list.items.iter().filter_map(|r| r.interview.agent_id.clone()).collect();
     agents.sort();
     agents.dedup();
     agents
 }
 
-fn agent_label(app: &App, id: &str) -> String {
-    app.related.name(RelatedKind::Agent, id).unwrap_or_else(|| widgets::short_id(id))
+fn agent_label(session: &Session, id: &str) -> String {
+    session.related.name(RelatedKind::Agent, id).unwrap_or_else(|| widgets::short_id(id))
 }

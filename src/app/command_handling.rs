@@ -1,0 +1,316 @@
+//! What the app does with each [`Command`] a screen pushed: the only place that sends to the
+//! worker, opens file dialogs, changes the screen or starts a file write.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::session::{BulkJob, DeleteConnection, ExportPreview, LiveRefresh, OpenInterview, Remote, Screen};
+use super::transcript_view::TranscriptView;
+use super::{App, Command};
+use crate::api::related::RelatedKind;
+use crate::api::{InterviewRecord, interview_id_from};
+use crate::bulk::{BulkOptions, BulkProgress, BulkTarget, CancelToken};
+use crate::dialog::DialogAnswer;
+use crate::export::{
+    ExportOptions, ExportSource, RelatedRecords, default_file_name, export_document_with, with_extension,
+    with_json_extension,
+};
+use crate::worker::{Command as WorkerCommand, DialogFuture};
+
+/// A dialog answer that is already known (a typed path, or a retry into the same folder).
+fn ready(answer: DialogAnswer) -> DialogFuture {
+    Box::pin(async move { answer })
+}
+
+impl App {
+    /// Applies one command pushed by a screen. Native dialogs open over `frame`, the window,
+    /// when there is one (`None` without a window, e.g. in unit tests).
+    pub fn apply(&mut self, command: Command, ctx: &egui::Context, frame: Option<&eframe::Frame>) {
+        match command {
+            Command::OpenInterview(input) => self.open(&input),
+            Command::RefreshInterview => self.refresh_interview(),
+            Command::ToggleCompare(record) => self.toggle_compare(&record),
+            Command::RemoveFromCompare(index) => {
+                if index < self.session.compare.len() {
+                    self.session.compare.remove(index);
+                }
+            }
+            Command::ClearCompare => self.session.compare.clear(),
+            Command::ShowCompare(show) => self.session.show_compare = show,
+            Command::ReloadList => self.reload_list(),
+            Command::LoadMoreInterviews => self.load_more(),
+            Command::SearchCandidates => {
+                self.session.list.candidates_requested = true;
+                self.search_candidates();
+            }
+            Command::PickCandidate(candidate) => {
+                self.edits.filters.candidate = Some(candidate);
+                self.session.list.needs_candidate = false;
+                self.reload_list();
+            }
+            Command::SaveInterview(path) => self.export_current(frame, path),
+            Command::CopyExportJson => {
+                if let Some(record) = self.session.current_record() {
+                    ctx.copy_text(self.export_text(&record));
+                    self.session.export = Remote::NotRequested;
+                    self.session.copied_at = Some(std::time::Instant::now());
+                }
+            }
+            Command::SetExportPrefs(prefs) => {
+                if self.session.export_prefs != prefs {
+                    self.session.export_prefs = prefs;
+                    if let Some(current) = self.session.current.as_mut() {
+                        current.export_preview = None;
+                    }
+                }
+            }
+            Command::BuildExportPreview => {
+                let built = self.session.current.as_ref().is_some_and(|c| c.export_preview.is_some());
+                if !built && let Some(record) = self.session.current_record() {
+                    let text = self.export_text(&record);
+                    if let Some(current) = self.session.current.as_mut() {
+                        current.export_preview = Some(ExportPreview::new(text));
+                    }
+                }
+            }
+            Command::SavePdf(path) => self.save_pdf(frame, path),
+            Command::ExportSelected => {
+                let targets = self.bulk_targets();
+                self.start_bulk_export(frame, targets, None);
+            }
+            Command::RestartBulkExport(folder) => {
+                if let Some(job) = self.session.bulk_job.take() {
+                    self.start_bulk_export(frame, job.targets, folder);
+                }
+            }
+            Command::RetryFailedBulk => self.retry_failed_bulk(frame),
+            Command::CancelBulkExport => {
+                if let Some(job) = &self.session.bulk_job {
+                    job.cancel.cancel();
+                }
+            }
+            Command::CloseBulkExport => self.session.bulk_job = None,
+            Command::TestConnection => self.test_connection(),
+            Command::SaveConnection => self.save_connection(),
+            Command::ConnectThisRunOnly => self.connect_with_form(),
+            Command::CancelConnect => {
+                if self.key.is_some() && self.session.active.is_some() {
+                    self.session.screen = Screen::Main;
+                }
+            }
+            Command::RetryKey => self.retry_key(),
+            Command::EditConnection => self.show_connect(),
+            Command::NewConnection => self.new_connection(),
+            Command::SwitchConnection(name) => self.switch_profile(&name),
+            Command::SignOut => self.sign_out(),
+            Command::AskDeleteConnection => {
+                self.session.delete_connection = Some(DeleteConnection::Confirm(self.session.profile.clone()));
+            }
+            Command::DeleteConnection(name) => self.delete_connection(&name),
+            Command::CloseDeleteConnection => self.session.delete_connection = None,
+            Command::ReloadSettings => self.reload_settings(),
+            Command::DismissNotification(id) => self.session.notifications.dismiss(id),
+            Command::SearchTranscript(request) => {
+                if let Some(record) = self.session.current_record() {
+                    self.send(WorkerCommand::SearchTranscript { record, request });
+                }
+            }
+        }
+    }
+
+    /// Fetches the open interview again, keeping what is on screen meanwhile.
+    pub(super) fn refresh_interview(&mut self) {
+        let Some(current) = self.session.current.as_mut() else { return };
+        if !matches!(current.remote, Remote::Ready(_) | Remote::Failed { previous: Some(_), .. }) {
+            return;
+        }
+        current.remote.start();
+        current.live.next_at = None;
+        let id = current.id.clone();
+        self.send(WorkerCommand::OpenInterview { id });
+    }
+
+    /// Adds `record` to the comparison, or removes it when it is there already.
+    fn toggle_compare(&mut self, record: &Arc<InterviewRecord>) {
+        let before = self.session.compare.len();
+        self.session.compare.retain(|r| r.interview.id != record.interview.id);
+        if self.session.compare.len() == before {
+            self.session.compare.push(record.clone());
+        }
+    }
+
+    /// Reloads the interview list from page 1 with the filters in the side panel.
+    pub(super) fn reload_list(&mut self) {
+        let query = self.session.list.restart(&self.edits.filters);
+        self.send(WorkerCommand::ListInterviews { query });
+    }
+
+    /// Requests the next page of the interview list, if there is one and none is loading.
+    fn load_more(&mut self) {
+        if let Some(query) = self.session.list.next_query() {
+            self.send(WorkerCommand::ListInterviews { query });
+        }
+    }
+
+    /// Runs the candidate picker's search.
+    fn search_candidates(&mut self) {
+        let search = self.edits.filters.candidate_search.clone();
+        self.session.list.candidates = None;
+        self.send(WorkerCommand::ListCandidates { search, page: 1 });
+    }
+
+    /// "Save analysis PDF…": asks where (or takes `path` when no dialog could be shown), then
+    /// the worker fetches and writes the PDF.
+    fn save_pdf(&mut self, frame: Option<&eframe::Frame>, path: Option<PathBuf>) {
+        let Some(record) = self.session.current_record() else { return };
+        let choice = match path {
+            Some(path) => ready(DialogAnswer::Chosen(path)),
+            None => {
+                let name = default_file_name(&record.interview).replace(".json", "-analysis.pdf");
+                self.dialog.save_file("Save analysis PDF", &name, "pdf", frame)
+            }
+        };
+        let choice = Box::pin(async move { choice.await.map(|path| with_extension(path, "pdf")) });
+        self.session.pdf = Remote::Pending { previous: None };
+        self.send(WorkerCommand::SavePdf { id: record.interview.id.clone(), choice });
+    }
+
+    /// The bulk export targets for the picked interviews (with `updatedAt` from the list, so
+    /// unchanged files are skipped without a request).
+    fn bulk_targets(&self) -> Vec<BulkTarget> {
+        self.edits
+            .bulk
+            .selected
+            .iter()
+            .map(|id| match self.session.list.items.iter().find(|r| &r.interview.id == id) {
+                Some(record) => BulkTarget::from_record(record),
+                None => BulkTarget { id: id.clone(), updated_at: None },
+            })
+            .collect()
+    }
+
+    /// "Export selected…": asks for a folder (or takes `folder`), then exports `targets` there.
+    fn start_bulk_export(&mut self, frame: Option<&eframe::Frame>, targets: Vec<BulkTarget>, folder: Option<PathBuf>) {
+        if targets.is_empty()
+            || self.session.bulk_job.as_ref().is_some_and(|job| job.finished.is_none() && !job.no_dialog)
+        {
+            return;
+        }
+        let choice = match folder.clone() {
+            Some(folder) => ready(DialogAnswer::Chosen(folder)),
+            None => self.dialog.pick_folder("Export interviews into folder", frame),
+        };
+        let cancel = CancelToken::default();
+        self.edits.bulk_folder = crate::dialog::fallback_folder().join("interview-exports").display().to_string();
+        self.session.bulk_job = Some(BulkJob {
+            targets: targets.clone(),
+            folder,
+            progress: BulkProgress { total: targets.len(), ..BulkProgress::default() },
+            cancel: cancel.clone(),
+            finished: None,
+            no_dialog: false,
+        });
+        let options = BulkOptions {
+            names: self.session.export_prefs.names,
+            export: ExportOptions { transcript: self.session.export_prefs.transcript },
+            ..BulkOptions::default()
+        };
+        self.send(WorkerCommand::BulkExport { choice, targets, options, source: self.export_source(), cancel });
+    }
+
+    /// "Retry failed": exports the failed interviews of the finished run again, into the same
+    /// folder.
+    fn retry_failed_bulk(&mut self, frame: Option<&eframe::Frame>) {
+        let Some(job) = &self.session.bulk_job else { return };
+        let Some(Ok(report)) = &job.finished else { return };
+        let failed: Vec<BulkTarget> = report
+            .failures
+            .iter()
+            .map(|failure| {
+                job.targets
+                    .iter()
+                    .find(|t| t.id == failure.id)
+                    .cloned()
+                    .unwrap_or_else(|| BulkTarget { id: failure.id.clone(), updated_at: None })
+            })
+            .collect();
+        let folder = job.folder.clone();
+        self.session.bulk_job = None;
+        self.start_bulk_export(frame, failed, folder);
+    }
+
+    /// Opens the interview named in `input` (an ID or a URL containing one).
+    pub(super) fn open(&mut self, input: &str) {
+        self.session.show_compare = false;
+        let Some(id) = interview_id_from(input) else {
+            self.session.open_error = Some(if input.trim().is_empty() {
+                "Paste an interview ID or a link to an interview.".to_owned()
+            } else {
+                "That is not an interview ID: expected a UUID such as 3f6c2a1e-8b4d-4c2a-9e71-5d0b7a2f9c10, or a link containing one.".to_owned()
+            });
+            return;
+        };
+        self.session.open_error = None;
+        self.session.export = Remote::NotRequested;
+        self.session.pdf = Remote::NotRequested;
+        self.session.current = Some(OpenInterview {
+            id: id.clone(),
+            remote: Remote::Pending { previous: None },
+            export_preview: None,
+            live: LiveRefresh::default(),
+        });
+        self.edits.transcript = TranscriptView::default();
+        self.send(WorkerCommand::OpenInterview { id });
+    }
+
+    /// The export source of the active connection.
+    pub fn export_source(&self) -> ExportSource {
+        let config = self.session.active.clone().unwrap_or_default();
+        ExportSource { base_url: config.base_url, company_id: config.company_id }
+    }
+
+    /// "Save as…": opens the save dialog for the current interview (or takes `path` when no
+    /// dialog could be shown); the worker writes the file, and the analysis PDF beside it when
+    /// that option is on.
+    fn export_current(&mut self, frame: Option<&eframe::Frame>, path: Option<PathBuf>) {
+        let Some(record) = self.session.current_record() else { return };
+        let contents = self.export_text(&record);
+        let choice = match path {
+            Some(path) => ready(DialogAnswer::Chosen(path)),
+            None => self.dialog.save_file("Export interview", &default_file_name(&record.interview), "json", frame),
+        };
+        let choice = Box::pin(async move { choice.await.map(with_json_extension) });
+        self.session.export = Remote::Pending { previous: None };
+        let pdf_of = self.session.export_prefs.pdf_beside.then(|| record.interview.id.clone());
+        self.send(WorkerCommand::SaveAs { choice, contents, pdf_of });
+    }
+
+    /// The export document of `record` with the Export tab's choices (names only once every
+    /// lookup has finished).
+    pub fn export_text(&self, record: &InterviewRecord) -> String {
+        let related = if self.session.export_prefs.names { self.related_records(record) } else { None };
+        let options = ExportOptions { transcript: self.session.export_prefs.transcript };
+        export_document_with(record, &self.export_source(), related.as_ref(), jiff::Timestamp::now(), options)
+    }
+
+    /// The candidate, agent and job records looked up for `record`, for the export; `None`
+    /// until every lookup has finished, so an export never depends on timing.
+    pub fn related_records(&self, record: &InterviewRecord) -> Option<RelatedRecords> {
+        let interview = &record.interview;
+        let mut records = [None, None, None];
+        for (slot, (kind, id)) in records.iter_mut().zip([
+            (RelatedKind::Candidate, &interview.candidate_id),
+            (RelatedKind::Agent, &interview.agent_id),
+            (RelatedKind::Job, &interview.job_id),
+        ]) {
+            let Some(id) = id else { continue };
+            match self.session.related.records.get(&(kind, id.clone()))? {
+                Remote::NotRequested | Remote::Pending { .. } => return None,
+                Remote::Ready(value) => *slot = Some(value.clone()),
+                Remote::Failed { .. } => {}
+            }
+        }
+        let [candidate, agent, job] = records;
+        Some(RelatedRecords { candidate, agent, job })
+    }
+}
