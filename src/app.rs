@@ -1082,7 +1082,7 @@ impl App {
     /// connection's name), then connects.
     pub fn save_connection(&mut self) {
         self.reload_settings();
-        let checked = profiles::check_name(&self.connect_form.name).map(str::to_owned);
+        let checked = profiles::check_name(&self.connect_form.name).map(str::to_owned).map_err(|err| err.to_string());
         match (checked, self.form_connection()) {
             (Err(err), _) | (_, Err(err)) => self.connect_form.outcome = Some(Err(err)),
             (Ok(name), Ok((config, key))) => {
@@ -1111,7 +1111,7 @@ impl App {
         let name = match profiles::check_name(&self.connect_form.name) {
             Ok(name) => name.to_owned(),
             Err(err) => {
-                self.connect_form.outcome = Some(Err(err));
+                self.connect_form.outcome = Some(Err(err.to_string()));
                 return;
             }
         };
