@@ -681,10 +681,10 @@ impl App {
                         self.store = Some(StoreInfo { name: "demo (memory)".to_owned(), persistent: false });
                         self.use_connection(ApiConfig::new(&base_url, None), key);
                     }
-                    Err(err) => self.banner = Some(err),
+                    Err(err) => self.banner = Some(err.to_string()),
                 },
                 Err(err) => {
-                    self.banner = Some(err);
+                    self.banner = Some(err.to_string());
                     self.screen = Screen::Connect;
                 }
             },
@@ -1059,7 +1059,7 @@ impl App {
             let in_use = if name == self.profile && !self.one_off { self.key.clone() } else { None };
             self.keys.get(name).cloned().or(in_use).ok_or_else(|| "Enter the API key.".to_owned())?
         } else {
-            ApiKey::new(&form.key)?
+            ApiKey::new(&form.key).map_err(|err| err.to_string())?
         };
         let config = ApiConfig::new(&form.base_url, Some(&form.company_id));
         config.parsed_base_url().map_err(|err| err.to_string())?;

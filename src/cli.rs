@@ -907,7 +907,7 @@ async fn key_set(connection: &ConnectionArgs) -> u8 {
     };
     let key = match ApiKey::new(&typed) {
         Ok(key) => key,
-        Err(message) => return fail(EXIT_USAGE, &message),
+        Err(err) => return fail(EXIT_USAGE, &err.to_string()),
     };
     drop(typed);
     if let Err(message) = resolved.config.parsed_base_url() {
