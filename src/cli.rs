@@ -617,7 +617,7 @@ async fn bulk_export(folder: &Path, selection: Selection, options: BulkOptions, 
     on_ctrl_c.abort();
     let report = match result {
         Ok(report) => report,
-        Err(message) => return fail(EXIT_WRITE, &message),
+        Err(err) => return fail(EXIT_WRITE, &err.to_string()),
     };
     if terminal {
         progress_done();

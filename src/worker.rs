@@ -599,7 +599,10 @@ async fn bulk_export(
     events.send(Event::BulkStarted { folder: folder.clone() }).await;
     let progress_events = events.clone();
     let progress = move |progress: &BulkProgress| progress_events.send_now(Event::BulkProgress(progress.clone()));
-    crate::bulk::run(&client, &folder, targets, options, &source, &cancel, &progress).await.map(Ok)
+    crate::bulk::run(&client, &folder, targets, options, &source, &cancel, &progress)
+        .await
+        .map(Ok)
+        .map_err(|err| err.to_string())
 }
 
 async fn save_pdf(client: Option<ApiClient>, id: &str, choice: DialogFuture) -> Result<PdfOutcome, String> {
