@@ -596,7 +596,7 @@ impl App {
     /// Queues a command for the worker; a failure is shown in the banner.
     pub fn send(&mut self, command: Command) {
         let result = match &self.worker {
-            Some(worker) => worker.send(command),
+            Some(worker) => worker.send(command).map_err(|err| err.to_string()),
             None => Err("the background worker is not running".to_owned()),
         };
         if let Err(err) = result {
@@ -618,7 +618,9 @@ impl App {
             Event::KeyDeleted { account, result } => self.on_key_deleted(&account, result),
             Event::Connected { result, checked } => self.on_connected(result, checked),
             Event::InterviewLoaded { id, result } => self.on_interview(id, result),
-            Event::Exported { result, pdf } => self.on_exported(result, pdf),
+            Event::Exported { result, pdf } => {
+                self.on_exported(result, pdf.map(|pdf| pdf.map_err(|err| err.to_string())))
+            }
             Event::BulkStarted { folder } => {
                 if let Some(job) = self.bulk.job.as_mut() {
                     job.folder = Some(folder);
@@ -629,7 +631,7 @@ impl App {
                     job.progress = progress;
                 }
             }
-            Event::BulkFinished { result } => self.on_bulk_finished(result),
+            Event::BulkFinished { result } => self.on_bulk_finished(result.map_err(|err| err.to_string())),
             Event::InterviewPage { query, result } => {
                 let new_from = self.browse.items.len();
                 if self.browse.apply(&query, result) {
@@ -662,7 +664,7 @@ impl App {
                     let name = default_file_name(&record.interview).replace(".json", "-analysis.pdf");
                     self.fallback_path = crate::dialog::fallback_folder().join(name).display().to_string();
                 }
-                self.pdf_status = Some(result);
+                self.pdf_status = Some(result.map_err(|err| err.to_string()));
             }
             Event::Related { kind, id, result } => {
                 let value = match result {

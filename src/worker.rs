@@ -17,7 +17,7 @@ use crate::api::list::{InterviewQuery, Page};
 use crate::api::rate_limit::ClientNotice;
 use crate::api::related::RelatedKind;
 use crate::api::{ApiClient, ApiConfig, ApiError, InterviewRecord};
-use crate::bulk::{BulkOptions, BulkProgress, BulkReport, BulkTarget, CancelToken};
+use crate::bulk::{BulkOptions, BulkProgress, BulkReport, BulkTarget, CancelToken, FolderError};
 use crate::credentials::{ApiKey, CredentialError, SecretStore, StoreInfo, os_keyring};
 use crate::demo::DemoServer;
 use crate::dialog::DialogAnswer;
@@ -197,8 +197,8 @@ pub enum Event {
     PdfSaved {
         /// The interview ID.
         id: String,
-        /// What happened.
-        result: Result<PdfOutcome, String>,
+        /// What happened, or why the PDF was not saved.
+        result: Result<PdfOutcome, PdfError>,
     },
     /// A retry wait or fresh rate-limit headers from the client (not tied to one command).
     Client(ClientNotice),
@@ -207,7 +207,7 @@ pub enum Event {
         /// Where the document went, or why it could not be written.
         result: Result<SaveOutcome, WriteError>,
         /// The analysis PDF saved beside it, when asked for and the document was written.
-        pdf: Option<Result<PdfOutcome, String>>,
+        pdf: Option<Result<PdfOutcome, PdfError>>,
     },
     /// A bulk export has its folder and is running.
     BulkStarted {
@@ -219,16 +219,60 @@ pub enum Event {
     BulkProgress(BulkProgress),
     /// Answer to [`Command::BulkExport`].
     BulkFinished {
-        /// `Ok(None)`: no folder was chosen (see the answer); `Ok(Some(report))`: the export
-        /// ran; `Err`: it could not start in that folder.
-        result: Result<Result<BulkReport, DialogAnswer>, String>,
+        /// `Ok(Ok(report))`: the export ran (it may have been cancelled or stopped early, see
+        /// the report); `Ok(Err(answer))`: no folder was chosen, because the user cancelled
+        /// or no dialog could be shown; `Err`: it could not start (not connected, or that
+        /// folder cannot be used).
+        result: Result<Result<BulkReport, DialogAnswer>, BulkStartError>,
     },
     /// Answer to [`Command::StartDemo`].
     DemoStarted {
         /// The demo server's base URL, or why it could not start.
-        result: Result<String, String>,
+        result: Result<String, DemoStartError>,
     },
 }
+
+/// Why [`Worker::send`] could not queue a command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// The worker is gone: its thread has ended, or it is being shut down.
+    #[error("the background worker has stopped")]
+    Stopped,
+    /// The command queue is full: the worker is behind on commands already sent.
+    #[error("too many requests are waiting; try again in a moment")]
+    Busy,
+}
+
+/// Why an analysis PDF was not saved ([`Event::PdfSaved`], [`Event::Exported`]).
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    /// No connection is set up yet, so there is no server to ask.
+    #[error("Not connected: set up the connection first.")]
+    NotConnected,
+    /// The server could not be asked for the PDF or refused it; `Display` adds what to do
+    /// ([`ApiError::with_hint`]).
+    #[error("{}", .0.with_hint())]
+    Api(ApiError),
+    /// The PDF arrived but could not be written to the chosen path.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// Why a bulk export did not start ([`Event::BulkFinished`]); nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum BulkStartError {
+    /// No connection is set up yet, so there is no server to export from.
+    #[error("Not connected: set up the connection first.")]
+    NotConnected,
+    /// The chosen folder cannot be used (a file, not writable, someone else's manifest).
+    #[error(transparent)]
+    Folder(#[from] FolderError),
+}
+
+/// Why the embedded demo server did not start ([`Event::DemoStarted`]).
+#[derive(Debug, thiserror::Error)]
+#[error("The demo server could not start: {0}")]
+pub struct DemoStartError(#[source] pub std::io::Error);
 
 /// How a "Save as" ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -328,12 +372,13 @@ impl Worker {
     /// Queues a command without waiting.
     ///
     /// # Errors
-    /// A message when the worker has stopped or its queue is full.
-    pub fn send(&self, command: Command) -> Result<(), String> {
-        let sender = self.commands.as_ref().ok_or("the background worker has stopped")?;
+    /// [`SendError::Stopped`] when the worker is gone and [`SendError::Busy`] when its queue
+    /// is full.
+    pub fn send(&self, command: Command) -> Result<(), SendError> {
+        let sender = self.commands.as_ref().ok_or(SendError::Stopped)?;
         sender.try_send(command).map_err(|err| match err {
-            mpsc::error::TrySendError::Full(_) => "too many requests are waiting; try again in a moment".to_owned(),
-            mpsc::error::TrySendError::Closed(_) => "the background worker has stopped".to_owned(),
+            mpsc::error::TrySendError::Full(_) => SendError::Busy,
+            mpsc::error::TrySendError::Closed(_) => SendError::Stopped,
         })
     }
 
@@ -523,7 +568,7 @@ async fn handle(state: &mut WorkerState, command: Command) {
                         state.demo = Some(demo);
                         Ok(url)
                     }
-                    Err(err) => Err(format!("The demo server could not start: {err}")),
+                    Err(err) => Err(DemoStartError(err)),
                 },
             };
             events.send(Event::DemoStarted { result }).await;
@@ -590,35 +635,31 @@ async fn bulk_export(
     source: ExportSource,
     cancel: CancelToken,
     events: &EventSender,
-) -> Result<Result<BulkReport, DialogAnswer>, String> {
+) -> Result<Result<BulkReport, DialogAnswer>, BulkStartError> {
     let folder = match choice.await {
         DialogAnswer::Chosen(folder) => folder,
         other => return Ok(Err(other)),
     };
-    let client = client.ok_or_else(|| not_connected().to_string())?;
+    let client = client.ok_or(BulkStartError::NotConnected)?;
     events.send(Event::BulkStarted { folder: folder.clone() }).await;
     let progress_events = events.clone();
     let progress = move |progress: &BulkProgress| progress_events.send_now(Event::BulkProgress(progress.clone()));
-    crate::bulk::run(&client, &folder, targets, options, &source, &cancel, &progress)
-        .await
-        .map(Ok)
-        .map_err(|err| err.to_string())
+    Ok(Ok(crate::bulk::run(&client, &folder, targets, options, &source, &cancel, &progress).await?))
 }
 
-async fn save_pdf(client: Option<ApiClient>, id: &str, choice: DialogFuture) -> Result<PdfOutcome, String> {
+async fn save_pdf(client: Option<ApiClient>, id: &str, choice: DialogFuture) -> Result<PdfOutcome, PdfError> {
     let path = match choice.await {
         DialogAnswer::Chosen(path) => path,
         DialogAnswer::Cancelled => return Ok(PdfOutcome::Cancelled),
         DialogAnswer::Unavailable => return Ok(PdfOutcome::NoDialog),
     };
-    let client = client.ok_or_else(|| not_connected().to_string())?;
-    match client.get_analysis_pdf(id).await {
-        Ok(Some(bytes)) => match write_atomically_in_background(path.clone(), bytes).await {
-            Ok(()) => Ok(PdfOutcome::Saved(path)),
-            Err(err) => Err(err.to_string()),
-        },
-        Ok(None) => Ok(PdfOutcome::NotAvailable),
-        Err(err) => Err(err.with_hint()),
+    let client = client.ok_or(PdfError::NotConnected)?;
+    match client.get_analysis_pdf(id).await.map_err(PdfError::Api)? {
+        Some(bytes) => {
+            write_atomically_in_background(path.clone(), bytes).await?;
+            Ok(PdfOutcome::Saved(path))
+        }
+        None => Ok(PdfOutcome::NotAvailable),
     }
 }
 
@@ -683,6 +724,26 @@ mod tests {
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
         runtime.block_on(sender.send(Event::DemoStarted { result: Ok("x".into()) }));
         assert_eq!(wakes.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn saving_a_pdf_or_bulk_exporting_without_a_connection_says_so() {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let chosen = || -> DialogFuture { Box::pin(async { DialogAnswer::Chosen("/nowhere/x.pdf".into()) }) };
+        let err = runtime.block_on(save_pdf(None, "x", chosen())).unwrap_err();
+        assert!(matches!(err, PdfError::NotConnected), "{err:?}");
+        assert_eq!(err.to_string(), "Not connected: set up the connection first.");
+        let (events, _rx) = EventSender::new(4, Arc::new(|| {}));
+        let bulk = bulk_export(
+            None,
+            chosen(),
+            Vec::new(),
+            BulkOptions::default(),
+            ExportSource { base_url: "http://127.0.0.1:9".into(), company_id: None },
+            CancelToken::default(),
+            &events,
+        );
+        assert!(matches!(runtime.block_on(bulk), Err(BulkStartError::NotConnected)));
     }
 
     #[test]
