@@ -5,7 +5,7 @@
 //! cancels a dialog that fast, so an answer within [`NO_DIALOG_WITHIN`] counts as
 //! [`DialogAnswer::Unavailable`] and the app offers a path field instead.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::worker::DialogFuture;
@@ -117,9 +117,13 @@ impl SaveDialog for NoDialog {
     }
 }
 
-/// The user's Downloads folder, when it exists: where dialogs start.
+/// The user's Downloads folder, when it exists: where dialogs start. The OS names it (the
+/// XDG user dirs on Linux, so a localised or moved folder is found; the known folder on
+/// Windows and macOS); where it names none (Linux without `user-dirs.dirs`), `Downloads` in
+/// the home folder is used if it is there.
 pub fn downloads_folder() -> Option<PathBuf> {
-    let downloads = home_folder()?.join("Downloads");
+    let dirs = directories::UserDirs::new()?;
+    let downloads = dirs.download_dir().map_or_else(|| dirs.home_dir().join("Downloads"), Path::to_path_buf);
     downloads.is_dir().then_some(downloads)
 }
 
@@ -129,9 +133,9 @@ pub fn fallback_folder() -> PathBuf {
     downloads_folder().or_else(home_folder).unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// The user's home folder, as the OS names it.
 fn home_folder() -> Option<PathBuf> {
-    let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
-    Some(PathBuf::from(home))
+    directories::UserDirs::new().map(|dirs| dirs.home_dir().to_path_buf())
 }
 
 #[cfg(test)]
