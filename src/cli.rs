@@ -852,8 +852,9 @@ async fn with_keyring<T: Send + 'static>(
     }
 }
 
-/// The `key` exit code of a keyring failure.
-/// What to do about a keyring failure, on the command line.
+/// What to do about a keyring failure, on the command line: one sentence without a final
+/// full stop, printed after the error (`<error>. <hint>`) by `key set`, `key status` and
+/// `key delete`.
 fn keyring_hint(err: &CredentialError) -> &'static str {
     match err {
         CredentialError::Unavailable(_) => {
@@ -870,6 +871,9 @@ fn keyring_hint(err: &CredentialError) -> &'static str {
     }
 }
 
+/// The exit code of a keyring failure in the `key` commands: [`EXIT_KEYRING_UNAVAILABLE`] when
+/// there is no keyring, [`EXIT_KEYRING_LOCKED`] when it is locked, refused access or did not
+/// answer in time, [`EXIT_KEYRING_FAILED`] otherwise.
 fn keyring_exit_code(err: &CredentialError) -> u8 {
     match err {
         CredentialError::Unavailable(_) => EXIT_KEYRING_UNAVAILABLE,

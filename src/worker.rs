@@ -96,7 +96,8 @@ pub enum Command {
     SavePdf {
         /// The interview ID.
         id: String,
-        /// The open dialog's answer; `None` means cancelled.
+        /// The open dialog's answer: a chosen path, cancelled, or no dialog could be shown
+        /// (then nothing is fetched and the answer says so).
         choice: DialogFuture,
     },
     /// Wait for the user's choice in a save dialog, then write `contents` there atomically
