@@ -1090,7 +1090,7 @@ struct GuiStart {
 }
 
 /// Opens the window with `first`, and with the other renderer if `first` cannot start (no GPU
-/// adapter in a VM or over remote desktop, no usable OpenGL; B33). One clear line when neither
+/// adapter in a VM or over remote desktop, no usable OpenGL). One clear line when neither
 /// can.
 fn run_gui(start: &GuiStart, first: RendererArg) -> u8 {
     let mut failures = Vec::new();

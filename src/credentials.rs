@@ -214,8 +214,9 @@ impl SecretStore for KeyringStore {
         match self.entry(account)?.get_password() {
             Ok(secret) => Ok(ApiKey::new(&secret).ok()),
             Err(keyring_core::Error::NoEntry) => Ok(None),
-            // Several matching items: an entry written by an older keyring layout next to a
-            // new one (B30). Any readable one will do; the next save replaces them all.
+            // Several matching items: an entry written by an older keyring layout (keyring-rs
+            // changed how Secret Service entries are looked up) next to a new one. Any readable
+            // one will do; the next save replaces them all.
             Err(keyring_core::Error::Ambiguous(entries)) => {
                 Ok(entries.iter().filter_map(|e| e.get_password().ok()).find_map(|s| ApiKey::new(&s).ok()))
             }
@@ -253,8 +254,9 @@ impl SecretStore for KeyringStore {
     }
 }
 
-/// Refuses a key longer than the store's limit before anything is written (B28), so a
-/// previously saved key is never replaced by a failed write.
+/// Refuses a key longer than the store's limit (Windows Credential Manager holds at most
+/// 2,560 bytes) before anything is written, so a previously saved key is never replaced by a
+/// failed write.
 ///
 /// # Errors
 /// [`CredentialError::TooLong`] with the store's limit.

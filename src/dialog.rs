@@ -1,7 +1,8 @@
 //! The native file dialogs (rfd), behind a trait so tests never open a real one.
 //!
 //! rfd answers `None` both when the user cancels and when no dialog could be shown (on Linux
-//! without an XDG file-chooser portal it gives up within milliseconds, BUG-LOG B12). No person
+//! without an XDG file-chooser portal, e.g. under a bare window manager or on WSL, it gives
+//! up within milliseconds). No person
 //! cancels a dialog that fast, so an answer within [`NO_DIALOG_WITHIN`] counts as
 //! [`DialogAnswer::Unavailable`] and the app offers a path field instead.
 
@@ -36,7 +37,8 @@ impl DialogAnswer {
 }
 
 /// Opens file dialogs and returns their answers as futures that the worker awaits, so the UI
-/// keeps repainting while a dialog is open (B11).
+/// keeps repainting while a dialog is open (a dialog run on the UI loop makes the desktop
+/// flag the app as not responding).
 pub trait SaveDialog {
     /// Opens a "Save as" dialog now (on the UI thread, as macOS requires) with `default_name`
     /// suggested and `extension` as the filter.
@@ -104,7 +106,7 @@ impl SaveDialog for FixedSaveDialog {
     }
 }
 
-/// Dialogs that cannot be shown, like rfd without a file-chooser portal (B12), for tests.
+/// Dialogs that cannot be shown, like rfd without a file-chooser portal, for tests.
 pub struct NoDialog;
 
 impl SaveDialog for NoDialog {

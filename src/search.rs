@@ -2,7 +2,8 @@
 //!
 //! Every match is a byte range of the **original** text that starts and ends on a char
 //! boundary, so slicing the text or building an egui [`LayoutJob`] from the ranges can never
-//! panic (bug B07).
+//! panic (a range ending inside a multi-byte character, such as a CJK character or `’`, makes
+//! epaint's text layout panic).
 //!
 //! # Case-insensitive matching
 //!

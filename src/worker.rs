@@ -282,7 +282,8 @@ pub enum SaveOutcome {
     Saved(PathBuf),
     /// The user cancelled the dialog; nothing was written.
     Cancelled,
-    /// No dialog could be shown (B12); nothing was written, the UI offers a path field.
+    /// No dialog could be shown (no file-chooser portal on Linux); nothing was written, the UI
+    /// offers a path field.
     NoDialog,
 }
 
@@ -293,7 +294,7 @@ pub enum PdfOutcome {
     Saved(PathBuf),
     /// The user cancelled the dialog.
     Cancelled,
-    /// No dialog could be shown (B12); the UI offers a path field.
+    /// No dialog could be shown (no file-chooser portal on Linux); the UI offers a path field.
     NoDialog,
     /// The server has no analysis PDF for this interview yet (404).
     NotAvailable,

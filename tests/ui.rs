@@ -579,8 +579,8 @@ fn interviews_picked_in_the_list_are_exported_into_a_folder_with_a_manifest() {
     harness.get_by_label("1 of 1");
 }
 
-/// BUG-LOG B12: with no file-chooser portal the dialog never appears; the Export tab says so
-/// and offers a path field instead of silently doing nothing.
+/// With no file-chooser portal (a bare window manager, WSL) the dialog never appears; the
+/// Export tab says so and offers a path field instead of silently doing nothing.
 #[test]
 fn without_a_file_dialog_the_export_tab_offers_a_path_field() {
     let options = AppOptions {
