@@ -26,8 +26,8 @@ use tokio::sync::{Notify, OnceCell};
 use crate::api::related::RelatedKind;
 use crate::api::{ApiClient, ApiError, InterviewRecord};
 use crate::export::{
-    ExportOptions, ExportSource, RelatedRecords, WriteError, export_document_with, rfc3339_utc, sanitize_file_name,
-    write_atomically_in_background,
+    ExportOptions, ExportSource, RelatedRecords, WriteError, describe_io_error, export_document_with, rfc3339_utc,
+    sanitize_file_name, write_atomically_in_background,
 };
 
 /// Name of the manifest file in the export folder.
@@ -100,21 +100,18 @@ impl Manifest {
     /// Reads `folder/manifest.json`; `Ok(None)` when there is none.
     ///
     /// # Errors
-    /// A message when the file exists but cannot be read or is not an Interview Desk manifest
-    /// (the folder is then not used, so nothing of someone else's is overwritten).
-    pub fn read(folder: &Path) -> Result<Option<Self>, String> {
+    /// [`ManifestError`] when the file exists but cannot be read or is not an Interview Desk
+    /// manifest (the folder is then not used, so nothing of someone else's is overwritten).
+    pub fn read(folder: &Path) -> Result<Option<Self>, ManifestError> {
         let path = folder.join(MANIFEST_FILE_NAME);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(err) => return Err(format!("Could not read {}: {err}", path.display())),
+            Err(source) => return Err(ManifestError::Read { path, source }),
         };
         match serde_json::from_str::<Self>(&text) {
             Ok(manifest) if manifest.format == MANIFEST_FORMAT => Ok(Some(manifest)),
-            _ => Err(format!(
-                "{} is not an Interview Desk manifest; choose an empty folder or one used for a bulk export before",
-                path.display()
-            )),
+            _ => Err(ManifestError::NotOurs { path }),
         }
     }
 
@@ -122,6 +119,59 @@ impl Manifest {
     pub fn entry(&self, interview_id: &str) -> Option<&ManifestEntry> {
         self.files.iter().find(|entry| entry.interview_id.eq_ignore_ascii_case(interview_id))
     }
+}
+
+/// Why the `manifest.json` in a folder cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    /// The manifest exists but could not be read (no permission, it is a folder, an I/O error).
+    #[error("Could not read {}: {source}", path.display())]
+    Read {
+        /// The manifest's path.
+        path: PathBuf,
+        /// The OS's reason.
+        source: std::io::Error,
+    },
+    /// The file is not JSON, not a manifest, or another program's (its `format` is not
+    /// [`MANIFEST_FORMAT`]), so the folder is not ours to write into.
+    #[error(
+        "{} is not an Interview Desk manifest; choose an empty folder or one used for a bulk export before",
+        path.display()
+    )]
+    NotOurs {
+        /// The manifest's path.
+        path: PathBuf,
+    },
+}
+
+/// Why a bulk export could not start in the chosen folder; nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum FolderError {
+    /// The path names a file, not a folder.
+    #[error("{} is a file, not a folder; choose a folder to export into", .0.display())]
+    NotAFolder(PathBuf),
+    /// The folder (or one of its parents) could not be created.
+    #[error("Could not create the folder {}: {}", path.display(), describe_io_error(source))]
+    Create {
+        /// The folder.
+        path: PathBuf,
+        /// The OS's reason.
+        source: std::io::Error,
+    },
+    /// No file can be created in the folder (read-only, no permission, disk full).
+    #[error("Cannot write into {}: {}", path.display(), describe_io_error(source))]
+    NotWritable {
+        /// The folder.
+        path: PathBuf,
+        /// The OS's reason.
+        source: std::io::Error,
+    },
+    /// The folder's manifest cannot be used.
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+    /// The task that prepares the folder failed (it panicked or the runtime is shutting down).
+    #[error("the export could not start: {0}")]
+    Start(#[source] tokio::task::JoinError),
 }
 
 /// One interview to export: its ID and, when known from the list, its `updatedAt`.
@@ -300,8 +350,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// (its retries and 429 handling apply) and is paced to the announced rate limit.
 ///
 /// # Errors
-/// A message when the folder cannot be created or holds a manifest that is not ours; then
-/// nothing is written. Failures of single interviews are in [`BulkReport::failures`].
+/// [`FolderError`] when the folder cannot be created or written into, or holds a manifest that
+/// is not ours; then nothing is written. Failures of single interviews are in
+/// [`BulkReport::failures`].
 pub async fn run(
     client: &ApiClient,
     folder: &Path,
@@ -310,7 +361,7 @@ pub async fn run(
     source: &ExportSource,
     cancel: &CancelToken,
     progress: &(dyn Fn(&BulkProgress) + Send + Sync),
-) -> Result<BulkReport, String> {
+) -> Result<BulkReport, FolderError> {
     let started = Instant::now();
     let folder = folder.to_owned();
     let prepared = tokio::task::spawn_blocking({
@@ -318,7 +369,7 @@ pub async fn run(
         move || prepare_folder(&folder)
     })
     .await
-    .map_err(|err| format!("the export could not start: {err}"))??;
+    .map_err(FolderError::Start)??;
     let mut manifest = prepared.unwrap_or_else(|| Manifest::new(source));
     manifest.source = ManifestSource { base_url: source.base_url.clone(), company_id: source.company_id.clone() };
     let run = Run {
@@ -360,19 +411,17 @@ pub async fn run(
 }
 
 /// Creates the folder, removes temporary files left by a killed run, and reads the manifest.
-fn prepare_folder(folder: &Path) -> Result<Option<Manifest>, String> {
+fn prepare_folder(folder: &Path) -> Result<Option<Manifest>, FolderError> {
     if folder.exists() && !folder.is_dir() {
-        return Err(format!("{} is a file, not a folder; choose a folder to export into", folder.display()));
+        return Err(FolderError::NotAFolder(folder.to_owned()));
     }
-    std::fs::create_dir_all(folder).map_err(|err| {
-        format!("Could not create the folder {}: {}", folder.display(), crate::export::describe_io_error(&err))
-    })?;
+    std::fs::create_dir_all(folder).map_err(|source| FolderError::Create { path: folder.to_owned(), source })?;
     // Find out now, not after the first download, whether files can be written here.
     tempfile::Builder::new()
         .prefix(".interview-desk-")
         .suffix(".tmp")
         .tempfile_in(folder)
-        .map_err(|err| format!("Cannot write into {}: {}", folder.display(), crate::export::describe_io_error(&err)))?;
+        .map_err(|source| FolderError::NotWritable { path: folder.to_owned(), source })?;
     if let Ok(entries) = std::fs::read_dir(folder) {
         for entry in entries.flatten() {
             let name = entry.file_name();
@@ -385,7 +434,7 @@ fn prepare_folder(folder: &Path) -> Result<Option<Manifest>, String> {
             }
         }
     }
-    Manifest::read(folder)
+    Ok(Manifest::read(folder)?)
 }
 
 /// The shared state of one [`run`].
@@ -689,6 +738,17 @@ mod tests {
         assert_eq!(Manifest::read(folder.path()).unwrap(), None);
         std::fs::write(folder.path().join(MANIFEST_FILE_NAME), r#"{"name": "my-app", "version": "1.0.0"}"#).unwrap();
         let err = Manifest::read(folder.path()).unwrap_err();
-        assert!(err.contains("not an Interview Desk manifest"), "{err}");
+        assert!(matches!(err, ManifestError::NotOurs { .. }), "{err:?}");
+        assert!(err.to_string().contains("not an Interview Desk manifest"), "{err}");
+    }
+
+    #[test]
+    fn a_file_in_place_of_the_folder_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("export");
+        std::fs::write(&file, "x").unwrap();
+        let err = prepare_folder(&file).unwrap_err();
+        assert!(matches!(err, FolderError::NotAFolder(_)), "{err:?}");
+        assert!(err.to_string().contains("is a file, not a folder"), "{err}");
     }
 }

@@ -21,7 +21,7 @@ use crate::credentials::{ApiKey, CredentialError, SecretStore as _, StoreInfo, c
 use crate::demo::{DEMO_API_KEY, DemoOptions, DemoServer};
 use crate::dialog::NativeSaveDialog;
 use crate::export::{ExportOptions, ExportSource, RelatedRecords, export_document, write_atomically};
-use crate::profiles::{self, DEFAULT_PROFILE, Profile, Settings};
+use crate::profiles::{self, DEFAULT_PROFILE, NameError, Profile, Settings, SettingsError};
 use crate::worker::StoreChoice;
 
 /// Exit code: success.
@@ -279,11 +279,12 @@ impl ConnectionArgs {
     /// the connection named `default` is used when it exists, else the built-in defaults.
     ///
     /// # Errors
-    /// A message when the connections file cannot be read, the name is not valid, or
+    /// [`ResolveError`] when the name is not valid, the connections file cannot be read
+    /// (unless the command only reads and names no connection: then it goes on without), or
     /// `--profile` names a connection that does not exist (unless `allow_new`).
-    pub fn resolve(&self, allow_new: bool) -> Result<ResolvedConnection, String> {
+    pub fn resolve(&self, allow_new: bool) -> Result<ResolvedConnection, ResolveError> {
         let name = profiles::check_name(self.profile.as_deref().unwrap_or(DEFAULT_PROFILE))
-            .map_err(|err| format!("--profile: {err}"))?
+            .map_err(ResolveError::Name)?
             .to_owned();
         let settings = match profiles::settings_path().map(|path| Settings::load(&path)) {
             Some(Ok(settings)) => settings,
@@ -293,14 +294,12 @@ impl ConnectionArgs {
                 warn(&format!("{message}; going on without saved connections (fix or delete the file)"));
                 Settings::default()
             }
-            Some(Err(message)) => return Err(format!("{message}; fix or delete the file")),
+            Some(Err(err)) => return Err(ResolveError::Settings(err)),
             None => Settings::default(),
         };
         let saved = settings.get(&name).cloned();
         if saved.is_none() && self.profile.is_some() && name != DEFAULT_PROFILE && !allow_new {
-            return Err(format!(
-                "there is no saved connection named {name:?}; create it with `interview-desk key set --profile {name:?} --base-url URL`"
-            ));
+            return Err(ResolveError::NoSuchConnection(name));
         }
         let base_url = self
             .base_url
@@ -311,6 +310,24 @@ impl ConnectionArgs {
         let config = ApiConfig::new(&base_url, company_id.as_deref());
         Ok(ResolvedConnection { name, config, saved, settings })
     }
+}
+
+/// Why [`ConnectionArgs::resolve`] found no connection to use. `Display` is the line printed
+/// before the command exits with [`EXIT_USAGE`].
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    /// `--profile` is not a valid connection name.
+    #[error("--profile: {0}")]
+    Name(#[source] NameError),
+    /// The connections file exists but cannot be read or is not valid, and the command writes
+    /// it or names a connection, so it cannot go on without it.
+    #[error("{0}; fix or delete the file")]
+    Settings(#[source] SettingsError),
+    /// `--profile` names a connection that is not saved (and the command does not create it).
+    #[error(
+        "there is no saved connection named {0:?}; create it with `interview-desk key set --profile {0:?} --base-url URL`"
+    )]
+    NoSuchConnection(String),
 }
 
 /// `--tab` values.
@@ -456,7 +473,7 @@ async fn connect(reference: &str, connection: &ConnectionArgs) -> Result<(String
 
 /// A client for `connection` with the key of [`cli_key`], or the exit code (after its message).
 async fn client_for(connection: &ConnectionArgs) -> Result<ApiClient, u8> {
-    let resolved = connection.resolve(false).map_err(|message| fail(EXIT_USAGE, &message))?;
+    let resolved = connection.resolve(false).map_err(|err| fail(EXIT_USAGE, &err.to_string()))?;
     let key = cli_key(&resolved.name).await.map_err(|message| fail(EXIT_NO_KEY, &message))?;
     ApiClient::new(&resolved.config, key).map_err(|err| fail(err.exit_code(), &api_message(&err)))
 }
@@ -474,7 +491,7 @@ async fn fetch(reference: &str, out: Option<PathBuf>, connection: &ConnectionArg
     let related = if names { Some(related_records(&client, &record.interview).await) } else { None };
     let config = match connection.resolve(false) {
         Ok(resolved) => resolved.config,
-        Err(message) => return fail(EXIT_USAGE, &message),
+        Err(err) => return fail(EXIT_USAGE, &err.to_string()),
     };
     let source = ExportSource { base_url: config.base_url.clone(), company_id: config.company_id.clone() };
     let document = export_document(&record, &source, related.as_ref(), jiff::Timestamp::now());
@@ -578,7 +595,7 @@ async fn bulk_export(folder: &Path, selection: Selection, options: BulkOptions, 
     };
     let config = match connection.resolve(false) {
         Ok(resolved) => resolved.config,
-        Err(message) => return fail(EXIT_USAGE, &message),
+        Err(err) => return fail(EXIT_USAGE, &err.to_string()),
     };
     let source = ExportSource { base_url: config.base_url, company_id: config.company_id };
     let cancel = CancelToken::default();
@@ -600,7 +617,7 @@ async fn bulk_export(folder: &Path, selection: Selection, options: BulkOptions, 
     on_ctrl_c.abort();
     let report = match result {
         Ok(report) => report,
-        Err(message) => return fail(EXIT_WRITE, &message),
+        Err(err) => return fail(EXIT_WRITE, &err.to_string()),
     };
     if terminal {
         progress_done();
@@ -835,8 +852,9 @@ async fn with_keyring<T: Send + 'static>(
     }
 }
 
-/// The `key` exit code of a keyring failure.
-/// What to do about a keyring failure, on the command line.
+/// What to do about a keyring failure, on the command line: one sentence without a final
+/// full stop, printed after the error (`<error>. <hint>`) by `key set`, `key status` and
+/// `key delete`.
 fn keyring_hint(err: &CredentialError) -> &'static str {
     match err {
         CredentialError::Unavailable(_) => {
@@ -853,6 +871,9 @@ fn keyring_hint(err: &CredentialError) -> &'static str {
     }
 }
 
+/// The exit code of a keyring failure in the `key` commands: [`EXIT_KEYRING_UNAVAILABLE`] when
+/// there is no keyring, [`EXIT_KEYRING_LOCKED`] when it is locked, refused access or did not
+/// answer in time, [`EXIT_KEYRING_FAILED`] otherwise.
 fn keyring_exit_code(err: &CredentialError) -> u8 {
     match err {
         CredentialError::Unavailable(_) => EXIT_KEYRING_UNAVAILABLE,
@@ -881,7 +902,7 @@ async fn key_command(action: KeyCommand) -> u8 {
 async fn key_set(connection: &ConnectionArgs) -> u8 {
     let resolved = match connection.resolve(true) {
         Ok(resolved) => resolved,
-        Err(message) => return fail(EXIT_USAGE, &message),
+        Err(err) => return fail(EXIT_USAGE, &err.to_string()),
     };
     let name = resolved.name.clone();
     let typed = match read_key(&name) {
@@ -890,7 +911,7 @@ async fn key_set(connection: &ConnectionArgs) -> u8 {
     };
     let key = match ApiKey::new(&typed) {
         Ok(key) => key,
-        Err(message) => return fail(EXIT_USAGE, &message),
+        Err(err) => return fail(EXIT_USAGE, &err.to_string()),
     };
     drop(typed);
     if let Err(message) = resolved.config.parsed_base_url() {
@@ -956,7 +977,7 @@ fn read_key(name: &str) -> Result<String, String> {
 async fn key_status(connection: &ConnectionArgs) -> u8 {
     let resolved = match connection.resolve(false) {
         Ok(resolved) => resolved,
-        Err(message) => return fail(EXIT_USAGE, &message),
+        Err(err) => return fail(EXIT_USAGE, &err.to_string()),
     };
     let name = resolved.name.clone();
     let account = name.clone();
@@ -983,7 +1004,7 @@ async fn key_status(connection: &ConnectionArgs) -> u8 {
 async fn key_delete(connection: &ConnectionArgs) -> u8 {
     let resolved = match connection.resolve(false) {
         Ok(resolved) => resolved,
-        Err(message) => return fail(EXIT_USAGE, &message),
+        Err(err) => return fail(EXIT_USAGE, &err.to_string()),
     };
     let name = resolved.name;
     let account = name.clone();
@@ -1069,7 +1090,7 @@ struct GuiStart {
 }
 
 /// Opens the window with `first`, and with the other renderer if `first` cannot start (no GPU
-/// adapter in a VM or over remote desktop, no usable OpenGL; B33). One clear line when neither
+/// adapter in a VM or over remote desktop, no usable OpenGL). One clear line when neither
 /// can.
 fn run_gui(start: &GuiStart, first: RendererArg) -> u8 {
     let mut failures = Vec::new();

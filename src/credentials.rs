@@ -32,22 +32,19 @@ impl ApiKey {
     /// Wraps a key, trimming surrounding white space.
     ///
     /// # Errors
-    /// A message when the key is empty, longer than [`MAX_KEY_LEN`], or contains white space
-    /// or control characters (it could not be sent in an HTTP header). The message never
-    /// contains the key.
-    pub fn new(key: &str) -> Result<Self, String> {
+    /// [`KeyFormatError`] when the key is empty, longer than [`MAX_KEY_LEN`], or contains white
+    /// space, control or non-ASCII characters (it could not be sent in an HTTP header). The
+    /// error never contains the key.
+    pub fn new(key: &str) -> Result<Self, KeyFormatError> {
         let key = key.trim();
         if key.is_empty() {
-            return Err("The API key is empty.".to_owned());
+            return Err(KeyFormatError::Empty);
         }
         if key.len() > MAX_KEY_LEN {
-            return Err(format!(
-                "The API key is {} characters long, far longer than any API key; check what was pasted.",
-                key.len()
-            ));
+            return Err(KeyFormatError::TooLong { len: key.len() });
         }
         if key.chars().any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii()) {
-            return Err("The API key contains spaces or characters an API key cannot have; paste it again.".to_owned());
+            return Err(KeyFormatError::BadCharacters);
         }
         Ok(Self(SecretString::from(key.to_owned())))
     }
@@ -61,6 +58,26 @@ impl ApiKey {
     pub fn looks_like_instaview_key(&self) -> bool {
         self.0.expose_secret().starts_with("sk_")
     }
+}
+
+/// Why a typed or pasted text cannot be an API key. Never contains the key; `Display` says
+/// what to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum KeyFormatError {
+    /// The key is empty or only white space.
+    #[error("The API key is empty.")]
+    Empty,
+    /// The key (without surrounding white space) is longer than [`MAX_KEY_LEN`] bytes: most
+    /// likely a whole document or token bundle was pasted.
+    #[error("The API key is {len} characters long, far longer than any API key; check what was pasted.")]
+    TooLong {
+        /// The key's length in bytes.
+        len: usize,
+    },
+    /// The key contains white space, a control character or a non-ASCII character, which an
+    /// HTTP header cannot carry.
+    #[error("The API key contains spaces or characters an API key cannot have; paste it again.")]
+    BadCharacters,
 }
 
 impl fmt::Debug for ApiKey {
@@ -197,8 +214,9 @@ impl SecretStore for KeyringStore {
         match self.entry(account)?.get_password() {
             Ok(secret) => Ok(ApiKey::new(&secret).ok()),
             Err(keyring_core::Error::NoEntry) => Ok(None),
-            // Several matching items: an entry written by an older keyring layout next to a
-            // new one (B30). Any readable one will do; the next save replaces them all.
+            // Several matching items: an entry written by an older keyring layout (keyring-rs
+            // changed how Secret Service entries are looked up) next to a new one. Any readable
+            // one will do; the next save replaces them all.
             Err(keyring_core::Error::Ambiguous(entries)) => {
                 Ok(entries.iter().filter_map(|e| e.get_password().ok()).find_map(|s| ApiKey::new(&s).ok()))
             }
@@ -236,8 +254,9 @@ impl SecretStore for KeyringStore {
     }
 }
 
-/// Refuses a key longer than the store's limit before anything is written (B28), so a
-/// previously saved key is never replaced by a failed write.
+/// Refuses a key longer than the store's limit (Windows Credential Manager holds at most
+/// 2,560 bytes) before anything is written, so a previously saved key is never replaced by a
+/// failed write.
 ///
 /// # Errors
 /// [`CredentialError::TooLong`] with the store's limit.
@@ -328,9 +347,18 @@ mod tests {
     #[test]
     fn keys_that_cannot_be_sent_are_refused_without_echoing_them() {
         for bad in ["", "   ", "sk_live abc", "sk_\u{7}x", "sk_ключ"] {
-            let err = ApiKey::new(bad).unwrap_err();
+            let err = ApiKey::new(bad).unwrap_err().to_string();
             assert!(!bad.trim().is_empty() && !err.contains(bad.trim()) || bad.trim().is_empty(), "{err}");
         }
+    }
+
+    #[test]
+    fn each_kind_of_bad_key_has_its_own_error() {
+        assert_eq!(ApiKey::new("  ").unwrap_err(), KeyFormatError::Empty);
+        assert_eq!(ApiKey::new("sk_live abc").unwrap_err(), KeyFormatError::BadCharacters);
+        let long = "x".repeat(MAX_KEY_LEN + 1);
+        assert_eq!(ApiKey::new(&long).unwrap_err(), KeyFormatError::TooLong { len: MAX_KEY_LEN + 1 });
+        assert!(ApiKey::new(&"x".repeat(MAX_KEY_LEN)).is_ok());
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! The native file dialogs (rfd), behind a trait so tests never open a real one.
 //!
 //! rfd answers `None` both when the user cancels and when no dialog could be shown (on Linux
-//! without an XDG file-chooser portal it gives up within milliseconds, BUG-LOG B12). No person
+//! without an XDG file-chooser portal, e.g. under a bare window manager or on WSL, it gives
+//! up within milliseconds). No person
 //! cancels a dialog that fast, so an answer within [`NO_DIALOG_WITHIN`] counts as
 //! [`DialogAnswer::Unavailable`] and the app offers a path field instead.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::worker::DialogFuture;
@@ -36,7 +37,8 @@ impl DialogAnswer {
 }
 
 /// Opens file dialogs and returns their answers as futures that the worker awaits, so the UI
-/// keeps repainting while a dialog is open (B11).
+/// keeps repainting while a dialog is open (a dialog run on the UI loop makes the desktop
+/// flag the app as not responding).
 pub trait SaveDialog {
     /// Opens a "Save as" dialog now (on the UI thread, as macOS requires) with `default_name`
     /// suggested and `extension` as the filter, over the window `parent` when there is one.
@@ -123,7 +125,7 @@ impl SaveDialog for FixedSaveDialog {
     }
 }
 
-/// Dialogs that cannot be shown, like rfd without a file-chooser portal (B12), for tests.
+/// Dialogs that cannot be shown, like rfd without a file-chooser portal, for tests.
 pub struct NoDialog;
 
 impl SaveDialog for NoDialog {
@@ -136,9 +138,13 @@ impl SaveDialog for NoDialog {
     }
 }
 
-/// The user's Downloads folder, when it exists: where dialogs start.
+/// The user's Downloads folder, when it exists: where dialogs start. The OS names it (the
+/// XDG user dirs on Linux, so a localised or moved folder is found; the known folder on
+/// Windows and macOS); where it names none (Linux without `user-dirs.dirs`), `Downloads` in
+/// the home folder is used if it is there.
 pub fn downloads_folder() -> Option<PathBuf> {
-    let downloads = home_folder()?.join("Downloads");
+    let dirs = directories::UserDirs::new()?;
+    let downloads = dirs.download_dir().map_or_else(|| dirs.home_dir().join("Downloads"), Path::to_path_buf);
     downloads.is_dir().then_some(downloads)
 }
 
@@ -148,9 +154,9 @@ pub fn fallback_folder() -> PathBuf {
     downloads_folder().or_else(home_folder).unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// The user's home folder, as the OS names it.
 fn home_folder() -> Option<PathBuf> {
-    let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
-    Some(PathBuf::from(home))
+    directories::UserDirs::new().map(|dirs| dirs.home_dir().to_path_buf())
 }
 
 #[cfg(test)]

@@ -8,6 +8,10 @@
 //! - [`credentials`]: the API key in the OS keyring.
 //! - [`profiles`]: named connections in a small settings file shared with the command line.
 //! - [`export`]: the export document and atomic writes.
+//! - [`bulk`]: bulk export of many interviews into one folder, with a resumable manifest.
+//! - [`browse`]: the interview list's state: filters, loaded pages and the candidate picker.
+//! - [`search`]: Unicode-correct transcript search and the highlighting of its matches.
+//! - [`dialog`]: the native file dialogs behind a trait, and the fallback when none can open.
 //! - [`demo`]: the embedded Instaview-compatible demo server.
 //! - [`app`]: the eframe app: the session the screens show, the commands they push and what
 //!   applies them. [`ui`]: the screens, which only draw and push commands.

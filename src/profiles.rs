@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::api::{ApiConfig, DEFAULT_BASE_URL};
 use crate::credentials::DEFAULT_ACCOUNT;
-use crate::export::write_atomically;
+use crate::export::{WriteError, write_atomically};
 
 /// Environment variable naming the folder for `settings.json` instead of the OS config folder.
 pub const CONFIG_DIR_ENV: &str = "INTERVIEW_DESK_CONFIG_DIR";
@@ -49,22 +49,71 @@ impl Profile {
     }
 }
 
-/// Checks a profile name typed by the user.
+/// Why a profile name typed by the user cannot be used. `Display` tells the user what to type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    /// The name is empty or only spaces.
+    #[error("Give the connection a name.")]
+    Empty,
+    /// The name (without surrounding spaces) is longer than [`MAX_NAME_CHARS`] characters.
+    #[error("A connection name has at most {MAX_NAME_CHARS} characters.")]
+    TooLong,
+    /// The name holds a control character (a tab, a newline, ...).
+    #[error("A connection name cannot contain control characters.")]
+    ControlCharacter,
+}
+
+/// Checks a profile name typed by the user; returns it without surrounding spaces.
 ///
 /// # Errors
-/// A message when the name is empty, too long, or has control characters.
-pub fn check_name(name: &str) -> Result<&str, String> {
+/// [`NameError`] when the name is empty, too long, or has control characters.
+pub fn check_name(name: &str) -> Result<&str, NameError> {
     let name = name.trim();
     if name.is_empty() {
-        return Err("Give the connection a name.".to_owned());
+        return Err(NameError::Empty);
     }
     if name.chars().count() > MAX_NAME_CHARS {
-        return Err(format!("A connection name has at most {MAX_NAME_CHARS} characters."));
+        return Err(NameError::TooLong);
     }
     if name.chars().any(char::is_control) {
-        return Err("A connection name cannot contain control characters.".to_owned());
+        return Err(NameError::ControlCharacter);
     }
     Ok(name)
+}
+
+/// Why `settings.json` could not be read or written. `Display` names the file (or folder).
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// The file exists but could not be read (no permission, it is a folder, an I/O error).
+    #[error("could not read {}: {source}", path.display())]
+    Read {
+        /// The settings file.
+        path: PathBuf,
+        /// The OS's reason.
+        source: std::io::Error,
+    },
+    /// The file was read but is not valid settings JSON.
+    #[error("{} is not a valid settings file ({source})", path.display())]
+    Parse {
+        /// The settings file.
+        path: PathBuf,
+        /// What the JSON parser found wrong, with line and column.
+        source: serde_json::Error,
+    },
+    /// The folder for the file could not be created.
+    #[error("could not create the folder {}: {source}", path.display())]
+    CreateFolder {
+        /// The folder that was to be created.
+        path: PathBuf,
+        /// The OS's reason.
+        source: std::io::Error,
+    },
+    /// The settings could not be turned into JSON (not expected: every field is a string).
+    #[error("the settings could not be written as JSON: {0}")]
+    Serialize(#[source] serde_json::Error),
+    /// The file could not be written; the message names it and the OS's reason.
+    #[error(transparent)]
+    Write(#[from] WriteError),
 }
 
 /// The contents of `settings.json`.
@@ -129,28 +178,31 @@ impl Settings {
     /// Reads `path`; a missing file is an empty list.
     ///
     /// # Errors
-    /// A message naming the file when it cannot be read or is not valid settings JSON.
-    pub fn load(path: &Path) -> Result<Self, String> {
+    /// [`SettingsError::Read`] when the file exists but cannot be read, and
+    /// [`SettingsError::Parse`] when it is not valid settings JSON; both name the file.
+    pub fn load(path: &Path) -> Result<Self, SettingsError> {
         match std::fs::read_to_string(path) {
-            Ok(text) => serde_json::from_str(&text)
-                .map_err(|err| format!("{} is not a valid settings file ({err})", path.display())),
+            Ok(text) => {
+                serde_json::from_str(&text).map_err(|source| SettingsError::Parse { path: path.to_owned(), source })
+            }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(err) => Err(format!("could not read {}: {err}", path.display())),
+            Err(source) => Err(SettingsError::Read { path: path.to_owned(), source }),
         }
     }
 
     /// Writes the settings to `path` atomically, creating its folder.
     ///
     /// # Errors
-    /// A message naming the file when it cannot be written.
-    pub fn save(&self, path: &Path) -> Result<(), String> {
+    /// [`SettingsError::CreateFolder`] when the file's folder cannot be created and
+    /// [`SettingsError::Write`] when the file cannot be written; both name the path.
+    pub fn save(&self, path: &Path) -> Result<(), SettingsError> {
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder)
-                .map_err(|err| format!("could not create the folder {}: {err}", folder.display()))?;
+                .map_err(|source| SettingsError::CreateFolder { path: folder.to_owned(), source })?;
         }
-        let mut text = serde_json::to_string_pretty(self).map_err(|err| err.to_string())?;
+        let mut text = serde_json::to_string_pretty(self).map_err(SettingsError::Serialize)?;
         text.push('\n');
-        write_atomically(path, text.as_bytes()).map_err(|err| err.to_string())
+        Ok(write_atomically(path, text.as_bytes())?)
     }
 }
 
@@ -222,14 +274,16 @@ mod tests {
         assert_eq!(loaded.starting_profile(Some("work")).unwrap().name, "work");
         assert!(loaded.starting_profile(Some("nope")).is_none());
         std::fs::write(&path, "{ not json").unwrap();
-        assert!(Settings::load(&path).unwrap_err().contains("settings.json"));
+        let err = Settings::load(&path).unwrap_err();
+        assert!(matches!(err, SettingsError::Parse { .. }), "{err:?}");
+        assert!(err.to_string().contains("settings.json"), "{err}");
     }
 
     #[test]
     fn profile_names_are_checked() {
         assert_eq!(check_name("  Staging  ").unwrap(), "Staging");
-        assert!(check_name("   ").is_err());
-        assert!(check_name("a\tb").is_err());
-        assert!(check_name(&"x".repeat(MAX_NAME_CHARS + 1)).is_err());
+        assert_eq!(check_name("   "), Err(NameError::Empty));
+        assert_eq!(check_name("a\tb"), Err(NameError::ControlCharacter));
+        assert_eq!(check_name(&"x".repeat(MAX_NAME_CHARS + 1)), Err(NameError::TooLong));
     }
 }

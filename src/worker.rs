@@ -17,12 +17,12 @@ use crate::api::list::{InterviewQuery, Page};
 use crate::api::rate_limit::ClientNotice;
 use crate::api::related::RelatedKind;
 use crate::api::{ApiClient, ApiConfig, ApiError, InterviewRecord};
-use crate::bulk::{BulkOptions, BulkProgress, BulkReport, BulkTarget, CancelToken};
+use crate::bulk::{BulkOptions, BulkProgress, BulkReport, BulkTarget, CancelToken, FolderError};
 use crate::credentials::{ApiKey, CredentialError, SecretStore, StoreInfo, os_keyring};
 use crate::demo::DemoServer;
 use crate::dialog::DialogAnswer;
 use crate::export::{ExportSource, WriteError, write_atomically_in_background};
-use crate::profiles::Settings;
+use crate::profiles::{Settings, SettingsError};
 use crate::transcript_search::{self, SearchAnswer, SearchRequest};
 
 /// How long a keyring call may take before the UI is told it timed out (a locked keyring may
@@ -98,7 +98,8 @@ pub enum Command {
     SavePdf {
         /// The interview ID.
         id: String,
-        /// The open dialog's answer; `None` means cancelled.
+        /// The open dialog's answer: a chosen path, cancelled, or no dialog could be shown
+        /// (then nothing is fetched and the answer says so).
         choice: DialogFuture,
     },
     /// Wait for the user's choice in a save dialog, then write `contents` there atomically
@@ -157,19 +158,21 @@ pub enum Command {
 pub type SettingsChange = Arc<dyn Fn(&mut Settings) -> Result<(), String> + Send + Sync>;
 
 /// Why a [`Command::UpdateSettings`] did not leave the file as asked.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum SettingsFailure {
     /// The change refused itself (nothing was written); the text says why.
     Refused(String),
     /// The file could not be read or is not a settings file; nothing was written.
-    Unreadable(String),
+    Unreadable(SettingsError),
+    /// The update could not run (the worker is shutting down); nothing was written.
+    Lost(String),
     /// The change was made but the file could not be written; `settings` is the changed list,
     /// kept in memory.
     Unwritable {
         /// The settings with the change applied.
         settings: Settings,
         /// Why writing failed.
-        error: String,
+        error: SettingsError,
     },
 }
 
@@ -240,8 +243,8 @@ pub enum Event {
     PdfSaved {
         /// The interview ID.
         id: String,
-        /// What happened.
-        result: Result<PdfOutcome, String>,
+        /// What happened, or why the PDF was not saved.
+        result: Result<PdfOutcome, PdfError>,
     },
     /// A retry wait or fresh rate-limit headers from the client (not tied to one command).
     Client(ClientNotice),
@@ -250,7 +253,7 @@ pub enum Event {
         /// Where the document went, or why it could not be written.
         result: Result<SaveOutcome, WriteError>,
         /// The analysis PDF saved beside it, when asked for and the document was written.
-        pdf: Option<Result<PdfOutcome, String>>,
+        pdf: Option<Result<PdfOutcome, PdfError>>,
     },
     /// A bulk export has its folder and is running.
     BulkStarted {
@@ -262,14 +265,16 @@ pub enum Event {
     BulkProgress(BulkProgress),
     /// Answer to [`Command::BulkExport`].
     BulkFinished {
-        /// `Ok(None)`: no folder was chosen (see the answer); `Ok(Some(report))`: the export
-        /// ran; `Err`: it could not start in that folder.
-        result: Result<Result<BulkReport, DialogAnswer>, String>,
+        /// `Ok(Ok(report))`: the export ran (it may have been cancelled or stopped early, see
+        /// the report); `Ok(Err(answer))`: no folder was chosen, because the user cancelled
+        /// or no dialog could be shown; `Err`: it could not start (not connected, or that
+        /// folder cannot be used).
+        result: Result<Result<BulkReport, DialogAnswer>, BulkStartError>,
     },
     /// Answer to [`Command::StartDemo`].
     DemoStarted {
         /// The demo server's base URL, or why it could not start.
-        result: Result<String, String>,
+        result: Result<String, DemoStartError>,
     },
     /// Answer to [`Command::SearchTranscript`].
     TranscriptSearched {
@@ -287,6 +292,48 @@ pub enum Event {
     },
 }
 
+/// Why [`Worker::send`] could not queue a command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// The worker is gone: its thread has ended, or it is being shut down.
+    #[error("the background worker has stopped")]
+    Stopped,
+    /// The command queue is full: the worker is behind on commands already sent.
+    #[error("too many requests are waiting; try again in a moment")]
+    Busy,
+}
+
+/// Why an analysis PDF was not saved ([`Event::PdfSaved`], [`Event::Exported`]).
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    /// No connection is set up yet, so there is no server to ask.
+    #[error("Not connected: set up the connection first.")]
+    NotConnected,
+    /// The server could not be asked for the PDF or refused it; `Display` adds what to do
+    /// ([`ApiError::with_hint`]).
+    #[error("{}", .0.with_hint())]
+    Api(ApiError),
+    /// The PDF arrived but could not be written to the chosen path.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// Why a bulk export did not start ([`Event::BulkFinished`]); nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum BulkStartError {
+    /// No connection is set up yet, so there is no server to export from.
+    #[error("Not connected: set up the connection first.")]
+    NotConnected,
+    /// The chosen folder cannot be used (a file, not writable, someone else's manifest).
+    #[error(transparent)]
+    Folder(#[from] FolderError),
+}
+
+/// Why the embedded demo server did not start ([`Event::DemoStarted`]).
+#[derive(Debug, thiserror::Error)]
+#[error("The demo server could not start: {0}")]
+pub struct DemoStartError(#[source] pub std::io::Error);
+
 /// How a "Save as" ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SaveOutcome {
@@ -294,7 +341,8 @@ pub enum SaveOutcome {
     Saved(PathBuf),
     /// The user cancelled the dialog; nothing was written.
     Cancelled,
-    /// No dialog could be shown (B12); nothing was written, the UI offers a path field.
+    /// No dialog could be shown (no file-chooser portal on Linux); nothing was written, the UI
+    /// offers a path field.
     NoDialog,
 }
 
@@ -305,7 +353,7 @@ pub enum PdfOutcome {
     Saved(PathBuf),
     /// The user cancelled the dialog.
     Cancelled,
-    /// No dialog could be shown (B12); the UI offers a path field.
+    /// No dialog could be shown (no file-chooser portal on Linux); the UI offers a path field.
     NoDialog,
     /// The server has no analysis PDF for this interview yet (404).
     NotAvailable,
@@ -385,12 +433,13 @@ impl Worker {
     /// Queues a command without waiting.
     ///
     /// # Errors
-    /// A message when the worker has stopped or its queue is full.
-    pub fn send(&self, command: Command) -> Result<(), String> {
-        let sender = self.commands.as_ref().ok_or("the background worker has stopped")?;
+    /// [`SendError::Stopped`] when the worker is gone and [`SendError::Busy`] when its queue
+    /// is full.
+    pub fn send(&self, command: Command) -> Result<(), SendError> {
+        let sender = self.commands.as_ref().ok_or(SendError::Stopped)?;
         sender.try_send(command).map_err(|err| match err {
-            mpsc::error::TrySendError::Full(_) => "too many requests are waiting; try again in a moment".to_owned(),
-            mpsc::error::TrySendError::Closed(_) => "the background worker has stopped".to_owned(),
+            mpsc::error::TrySendError::Full(_) => SendError::Busy,
+            mpsc::error::TrySendError::Closed(_) => SendError::Stopped,
         })
     }
 
@@ -583,7 +632,7 @@ async fn handle(state: &mut WorkerState, command: Command) {
                         state.demo = Some(demo);
                         Ok(url)
                     }
-                    Err(err) => Err(format!("The demo server could not start: {err}")),
+                    Err(err) => Err(DemoStartError(err)),
                 },
             };
             events.send(Event::DemoStarted { result }).await;
@@ -621,7 +670,7 @@ fn spawn_settings_writer(events: EventSender) -> mpsc::UnboundedSender<SettingsU
         while let Some(SettingsUpdate { path, change, ticket }) = updates.recv().await {
             let result = tokio::task::spawn_blocking(move || update_settings_file(&path, change))
                 .await
-                .unwrap_or_else(|err| Err(SettingsFailure::Unreadable(format!("the settings task failed: {err}"))));
+                .unwrap_or_else(|err| Err(SettingsFailure::Lost(format!("the settings task failed: {err}"))));
             events.send(Event::SettingsUpdated { ticket, result }).await;
         }
     });
@@ -698,32 +747,31 @@ async fn bulk_export(
     source: ExportSource,
     cancel: CancelToken,
     events: &EventSender,
-) -> Result<Result<BulkReport, DialogAnswer>, String> {
+) -> Result<Result<BulkReport, DialogAnswer>, BulkStartError> {
     let folder = match choice.await {
         DialogAnswer::Chosen(folder) => folder,
         other => return Ok(Err(other)),
     };
-    let client = client.ok_or_else(|| not_connected().to_string())?;
+    let client = client.ok_or(BulkStartError::NotConnected)?;
     events.send(Event::BulkStarted { folder: folder.clone() }).await;
     let progress_events = events.clone();
     let progress = move |progress: &BulkProgress| progress_events.send_now(Event::BulkProgress(progress.clone()));
-    crate::bulk::run(&client, &folder, targets, options, &source, &cancel, &progress).await.map(Ok)
+    Ok(Ok(crate::bulk::run(&client, &folder, targets, options, &source, &cancel, &progress).await?))
 }
 
-async fn save_pdf(client: Option<ApiClient>, id: &str, choice: DialogFuture) -> Result<PdfOutcome, String> {
+async fn save_pdf(client: Option<ApiClient>, id: &str, choice: DialogFuture) -> Result<PdfOutcome, PdfError> {
     let path = match choice.await {
         DialogAnswer::Chosen(path) => path,
         DialogAnswer::Cancelled => return Ok(PdfOutcome::Cancelled),
         DialogAnswer::Unavailable => return Ok(PdfOutcome::NoDialog),
     };
-    let client = client.ok_or_else(|| not_connected().to_string())?;
-    match client.get_analysis_pdf(id).await {
-        Ok(Some(bytes)) => match write_atomically_in_background(path.clone(), bytes).await {
-            Ok(()) => Ok(PdfOutcome::Saved(path)),
-            Err(err) => Err(err.to_string()),
-        },
-        Ok(None) => Ok(PdfOutcome::NotAvailable),
-        Err(err) => Err(err.with_hint()),
+    let client = client.ok_or(PdfError::NotConnected)?;
+    match client.get_analysis_pdf(id).await.map_err(PdfError::Api)? {
+        Some(bytes) => {
+            write_atomically_in_background(path.clone(), bytes).await?;
+            Ok(PdfOutcome::Saved(path))
+        }
+        None => Ok(PdfOutcome::NotAvailable),
     }
 }
 
@@ -788,6 +836,26 @@ mod tests {
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
         runtime.block_on(sender.send(Event::DemoStarted { result: Ok("x".into()) }));
         assert_eq!(wakes.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn saving_a_pdf_or_bulk_exporting_without_a_connection_says_so() {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let chosen = || -> DialogFuture { Box::pin(async { DialogAnswer::Chosen("/nowhere/x.pdf".into()) }) };
+        let err = runtime.block_on(save_pdf(None, "x", chosen())).unwrap_err();
+        assert!(matches!(err, PdfError::NotConnected), "{err:?}");
+        assert_eq!(err.to_string(), "Not connected: set up the connection first.");
+        let (events, _rx) = EventSender::new(4, Arc::new(|| {}));
+        let bulk = bulk_export(
+            None,
+            chosen(),
+            Vec::new(),
+            BulkOptions::default(),
+            ExportSource { base_url: "http://127.0.0.1:9".into(), company_id: None },
+            CancelToken::default(),
+            &events,
+        );
+        assert!(matches!(runtime.block_on(bulk), Err(BulkStartError::NotConnected)));
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The Analysis tab with degenerate scores (B24, B25): flat, single, empty, null and NaN-like
-//! values, and a rating outside 0–100, all drawn without a panic and with "n/a" for gaps.
+//! The Analysis tab with degenerate scores: flat, single, empty, null and NaN-like values, and
+//! a rating outside 0–100, all drawn without a panic and with "n/a" for gaps (egui_plot's auto
+//! bounds lose a series whose values are all equal, and a NaN point drops valid neighbours).
 
 #![expect(clippy::unwrap_used, reason = "test setup fails loudly")]
 

@@ -218,7 +218,8 @@ impl ApiClient {
             content_type: response.content_type.clone(),
             reason,
         };
-        let record = InterviewRecord::from_parts(response.body.clone(), response.text.clone()).map_err(undecodable)?;
+        let record = InterviewRecord::from_parts(response.body.clone(), response.text.clone())
+            .map_err(|err| undecodable(err.to_string()))?;
         if !record.interview.id.trim().eq_ignore_ascii_case(id.trim()) {
             return Err(undecodable(format!("the server sent interview {} when asked for {id}", record.interview.id)));
         }

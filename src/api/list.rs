@@ -66,20 +66,32 @@ pub struct Page<T> {
     pub problems: Vec<String>,
 }
 
+/// Why a list response has no list in it. `Display` is the reason, for
+/// [`ApiError::Undecodable`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ListShapeError {
+    /// The body is an object but has neither an `items` array nor a `data` array or object.
+    #[error("the list response has no items")]
+    NoItems,
+    /// The body is neither an object nor an array (a string, a number, `null`).
+    #[error("the list response is not an object")]
+    NotAnObject,
+}
+
 /// The items and paging fields of a list body, whichever shape it has.
 ///
 /// # Errors
-/// A message when the body has no list at all.
-pub fn split_page(body: &Value, requested_page: u32, limit: u32) -> Result<Page<Value>, String> {
+/// [`ListShapeError`] when the body has no list at all.
+pub fn split_page(body: &Value, requested_page: u32, limit: u32) -> Result<Page<Value>, ListShapeError> {
     let (items, paging) = match body {
         Value::Array(items) => (items.clone(), Map::new()),
         Value::Object(object) => match (object.get("items"), object.get("data")) {
             (Some(Value::Array(items)), _) => (items.clone(), paging_of(object.get("pagination").unwrap_or(body))),
             (_, Some(Value::Array(items))) => (items.clone(), paging_of(body)),
             (_, Some(inner @ Value::Object(_))) => return split_page(inner, requested_page, limit),
-            _ => return Err("the list response has no items".to_owned()),
+            _ => return Err(ListShapeError::NoItems),
         },
-        _ => return Err("the list response is not an object".to_owned()),
+        _ => return Err(ListShapeError::NotAnObject),
     };
     let number = |key: &str| paging.get(key).and_then(Value::as_u64);
     let page = number("page").and_then(|p| u32::try_from(p).ok()).unwrap_or(requested_page);
@@ -99,8 +111,10 @@ impl ApiClient {
     pub async fn list_interviews(&self, query: &InterviewQuery) -> Result<Page<Arc<InterviewRecord>>, ApiError> {
         let params = query.params();
         let response = self.get_json(&["interviews"], &params).await?;
-        let page = split_page(&response.body, query.page.max(1), query.limit).map_err(|reason| {
-            ApiError::Undecodable { status: response.status, content_type: response.content_type.clone(), reason }
+        let page = split_page(&response.body, query.page.max(1), query.limit).map_err(|err| ApiError::Undecodable {
+            status: response.status,
+            content_type: response.content_type.clone(),
+            reason: err.to_string(),
         })?;
         let mut problems = Vec::new();
         let items = page
@@ -129,10 +143,10 @@ impl ApiClient {
             params.push(("search", search.trim().to_owned()));
         }
         let response = self.get_json(&["candidates"], &params).await?;
-        split_page(&response.body, page.max(1), limit).map_err(|reason| ApiError::Undecodable {
+        split_page(&response.body, page.max(1), limit).map_err(|err| ApiError::Undecodable {
             status: response.status,
             content_type: response.content_type,
-            reason,
+            reason: err.to_string(),
         })
     }
 
@@ -197,7 +211,8 @@ mod tests {
         let page = split_page(&bare, 1, 2).unwrap();
         assert!(page.has_next, "a full page without paging fields may have a next page");
         assert!(!split_page(&json!([]), 1, 2).unwrap().has_next);
-        assert!(split_page(&json!({"nothing": 1}), 1, 2).is_err());
+        assert_eq!(split_page(&json!({"nothing": 1}), 1, 2).unwrap_err(), ListShapeError::NoItems);
+        assert_eq!(split_page(&json!("text"), 1, 2).unwrap_err(), ListShapeError::NotAnObject);
     }
 
     #[test]

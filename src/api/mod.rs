@@ -16,7 +16,7 @@ pub use envelope::{ErrorBody, data_text, error_for_status, is_envelope, unwrap_e
 pub use error::ApiError;
 pub use model::{
     Analysis, CallAttempt, DOCUMENTED_INTERVIEW_KEYS, Field, GeneralAnalysis, Interview, InterviewRecord,
-    InterviewStatus, humanize,
+    InterviewStatus, RecordError, humanize,
 };
 pub use rate_limit::{ClientNotice, RateLimitStatus, RetryPolicy, WaitReason};
 

@@ -67,20 +67,36 @@ impl InterviewRecord {
     /// Reads an interview object; its text is taken to be `raw` serialised.
     ///
     /// # Errors
-    /// A message when `raw` is not a JSON object or has no string/number `id`.
-    pub fn from_value(raw: Value) -> Result<Self, String> {
-        let raw_text = serde_json::to_string(&raw).map_err(|err| err.to_string())?;
+    /// [`RecordError`] when `raw` is not a JSON object or has no string/number `id`, or (not
+    /// expected for a parsed value) cannot be serialised back to text.
+    pub fn from_value(raw: Value) -> Result<Self, RecordError> {
+        let raw_text = serde_json::to_string(&raw).map_err(|err| RecordError::Serialize(err.to_string()))?;
         Self::from_parts(raw, raw_text)
     }
 
     /// Reads an interview object whose exact text as received is `raw_text`.
     ///
     /// # Errors
-    /// A message when `raw` is not a JSON object or has no string/number `id`.
-    pub fn from_parts(raw: Value, raw_text: String) -> Result<Self, String> {
+    /// [`RecordError`] when `raw` is not a JSON object or has no string/number `id`.
+    pub fn from_parts(raw: Value, raw_text: String) -> Result<Self, RecordError> {
         let interview = Interview::from_value(&raw)?;
         Ok(Self { raw, raw_text, interview })
     }
+}
+
+/// Why a JSON value cannot be read as an interview. `Display` is the reason, in lower case, for
+/// use after "the server's answer could not be read" or "item 3 on page 1:".
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RecordError {
+    /// The value is not a JSON object (an array, a string, `null`, ...); names what it is.
+    #[error("expected an interview object, got {0}")]
+    NotAnObject(&'static str),
+    /// The object has no `id`, or its `id` is empty or neither a string nor a number.
+    #[error("the interview has no id")]
+    NoId,
+    /// The value could not be serialised back to JSON text (not expected for a parsed value).
+    #[error("the interview could not be written as JSON: {0}")]
+    Serialize(String),
 }
 
 /// The typed view of an interview object (source: `GET /interviews/{id}`).
@@ -124,15 +140,16 @@ impl Interview {
     /// Reads the typed view from a raw interview object.
     ///
     /// # Errors
-    /// A message when `raw` is not an object or has no usable `id`.
-    pub fn from_value(raw: &Value) -> Result<Self, String> {
+    /// [`RecordError::NotAnObject`] when `raw` is not an object and [`RecordError::NoId`] when
+    /// it has no usable `id`.
+    pub fn from_value(raw: &Value) -> Result<Self, RecordError> {
         let Value::Object(object) = raw else {
-            return Err(format!("expected an interview object, got {}", kind_of(raw)));
+            return Err(RecordError::NotAnObject(kind_of(raw)));
         };
         let id = match object.get("id") {
             Some(Value::String(id)) if !id.trim().is_empty() => id.clone(),
             Some(Value::Number(id)) => id.to_string(),
-            _ => return Err("the interview has no id".to_owned()),
+            _ => return Err(RecordError::NoId),
         };
         Ok(Self {
             id,

@@ -7,9 +7,8 @@
 //! **Backoff** is exponential with *equal jitter*: step `n` (0-based) waits
 //! `e/2 + random(0..=e/2)` with `e = min(base_backoff * 2^n, max_backoff)`, so a wait is never
 //! shorter than half its step and clients that failed together do not retry together. The
-//! random numbers come from a xorshift64 generator seeded per client from the clock's
-//! nanoseconds and a process-wide counter: no dependency, not cryptographic, good enough to
-//! spread retries.
+//! random numbers come from a [`fastrand::Rng`] per client, seeded from fastrand's
+//! thread-local generator: not cryptographic, good enough to spread retries.
 //!
 //! **Pacing** uses the latest headers, shared by all clones of a client:
 //! - *hard*: when `remaining` of the minute or the hour window is 0 and its reset lies in the
@@ -19,7 +18,6 @@
 //!   successive send slots `seconds until the minute reset / remaining_minute` apart, so
 //!   concurrent callers spread what is left over the window instead of using it up at once.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -242,13 +240,13 @@ pub(crate) struct Limiter {
 struct LimiterState {
     status: Option<RateLimitStatus>,
     next_slot: Option<Instant>,
-    rng: u64,
+    rng: fastrand::Rng,
 }
 
 impl Limiter {
     /// A limiter with no status yet and a freshly seeded jitter generator.
     pub(crate) fn new() -> Self {
-        Self { state: Mutex::new(LimiterState { status: None, next_slot: None, rng: seed() }) }
+        Self { state: Mutex::new(LimiterState { status: None, next_slot: None, rng: fastrand::Rng::new() }) }
     }
 
     /// The latest status, if any response carried rate-limit headers.
@@ -283,15 +281,9 @@ impl Limiter {
         slot.saturating_duration_since(now)
     }
 
-    /// The next jitter random number (xorshift64).
+    /// The next jitter random number.
     pub(crate) fn random(&self) -> u64 {
-        let mut state = self.lock();
-        let mut x = state.rng;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        state.rng = x;
-        x
+        self.lock().rng.u64(..)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, LimiterState> {
@@ -372,16 +364,6 @@ fn unix_reset(value: u64, seen_at: SystemTime) -> u64 {
     }
     let seen = seen_at.duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs());
     seen.saturating_add(value)
-}
-
-/// A non-zero seed from the clock's nanoseconds and a per-process counter (splitmix64).
-fn seed() -> u64 {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.subsec_nanos());
-    let mut z = u64::from(nanos) ^ COUNTER.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    (z ^ (z >> 31)).max(1)
 }
 
 #[cfg(test)]
@@ -494,6 +476,6 @@ mod tests {
         let limiter = Limiter::new();
         let first = limiter.random();
         assert_ne!(first, limiter.random());
-        assert_ne!(first, 0);
+        assert_ne!(first, Limiter::new().random(), "each client has its own sequence");
     }
 }

@@ -1525,23 +1525,8 @@ mod tests {
         assert_eq!(unknown.speaker_name(), "Unknown speaker");
     }
 
-    /// A small linear congruential generator, so the fuzz test needs no extra dependency.
-    struct Lcg(u64);
-
-    impl Lcg {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            self.0 >> 33
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            usize::try_from(self.next()).unwrap_or_default() % n.max(1)
-        }
-
-        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-            let index = self.below(items.len());
-            items.get(index).copied().unwrap_or_default()
-        }
+    fn pick<'a>(rng: &mut fastrand::Rng, items: &[&'a str]) -> &'a str {
+        rng.choice(items).copied().unwrap_or_default()
     }
 
     const FRAGMENTS: [&str; 24] = [
@@ -1571,36 +1556,33 @@ mod tests {
         "99999999999999999999",
     ];
 
-    fn random_string(rng: &mut Lcg) -> String {
-        (0..rng.below(6)).map(|_| rng.pick(&FRAGMENTS)).collect()
+    fn random_string(rng: &mut fastrand::Rng) -> String {
+        (0..rng.usize(..6)).map(|_| pick(rng, &FRAGMENTS)).collect()
     }
 
-    fn random_key(rng: &mut Lcg) -> String {
+    fn random_key(rng: &mut fastrand::Rng) -> String {
         let lists: [&[&str]; 6] =
             [&SPEAKER_KEYS, &TEXT_KEYS, &TIME_KEYS, &WRAPPER_KEYS, &INTERVIEW_KEYS, &["word", "x", "ROLE", ""]];
-        let index = rng.below(lists.len());
-        let list = lists.get(index).copied().unwrap_or_default();
-        rng.pick(list).to_owned()
+        let list = rng.choice(lists).unwrap_or_default();
+        pick(rng, list).to_owned()
     }
 
-    fn random_value(rng: &mut Lcg, depth: usize) -> Value {
+    fn random_value(rng: &mut fastrand::Rng, depth: usize) -> Value {
         let kinds = if depth > 4 { 5 } else { 7 };
-        match rng.below(kinds) {
+        match rng.usize(..kinds) {
             0 => Value::Null,
-            1 => Value::Bool(rng.below(2) == 0),
-            2 => json!(rng.next() % 100_000),
-            3 => {
-                json!(f64::from(u32::try_from(rng.below(100_000)).unwrap_or_default()) / 7.0 - 50.0)
-            }
+            1 => Value::Bool(rng.bool()),
+            2 => json!(rng.u64(..100_000)),
+            3 => json!(f64::from(rng.u32(..100_000)) / 7.0 - 50.0),
             4 => Value::String(random_string(rng)),
-            5 => Value::Array((0..rng.below(5)).map(|_| random_value(rng, depth + 1)).collect()),
-            _ => Value::Object((0..rng.below(5)).map(|_| (random_key(rng), random_value(rng, depth + 1))).collect()),
+            5 => Value::Array((0..rng.usize(..5)).map(|_| random_value(rng, depth + 1)).collect()),
+            _ => Value::Object((0..rng.usize(..5)).map(|_| (random_key(rng), random_value(rng, depth + 1))).collect()),
         }
     }
 
     #[test]
     fn random_values_never_panic() {
-        let mut rng = Lcg(0x5eed);
+        let mut rng = fastrand::Rng::with_seed(0x5eed);
         for _ in 0..600 {
             let value = random_value(&mut rng, 0);
             for transcript in [normalise(&value), transcript_of_interview(&value)] {

@@ -69,7 +69,7 @@ impl App {
     /// already in use (it is kept).
     fn form_connection(&self) -> Result<(String, ApiConfig, ApiKey), String> {
         let form = &self.edits.connect;
-        let name = profiles::check_name(&form.name)?.to_owned();
+        let name = profiles::check_name(&form.name).map_err(|err| err.to_string())?.to_owned();
         if let Some(taken) = self.name_taken_message(&self.session.settings, &name) {
             return Err(taken);
         }
@@ -79,7 +79,7 @@ impl App {
             let in_use = if name == self.session.profile && !self.session.one_off { self.key.clone() } else { None };
             self.keys.get(&name).cloned().or(in_use).ok_or_else(|| "Enter the API key.".to_owned())?
         } else {
-            ApiKey::new(&form.key)?
+            ApiKey::new(&form.key).map_err(|err| err.to_string())?
         };
         let config = ApiConfig::new(&form.base_url, Some(&form.company_id));
         config.parsed_base_url().map_err(|err| err.to_string())?;
@@ -343,6 +343,7 @@ impl App {
                 false
             }
             Err(SettingsFailure::Unreadable(why)) => {
+                let why = why.to_string();
                 let text = if matches!(then, SettingsFollowUp::Startup { .. }) {
                     format!("Saved connections could not be read: {why}")
                 } else {
@@ -350,6 +351,10 @@ impl App {
                 };
                 self.session.notifications.error(text);
                 matches!(then, SettingsFollowUp::Startup { .. } | SettingsFollowUp::Connect { .. })
+            }
+            Err(SettingsFailure::Lost(why)) => {
+                self.session.notifications.error(format!("Saved connections could not be updated: {why}"));
+                false
             }
             Err(SettingsFailure::Unwritable { settings, error }) => {
                 self.session.settings = settings;

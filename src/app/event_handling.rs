@@ -35,7 +35,9 @@ impl App {
             Event::KeyDeleted { account, result } => self.on_key_deleted(&account, result),
             Event::Connected { result, checked } => self.on_connected(result, checked),
             Event::InterviewLoaded { id, result } => self.on_interview(id, result),
-            Event::Exported { result, pdf } => self.on_exported(result, pdf),
+            Event::Exported { result, pdf } => {
+                self.on_exported(result, pdf.map(|pdf| pdf.map_err(|err| err.to_string())));
+            }
             Event::BulkStarted { folder } => {
                 if let Some(job) = self.session.bulk_job.as_mut() {
                     job.folder = Some(folder);
@@ -46,7 +48,7 @@ impl App {
                     job.progress = progress;
                 }
             }
-            Event::BulkFinished { result } => self.on_bulk_finished(result),
+            Event::BulkFinished { result } => self.on_bulk_finished(result.map_err(|err| err.to_string())),
             Event::InterviewPage { query, result } => {
                 let new_from = self.session.list.items.len();
                 if self.session.list.apply(&query, result) {
@@ -79,7 +81,7 @@ impl App {
                     let name = default_file_name(&record.interview).replace(".json", "-analysis.pdf");
                     self.edits.fallback_path = crate::dialog::fallback_folder().join(name).display().to_string();
                 }
-                self.session.pdf.finish(result);
+                self.session.pdf.finish(result.map_err(|err| err.to_string()));
             }
             Event::Related { kind, id, result } => {
                 let value = match result {
@@ -105,11 +107,11 @@ impl App {
                         self.use_connection(ApiConfig::new(&base_url, None), key);
                     }
                     Err(err) => {
-                        self.session.notifications.error(err);
+                        self.session.notifications.error(err.to_string());
                     }
                 },
                 Err(err) => {
-                    self.session.notifications.error(err);
+                    self.session.notifications.error(err.to_string());
                     self.session.screen = Screen::Connect;
                 }
             },

@@ -38,7 +38,7 @@ use crate::api::ApiConfig;
 use crate::api::related::RelatedKind;
 use crate::credentials::{ApiKey, MemoryStore};
 use crate::dialog::{NativeSaveDialog, SaveDialog};
-use crate::worker::{Command as WorkerCommand, StoreChoice, Worker};
+use crate::worker::{Command as WorkerCommand, SendError, StoreChoice, Worker};
 
 /// How the app is started. [`Default`] is a window on the OS keyring with no settings file, no
 /// interview to open and the native file dialogs; set the fields that differ.
@@ -208,7 +208,7 @@ impl App {
     fn send(&mut self, command: WorkerCommand) {
         let result = match &self.worker {
             Some(worker) => worker.send(command),
-            None => Err("the background worker is not running".to_owned()),
+            None => Err(SendError::Stopped),
         };
         if let Err(err) = result {
             self.session.notifications.error(format!("Could not start the request: {err}"));

@@ -98,7 +98,9 @@ pub(super) fn no_access(inner: &Inner) -> CredentialError {
 }
 
 /// `PlatformFailure` on macOS, by OSStatus: Deny in the Keychain prompt is userCanceled or
-/// authFailed (B29); a locked keychain that may not prompt is interactionNotAllowed.
+/// authFailed, reported as access denied rather than "no key" (the Keychain asks again after
+/// every differently signed build); a locked keychain that may not prompt is
+/// interactionNotAllowed.
 #[cfg(target_os = "macos")]
 pub(super) fn failure(inner: &Inner) -> CredentialError {
     let text = inner.to_string();

@@ -1,6 +1,6 @@
 //! The generated transcript of the two-hour demo interview ([`super::DEMO_LONG_INTERVIEW_ID`]).
 //!
-//! It is built deterministically (a linear congruential generator with a constant seed) so
+//! It is built deterministically ([`fastrand::Rng`] with a constant seed) so
 //! that the asset file stays small and every run serves the same 2,400 turns.
 
 use serde_json::{Value, json};
@@ -113,22 +113,9 @@ impl Speaker {
     }
 }
 
-/// A 64-bit linear congruential generator (Knuth's MMIX constants).
-struct Lcg(u64);
-
-impl Lcg {
-    /// The next pseudo-random number, from the high bits (the low bits of an LCG are weak).
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-
-    /// A pseudo-random pick from a non-empty `lines` (`""` if it is empty).
-    fn pick(&mut self, lines: &[&'static str]) -> &'static str {
-        let len = u64::try_from(lines.len()).unwrap_or(u64::MAX).max(1);
-        let index = usize::try_from(self.next() % len).unwrap_or(0);
-        lines.get(index).copied().unwrap_or("")
-    }
+/// A pseudo-random pick from a non-empty `lines` (`""` if it is empty).
+fn pick(rng: &mut fastrand::Rng, lines: &[&'static str]) -> &'static str {
+    rng.choice(lines).copied().unwrap_or("")
 }
 
 /// The transcript: a JSON array of 2,400 `{"from": "interviewer"|"candidate",
@@ -147,7 +134,7 @@ pub(super) fn generate() -> Value {
 
 /// Who says what, in order.
 fn turns() -> Vec<(Speaker, &'static str)> {
-    let mut rng = Lcg(SEED);
+    let mut rng = fastrand::Rng::with_seed(SEED);
     let mut speaker = Speaker::Interviewer;
     let mut turns = Vec::with_capacity(TURNS);
     for index in 0..TURNS {
@@ -158,7 +145,7 @@ fn turns() -> Vec<(Speaker, &'static str)> {
             CLOSING
         } else {
             // Usually the speakers alternate; now and then someone keeps talking.
-            if !rng.next().is_multiple_of(9) {
+            if rng.u32(..9) != 0 {
                 speaker = speaker.other();
             }
             let lines: &[&str] = match (speaker, KUBERNETES_TURNS.contains(&index)) {
@@ -167,7 +154,7 @@ fn turns() -> Vec<(Speaker, &'static str)> {
                 (Speaker::Interviewer, true) => &INTERVIEWER_KUBERNETES_LINES,
                 (Speaker::Candidate, true) => &CANDIDATE_KUBERNETES_LINES,
             };
-            rng.pick(lines)
+            pick(&mut rng, lines)
         };
         turns.push((speaker, text));
     }
@@ -177,13 +164,13 @@ fn turns() -> Vec<(Speaker, &'static str)> {
 /// Start time of each turn in milliseconds: proportional to the length of the text before
 /// it plus a small random pause, scaled so that the last turn starts at [`LAST_TURN_MS`].
 fn start_times(turns: &[(Speaker, &str)]) -> Vec<u64> {
-    let mut rng = Lcg(SEED.rotate_left(17));
+    let mut rng = fastrand::Rng::with_seed(SEED.rotate_left(17));
     let mut raw = Vec::with_capacity(turns.len());
     let mut clock: u64 = 0;
     for (_, text) in turns {
         raw.push(clock);
         let speaking = u64::try_from(text.len()).unwrap_or(0).saturating_mul(60);
-        clock = clock.saturating_add(500 + speaking + rng.next() % 1_500);
+        clock = clock.saturating_add(500 + speaking + rng.u64(..1_500));
     }
     let last = raw.last().copied().unwrap_or(0).max(1);
     raw.into_iter().map(|time| time.saturating_mul(LAST_TURN_MS) / last).collect()

@@ -9,7 +9,8 @@ use crate::api::scores::{ScoreGroup, score_groups};
 use crate::api::time::Timestamp;
 use crate::api::{Field, GeneralAnalysis, Interview, InterviewRecord, InterviewStatus, humanize};
 
-/// A transcript below this many words is flagged as too thin to trust the scores (B35).
+/// A transcript below this many words is flagged as too thin to trust the scores: scores made
+/// from a few garbled lines of speech recognition read as confident verdicts otherwise.
 const THIN_TRANSCRIPT_WORDS: usize = 80;
 
 /// Draws the Analysis tab.
