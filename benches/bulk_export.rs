@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 
 use interview_desk::api::list::{InterviewQuery, MAX_PAGE_SIZE};
 use interview_desk::api::{ApiClient, ApiConfig};
-use interview_desk::bulk::{self, BulkOptions, BulkTarget, CancelToken};
 use interview_desk::credentials::ApiKey;
 use interview_desk::demo::{DEMO_API_KEY, DemoOptions, DemoServer};
 use interview_desk::export::ExportSource;
+use interview_desk::export::bulk::{self, BulkOptions, BulkTarget, CancelToken};
 
 /// Interviews the demo serves besides the generated ones.
 const SAMPLE_INTERVIEWS: usize = 12;

@@ -7,10 +7,10 @@
 //! - [`worker`]: the background tokio runtime; commands in, events out.
 //! - [`credentials`]: the API key in the OS keyring.
 //! - [`profiles`]: named connections in a small settings file shared with the command line.
-//! - [`export`]: the export document and atomic writes.
-//! - [`bulk`]: bulk export of many interviews into one folder, with a resumable manifest.
-//! - [`browse`]: the interview list's state: filters, loaded pages and the candidate picker.
-//! - [`search`]: Unicode-correct transcript search and the highlighting of its matches.
+//! - [`export`]: the export document, atomic writes, and bulk export of many interviews into
+//!   one folder with a resumable manifest ([`export::bulk`]).
+//! - [`search`]: Unicode-correct text search and the highlighting of its matches;
+//!   [`transcript_search`]: searching a whole transcript, on the worker when it is long.
 //! - [`dialog`]: the native file dialogs behind a trait, and the fallback when none can open.
 //! - [`demo`]: the embedded Instaview-compatible demo server.
 //! - [`app`]: the eframe app: the session the screens show, the commands they push and what
@@ -19,7 +19,6 @@
 
 pub mod api;
 pub mod app;
-pub mod bulk;
 pub mod cli;
 pub mod console;
 pub mod credentials;

@@ -17,10 +17,10 @@ use crate::api::list::{InterviewQuery, Page};
 use crate::api::rate_limit::ClientNotice;
 use crate::api::related::RelatedKind;
 use crate::api::{ApiClient, ApiConfig, ApiError, InterviewRecord};
-use crate::bulk::{BulkOptions, BulkProgress, BulkReport, BulkTarget, CancelToken, FolderError};
 use crate::credentials::{ApiKey, CredentialError, SecretStore, StoreInfo, os_keyring};
 use crate::demo::DemoServer;
 use crate::dialog::DialogAnswer;
+use crate::export::bulk::{BulkOptions, BulkProgress, BulkReport, BulkTarget, CancelToken, FolderError};
 use crate::export::{ExportSource, WriteError, write_atomically_in_background};
 use crate::profiles::{Settings, SettingsError};
 use crate::transcript_search::{self, SearchAnswer, SearchRequest};
@@ -114,7 +114,7 @@ pub enum Command {
         pdf_of: Option<String>,
     },
     /// Wait for the user's folder choice, then export `targets` into it (see
-    /// [`crate::bulk::run`]). Answered by [`Event::BulkProgress`] after each interview and one
+    /// [`crate::export::bulk::run`]). Answered by [`Event::BulkProgress`] after each interview and one
     /// [`Event::BulkFinished`].
     BulkExport {
         /// The open folder dialog's answer.
@@ -472,7 +472,7 @@ struct WorkerState {
     /// Bounds concurrent candidate/agent/job lookups.
     lookups: Arc<Semaphore>,
     /// The queue of the task that applies settings updates in order, once started.
-    settings_updates: Option<mpsc::UnboundedSender<SettingsUpdate>>,
+    settings_updates: Option<mpsc::Sender<SettingsUpdate>>,
 }
 
 async fn command_loop(mut commands: mpsc::Receiver<Command>, events: EventSender, store_choice: StoreChoice) {
@@ -649,8 +649,9 @@ async fn handle(state: &mut WorkerState, command: Command) {
         }
         Command::UpdateSettings { path, change, ticket } => {
             let updates = state.settings_updates.get_or_insert_with(|| spawn_settings_writer(events));
-            // The writer only stops with the worker, and then nobody waits for the answer.
-            let _ = updates.send(SettingsUpdate { path, change, ticket });
+            // The writer only stops with the worker, and then nobody waits for the answer. A full
+            // queue (64 changes waiting on a stuck disk) holds up the next commands, not the UI.
+            let _ = updates.send(SettingsUpdate { path, change, ticket }).await;
         }
     }
 }
@@ -664,8 +665,8 @@ struct SettingsUpdate {
 
 /// Starts the task that applies settings updates one at a time, in the order they were sent
 /// (each reads, changes and writes the file, so two at once could lose one of the changes).
-fn spawn_settings_writer(events: EventSender) -> mpsc::UnboundedSender<SettingsUpdate> {
-    let (sender, mut updates) = mpsc::unbounded_channel::<SettingsUpdate>();
+fn spawn_settings_writer(events: EventSender) -> mpsc::Sender<SettingsUpdate> {
+    let (sender, mut updates) = mpsc::channel::<SettingsUpdate>(64);
     tokio::spawn(async move {
         while let Some(SettingsUpdate { path, change, ticket }) = updates.recv().await {
             let result = tokio::task::spawn_blocking(move || update_settings_file(&path, change))
@@ -756,7 +757,7 @@ async fn bulk_export(
     events.send(Event::BulkStarted { folder: folder.clone() }).await;
     let progress_events = events.clone();
     let progress = move |progress: &BulkProgress| progress_events.send_now(Event::BulkProgress(progress.clone()));
-    Ok(Ok(crate::bulk::run(&client, &folder, targets, options, &source, &cancel, &progress).await?))
+    Ok(Ok(crate::export::bulk::run(&client, &folder, targets, options, &source, &cancel, &progress).await?))
 }
 
 async fn save_pdf(client: Option<ApiClient>, id: &str, choice: DialogFuture) -> Result<PdfOutcome, PdfError> {

@@ -13,8 +13,8 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use interview_desk::bulk::{MANIFEST_FILE_NAME, Manifest, sha256_hex};
 use interview_desk::demo::{DEMO_API_KEY, DEMO_PHONE_INTERVIEW_ID, DemoOptions, DemoServer};
+use interview_desk::export::bulk::{MANIFEST_FILE_NAME, Manifest, sha256_hex};
 use serde_json::Value;
 
 fn command(args: &[&str]) -> Command {

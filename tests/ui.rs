@@ -44,6 +44,7 @@ impl TestServer {
         Self::start_with(interview_desk::demo::DemoOptions::default())
     }
 
+    #[expect(clippy::unwrap_used, reason = "a fixture: a server that cannot start fails the test")]
     fn start_with(options: interview_desk::demo::DemoOptions) -> Self {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let server = runtime.block_on(DemoServer::start_with(0, options)).unwrap();
@@ -234,7 +235,7 @@ fn a_wrong_key_is_reported_on_the_connect_screen() {
 #[test]
 fn the_interview_list_shows_names_and_opens_a_row() {
     let mut harness = demo_app(None);
-    step_until(&mut harness, "the first page of interviews", |app| app.session.list.items.len() >= 10);
+    step_until(&mut harness, "the first page of interviews", |app| app.session.list.items().len() >= 10);
     step_until(&mut harness, "the candidates' names", |app| {
         app.session.related.name(RelatedKind::Candidate, "69c1f13c-2d5f-41ff-9aa5-b0d10bd8c32a").is_some()
     });
@@ -278,9 +279,9 @@ fn a_server_that_demands_a_candidate_gets_the_candidate_picker() {
     );
     harness.get_by_label("Oliver Bennett").click();
     step_until(&mut harness, "Oliver Bennett's interviews", |app| {
-        !app.session.list.loading && !app.session.list.items.is_empty()
+        !app.session.list.is_loading() && !app.session.list.items().is_empty()
     });
-    assert_eq!(harness.state().session.list.items.len(), 2, "Oliver Bennett has two interviews");
+    assert_eq!(harness.state().session.list.items().len(), 2, "Oliver Bennett has two interviews");
     harness.get_by_label_contains("Candidate: Oliver Bennett");
     drop(harness);
 }
@@ -552,7 +553,7 @@ fn interviews_picked_in_the_list_are_exported_into_a_folder_with_a_manifest() {
     let folder = dir.path().join("exports");
     let mut harness = demo_app(Some(folder.clone()));
     step_until(&mut harness, "the list", |app| {
-        app.session.screen == Screen::Main && app.session.list.items.len() >= 12
+        app.session.screen == Screen::Main && app.session.list.items().len() >= 12
     });
 
     harness.get_by_role_and_label(Role::Button, "Select…").click();
@@ -812,7 +813,7 @@ fn switching_connections_clears_the_other_connections_data_and_reads_each_key_on
     assert_eq!(harness.state().session.profile, "Production", "--profile picks the connection");
     open_without_waiting(&mut harness, DEMO_PHONE_INTERVIEW_ID);
     step_until(&mut harness, "the interview", |app| app.session.current_record().is_some());
-    step_until(&mut harness, "the list", |app| !app.session.list.items.is_empty());
+    step_until(&mut harness, "the list", |app| !app.session.list.items().is_empty());
 
     pick_in_connection_box(&mut harness, "Staging");
     let app = harness.state();
@@ -1031,10 +1032,10 @@ fn cancel_stops_a_bulk_export_promptly_and_leaves_complete_files() {
         ..test_options()
     };
     let mut harness = window(options);
-    step_until(&mut harness, "the list", |app| app.session.list.items.len() >= 40);
+    step_until(&mut harness, "the list", |app| app.session.list.items().len() >= 40);
     harness.get_by_role_and_label(Role::Button, "Select…").click();
     harness.run_steps(2);
-    let all = harness.state().session.list.items.len();
+    let all = harness.state().session.list.items().len();
     harness.get_by_role_and_label(Role::Button, &format!("All shown ({all})")).click();
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, &format!("Export {all}…")).click();
@@ -1054,7 +1055,7 @@ fn cancel_stops_a_bulk_export_promptly_and_leaves_complete_files() {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("manifest.json")).unwrap()).unwrap();
     for entry in manifest["files"].as_array().unwrap() {
         let bytes = std::fs::read(dir.path().join(entry["file"].as_str().unwrap())).unwrap();
-        assert_eq!(interview_desk::bulk::sha256_hex(&bytes), entry["sha256"].as_str().unwrap());
+        assert_eq!(interview_desk::export::bulk::sha256_hex(&bytes), entry["sha256"].as_str().unwrap());
     }
     drop(harness);
 }

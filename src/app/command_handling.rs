@@ -9,8 +9,8 @@ use super::transcript_view::TranscriptView;
 use super::{App, Command};
 use crate::api::related::RelatedKind;
 use crate::api::{InterviewRecord, interview_id_from};
-use crate::bulk::{BulkOptions, BulkProgress, BulkTarget, CancelToken};
 use crate::dialog::DialogAnswer;
+use crate::export::bulk::{BulkOptions, BulkProgress, BulkTarget, CancelToken};
 use crate::export::{
     ExportOptions, ExportSource, RelatedRecords, default_file_name, export_document_with, with_extension,
     with_json_extension,
@@ -182,7 +182,7 @@ impl App {
             .bulk
             .selected
             .iter()
-            .map(|id| match self.session.list.items.iter().find(|r| &r.interview.id == id) {
+            .map(|id| match self.session.list.items().iter().find(|r| &r.interview.id == id) {
                 Some(record) => BulkTarget::from_record(record),
                 None => BulkTarget { id: id.clone(), updated_at: None },
             })

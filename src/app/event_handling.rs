@@ -12,11 +12,11 @@ use super::{App, related_ids};
 use crate::api::rate_limit::ClientNotice;
 use crate::api::related::RelatedKind;
 use crate::api::{ApiConfig, ApiError, InterviewRecord};
-use crate::bulk::BulkReport;
 use crate::credentials::ApiKey;
 use crate::credentials::{CredentialError, StoreInfo};
 use crate::demo::DEMO_API_KEY;
 use crate::dialog::DialogAnswer;
+use crate::export::bulk::BulkReport;
 use crate::export::{WriteError, default_file_name};
 use crate::worker::{Command as WorkerCommand, Event, PdfOutcome, SaveOutcome, Worker};
 
@@ -50,10 +50,17 @@ impl App {
             }
             Event::BulkFinished { result } => self.on_bulk_finished(result.map_err(|err| err.to_string())),
             Event::InterviewPage { query, result } => {
-                let new_from = self.session.list.items.len();
+                let known: std::collections::HashSet<String> =
+                    self.session.list.items().iter().map(|r| r.interview.id.clone()).collect();
                 if self.session.list.apply(&query, result) {
-                    let wanted: Vec<(RelatedKind, String)> =
-                        self.session.list.items.iter().skip(new_from).flat_map(|r| related_ids(&r.interview)).collect();
+                    let wanted: Vec<(RelatedKind, String)> = self
+                        .session
+                        .list
+                        .items()
+                        .iter()
+                        .filter(|r| !known.contains(&r.interview.id))
+                        .flat_map(|r| related_ids(&r.interview))
+                        .collect();
                     self.request_related(wanted);
                 }
             }

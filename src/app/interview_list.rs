@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::session::Remote;
 use crate::api::list::{InterviewQuery, Page};
 use crate::api::related::RelatedKind;
 use crate::api::{ApiError, InterviewRecord};
@@ -66,14 +67,12 @@ impl ListFilters {
 pub struct InterviewList {
     /// The filters the loaded pages were requested with.
     filters: ListFilters,
-    /// Interviews loaded so far, in server order.
-    pub items: Vec<Arc<InterviewRecord>>,
+    /// The interviews loaded so far, in server order. While a page is on its way they stay
+    /// shown (after a reload: the ones from before, until page 1 arrives); a failed page keeps
+    /// them too.
+    pub pages: Remote<Vec<Arc<InterviewRecord>>>,
     /// The next page to request, when the server said there is one.
     pub next_page: Option<u32>,
-    /// A page request is in flight.
-    pub loading: bool,
-    /// Why the last page failed.
-    pub error: Option<ApiError>,
     /// Items the server sent that could not be read.
     pub problems: Vec<String>,
     /// The server refused to list without a candidate (HTTP 400): show the candidate picker.
@@ -91,19 +90,16 @@ impl InterviewList {
     /// the first page's query.
     pub fn restart(&mut self, filters: &ListFilters) -> InterviewQuery {
         self.filters = filters.clone();
-        self.items.clear();
-        self.problems.clear();
-        self.error = None;
+        self.pages.start();
         self.next_page = None;
-        self.loading = true;
         self.started = true;
         self.filters.query(1)
     }
 
     /// The query for the next page, if there is one and nothing is loading.
     pub fn next_query(&mut self) -> Option<InterviewQuery> {
-        let page = self.next_page.filter(|_| !self.loading)?;
-        self.loading = true;
+        let page = self.next_page.filter(|_| !self.pages.is_pending())?;
+        self.pages.start();
         Some(self.filters.query(page))
     }
 
@@ -113,25 +109,47 @@ impl InterviewList {
         if *query != self.filters.query(query.page) {
             return false;
         }
-        self.loading = false;
         match result {
             Ok(page) => {
-                self.error = None;
                 self.needs_candidate = false;
-                let known: std::collections::HashSet<String> =
-                    self.items.iter().map(|r| r.interview.id.clone()).collect();
-                self.items.extend(page.items.into_iter().filter(|r| !known.contains(&r.interview.id)));
+                // Page 1 replaces what a reload kept on screen; later pages add to it.
+                let mut items = match (query.page, self.pages.value()) {
+                    (1, _) | (_, None) => {
+                        self.problems.clear();
+                        Vec::new()
+                    }
+                    (_, Some(items)) => items.clone(),
+                };
+                let known: std::collections::HashSet<String> = items.iter().map(|r| r.interview.id.clone()).collect();
+                items.extend(page.items.into_iter().filter(|r| !known.contains(&r.interview.id)));
                 self.problems.extend(page.problems);
                 self.next_page = page.has_next.then_some(query.page + 1);
+                self.pages.finish(Ok(items));
             }
             Err(ApiError::Rejected { status: 400, .. }) if query.candidate_id.is_none() => {
                 self.needs_candidate = true;
                 self.candidates_requested = false;
                 self.next_page = None;
+                self.pages = Remote::Ready(Vec::new());
             }
-            Err(err) => self.error = Some(err),
+            Err(err) => self.pages.finish(Err(err)),
         }
         true
+    }
+
+    /// The interviews loaded so far (those shown while a page is on its way included).
+    pub fn items(&self) -> &[Arc<InterviewRecord>] {
+        self.pages.value().map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether a page is on its way.
+    pub fn is_loading(&self) -> bool {
+        self.pages.is_pending()
+    }
+
+    /// Why the last page failed, if it did.
+    pub fn error(&self) -> Option<&ApiError> {
+        self.pages.error()
     }
 
     /// The loaded interviews that match `text` (the text filter). `name_of` gives the display
@@ -142,7 +160,7 @@ impl InterviewList {
         name_of: impl Fn(RelatedKind, &str) -> Option<String> + 'a,
     ) -> impl Iterator<Item = &'a Arc<InterviewRecord>> + 'a {
         let needle = text.trim().to_lowercase();
-        self.items.iter().filter(move |record| needle.is_empty() || haystack(record, &name_of).contains(&needle))
+        self.items().iter().filter(move |record| needle.is_empty() || haystack(record, &name_of).contains(&needle))
     }
 }
 
@@ -191,7 +209,7 @@ mod tests {
         let fresh = list.restart(&filters);
         assert!(!list.apply(&second, Ok(page(vec![record("b", "COMPLETED")], false))), "outdated filters");
         assert!(list.apply(&fresh, Ok(page(vec![record("c", "FAILED")], false))));
-        assert_eq!(list.items.len(), 1);
+        assert_eq!(list.items().len(), 1);
         assert_eq!(list.next_page, None);
     }
 
@@ -200,7 +218,7 @@ mod tests {
         let mut list = InterviewList::default();
         let first = list.restart(&ListFilters::default());
         list.apply(&first, Err(ApiError::Rejected { status: 400, message: Some("candidateId required".into()) }));
-        assert!(list.needs_candidate && list.error.is_none());
+        assert!(list.needs_candidate && list.error().is_none());
     }
 
     #[test]

@@ -5,7 +5,8 @@
 pub const MAX_RECENT: usize = 12;
 
 /// What is remembered across restarts (eframe storage). Never holds the key or candidate data:
-/// only interview IDs and view choices. Connections live in [`profiles::Settings`].
+/// only interview IDs and view choices. Connections live in
+/// [`crate::profiles::Settings`].
 #[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct State {

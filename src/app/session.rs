@@ -15,8 +15,8 @@ use super::transcript_view::TranscriptView;
 use crate::api::rate_limit::RateLimitStatus;
 use crate::api::related::RelatedKind;
 use crate::api::{ApiConfig, ApiError, InterviewRecord};
-use crate::bulk::{BulkProgress, BulkReport, BulkTarget, CancelToken};
 use crate::credentials::{CredentialError, StoreInfo};
+use crate::export::bulk::{BulkProgress, BulkReport, BulkTarget, CancelToken};
 use crate::profiles::Settings;
 use crate::worker::PdfOutcome;
 

@@ -55,7 +55,7 @@ fn interview_list_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
         candidate_picker_ui(view, ui);
         return;
     }
-    if let Some(err) = &list.error {
+    if let Some(err) = list.error() {
         widgets::error_label(ui, &err.to_string());
         ui.label(RichText::new(err.hint()).small());
         if ui.button("Retry").clicked() {
@@ -76,7 +76,7 @@ fn interview_list_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
     let selection = &view.edits.bulk;
     egui::ScrollArea::vertical().id_salt("browse_list").auto_shrink([false, false]).show(ui, |ui| {
         let current = session.current.as_ref().map(|c| c.id.clone());
-        if visible.is_empty() && !list.loading && list.error.is_none() {
+        if visible.is_empty() && !list.is_loading() && list.error().is_none() {
             ui.label(RichText::new("No interviews match.").weak());
         }
         for record in &visible {
@@ -113,13 +113,13 @@ fn interview_list_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
                 if let Some(candidate) = &record.interview.candidate_id
                     && ui.button("Select this candidate's interviews").clicked()
                 {
-                    let ids = list.items.iter().filter(|r| r.interview.candidate_id.as_ref() == Some(candidate));
+                    let ids = list.items().iter().filter(|r| r.interview.candidate_id.as_ref() == Some(candidate));
                     to_pick.extend(ids.map(|r| r.interview.id.clone()).filter(|id| !selection.is_selected(id)));
                     ui.close();
                 }
             });
         }
-        if list.loading {
+        if list.is_loading() {
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label("Loading…");
@@ -262,7 +262,7 @@ fn row_text(ui: &egui::Ui, record: &InterviewRecord, session: &Session) -> Layou
 }
 
 fn agents_seen(session: &Session) -> Vec<String> {
-    let mut agents: Vec<String> = session.list.items.iter().filter_map(|r| r.interview.agent_id.clone()).collect();
+    let mut agents: Vec<String> = session.list.items().iter().filter_map(|r| r.interview.agent_id.clone()).collect();
     agents.sort();
     agents.dedup();
     agents

@@ -1,5 +1,7 @@
 //! The export document (format `interview-desk.interview`, version 1), default file names that
-//! are valid on every OS, and atomic writes.
+//! are valid on every OS, and atomic writes; [`bulk`] exports many interviews into one folder.
+
+pub mod bulk;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
