@@ -200,7 +200,7 @@ fn the_connect_screen_saves_the_key_and_connects() {
     harness.get_by_role_and_label(Role::TextInput, "Base URL").type_text(server.base_url());
     harness.step();
     harness.get_by_role_and_label(Role::Button, "Test connection").click();
-    step_until(&mut harness, "the connection test", |app| app.session.connect.outcome.is_some());
+    step_until(&mut harness, "the connection test", |app| app.session.connect.outcome().is_some());
     harness.get_by_label_contains("Connected: the server accepted the key.");
 
     harness.get_by_role_and_label(Role::Button, "Save").click();
@@ -227,7 +227,7 @@ fn a_wrong_key_is_reported_on_the_connect_screen() {
     type_into(&mut harness, Role::TextInput, "Base URL", server.base_url());
     type_into(&mut harness, Role::PasswordInput, "API key", "sk_test_wrong");
     harness.get_by_role_and_label(Role::Button, "Test connection").click();
-    step_until(&mut harness, "the connection test", |app| app.session.connect.outcome.is_some());
+    step_until(&mut harness, "the connection test", |app| app.session.connect.outcome().is_some());
     harness.get_by_label_contains("The API key was not accepted (401)");
     drop(harness);
 }
@@ -929,7 +929,7 @@ fn connections_added_on_the_command_line_meanwhile_are_kept_and_a_taken_name_is_
     type_into(&mut harness, Role::PasswordInput, "API key", "sk_test_another_key");
     type_into(&mut harness, Role::TextInput, "Base URL", server.base_url());
     harness.get_by_role_and_label(Role::Button, "Save").click();
-    step_until(&mut harness, "the refusal", |app| app.session.connect.outcome.is_some());
+    step_until(&mut harness, "the refusal", |app| app.session.connect.outcome().is_some());
     harness.get_by_label_contains("A connection named “gamma” exists already");
     assert_eq!(store.get("gamma").unwrap(), Some(ApiKey::new(DEMO_API_KEY).unwrap()));
 

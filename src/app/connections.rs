@@ -90,11 +90,10 @@ impl App {
     pub(super) fn test_connection(&mut self) {
         match self.form_connection() {
             Ok((_, config, key)) => {
-                self.session.connect.busy = Some("Testing the connection…");
-                self.session.connect.outcome = None;
+                self.session.connect.begin("Testing the connection…");
                 self.send(WorkerCommand::Connect { config, key, check: true });
             }
-            Err(err) => self.session.connect.outcome = Some(Err(err)),
+            Err(err) => self.session.connect.action.finish(Err(err)),
         }
     }
 
@@ -105,18 +104,18 @@ impl App {
         let (name, config, key) = match self.form_connection() {
             Ok(values) => values,
             Err(err) => {
-                self.session.connect.outcome = Some(Err(err));
+                self.session.connect.action.finish(Err(err));
                 return;
             }
         };
-        self.session.connect.outcome = None;
+        self.session.connect.action = Remote::NotRequested;
         self.session.connect.info = None;
         self.session.connect.key_problem = None;
         if self.session.demo || self.edits.connect.key.trim().is_empty() {
             self.connect_with_form();
             return;
         }
-        self.session.connect.busy = Some("Saving the connection…");
+        self.session.connect.begin("Saving the connection…");
         let change = self.record_connection_change(&name, &config);
         self.change_settings(change, SettingsFollowUp::SaveKey { name, config, key });
     }
@@ -127,11 +126,11 @@ impl App {
         match self.form_connection() {
             Ok((name, config, key)) if self.session.demo => self.connect_as(name, config, key),
             Ok((name, config, key)) => {
-                self.session.connect.busy = Some("Saving the connection…");
+                self.session.connect.begin("Saving the connection…");
                 let change = self.record_connection_change(&name, &config);
                 self.change_settings(change, SettingsFollowUp::Connect { name, config, key });
             }
-            Err(err) => self.session.connect.outcome = Some(Err(err)),
+            Err(err) => self.session.connect.action.finish(Err(err)),
         }
     }
 
@@ -215,7 +214,7 @@ impl App {
     /// "Sign out": deletes this connection's key from the keyring; the Connect screen then
     /// says it was removed (or why it could not be).
     pub(super) fn sign_out(&mut self) {
-        self.session.connect.busy = Some("Removing the key from the OS keyring…");
+        self.session.connect.begin("Removing the key from the OS keyring…");
         let account = self.session.profile.clone();
         self.send(WorkerCommand::DeleteKey { account });
     }
@@ -338,8 +337,7 @@ impl App {
                 true
             }
             Err(SettingsFailure::Refused(why)) => {
-                self.session.connect.busy = None;
-                self.session.connect.outcome = Some(Err(why));
+                self.session.connect.action.finish(Err(why));
                 false
             }
             Err(SettingsFailure::Unreadable(why)) => {
@@ -372,12 +370,12 @@ impl App {
                 self.adopt_profile(&name);
                 // It is the connection in use now: a Retry saves it again, not a new one.
                 self.session.connect.new_profile = false;
-                self.session.connect.busy = Some("Saving the key in the OS keyring…");
+                self.session.connect.begin("Saving the key in the OS keyring…");
                 self.saving_key = Some((config, key.clone()));
                 self.send(WorkerCommand::SaveKey { account: name, key });
             }
             SettingsFollowUp::Connect { name, config, key } => {
-                self.session.connect.busy = None;
+                self.session.connect.action = Remote::NotRequested;
                 self.connect_as(name, config, key);
             }
         }
@@ -427,7 +425,7 @@ impl App {
         self.edits.connect.base_url = config.base_url;
         self.edits.connect.company_id = config.company_id.unwrap_or_default();
         self.session.connect.new_profile = false;
-        self.session.connect.outcome = None;
+        self.session.connect.action = Remote::NotRequested;
         self.session.connect.info = None;
         self.session.connect.key_problem = None;
         self.session.screen = Screen::Connect;

@@ -157,7 +157,7 @@ impl App {
     }
 
     fn on_key_saved(&mut self, account: &str, result: Result<StoreInfo, CredentialError>) {
-        self.session.connect.busy = None;
+        self.session.connect.action = Remote::NotRequested;
         match result {
             Ok(store) => {
                 self.session.store = Some(store);
@@ -179,7 +179,7 @@ impl App {
             self.on_connection_key_deleted(account, result);
             return;
         }
-        self.session.connect.busy = None;
+        self.session.connect.action = Remote::NotRequested;
         match result {
             Ok(store) => {
                 self.keys.remove(account);
@@ -216,13 +216,16 @@ impl App {
     }
 
     fn on_connected(&mut self, result: Result<(), ApiError>, checked: bool) {
-        self.session.connect.busy = None;
         match result {
             Ok(()) if checked => {
-                self.session.connect.outcome = Some(Ok("Connected: the server accepted the key.".to_owned()));
+                self.session.connect.action = Remote::Ready("Connected: the server accepted the key.".to_owned());
             }
-            Ok(()) => {}
-            Err(err) => self.session.connect.outcome = Some(Err(err.with_hint())),
+            Ok(()) => {
+                if self.session.connect.action.is_pending() {
+                    self.session.connect.action = Remote::NotRequested;
+                }
+            }
+            Err(err) => self.session.connect.action.finish(Err(err.with_hint())),
         }
     }
 

@@ -126,7 +126,9 @@ pub struct App {
     /// The interview to open once connected (`--open`).
     pending_open: Option<String>,
     /// CPU time of each frame so far, in milliseconds, when `--frame-stats` asked for it.
-    frame_times: Option<(PathBuf, Vec<f64>)>,
+    frame_times: Option<(PathBuf, Vec<FrameTime>)>,
+    /// When the app started (the frame statistics' clock).
+    started: Instant,
     /// When the current frame's work started.
     frame_started: Option<Instant>,
     /// The commands pushed this frame (kept to reuse the allocation).
@@ -184,6 +186,7 @@ impl App {
             pending_open: options.open,
             frame_times: options.automation.frame_stats.clone().map(|path| (path, Vec::new())),
             frame_started: None,
+            started: Instant::now(),
             commands: Commands::default(),
             worker,
             dialog: options.dialog,
@@ -257,9 +260,21 @@ impl Drop for App {
     }
 }
 
-/// `{"frames": n, "mean_ms", "p50_ms", "p99_ms", "max_ms"}` of per-frame CPU times (ms).
-pub fn frame_stats_json(times: &[f64]) -> String {
-    let mut sorted = times.to_vec();
+/// One frame's CPU time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FrameTime {
+    /// When the frame started, in seconds since the app started.
+    pub at_s: f64,
+    /// CPU time of the frame (the app's `logic` and `ui`), in milliseconds.
+    pub ms: f64,
+}
+
+/// `{"frames": n, "mean_ms", "p50_ms", "p99_ms", "max_ms", "timeline": [[at_s, ms], ...]}` of
+/// per-frame CPU times: the summary, then every frame, so phases of a scripted run (arrival,
+/// typing, scrolling) can be told apart.
+pub fn frame_stats_json(frames: &[FrameTime]) -> String {
+    let times: Vec<f64> = frames.iter().map(|f| f.ms).collect();
+    let mut sorted = times;
     sorted.sort_by(f64::total_cmp);
     let percentile = |p: f64| -> f64 {
         let index = ((sorted.len() as f64 - 1.0) * p).round().max(0.0) as usize;
@@ -273,6 +288,7 @@ pub fn frame_stats_json(times: &[f64]) -> String {
         "p50_ms": round(percentile(0.5)),
         "p99_ms": round(percentile(0.99)),
         "max_ms": round(sorted.last().copied().unwrap_or(0.0)),
+        "timeline": frames.iter().map(|f| [round(f.at_s), round(f.ms)]).collect::<Vec<_>>(),
     });
     format!("{stats}\n")
 }
@@ -325,7 +341,8 @@ impl eframe::App for App {
         self.commands = commands;
         self.sync_session();
         if let Some((_, times)) = &mut self.frame_times {
-            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            let at_s = started.duration_since(self.started).as_secs_f64();
+            times.push(FrameTime { at_s, ms: started.elapsed().as_secs_f64() * 1000.0 });
         }
     }
 
@@ -451,10 +468,13 @@ mod tests {
 
     #[test]
     fn frame_statistics_are_summarised() {
-        let stats: serde_json::Value = serde_json::from_str(&frame_stats_json(&[1.0, 2.0, 3.0, 10.0])).unwrap();
+        let frames: Vec<FrameTime> =
+            [1.0, 2.0, 3.0, 10.0].iter().enumerate().map(|(i, &ms)| FrameTime { at_s: i as f64, ms }).collect();
+        let stats: serde_json::Value = serde_json::from_str(&frame_stats_json(&frames)).unwrap();
         assert_eq!(stats["frames"], 4);
         assert_eq!(stats["mean_ms"], 4.0);
         assert_eq!(stats["max_ms"], 10.0);
+        assert_eq!(stats["timeline"][3], serde_json::json!([3.0, 10.0]), "each frame with its start");
         let empty: serde_json::Value = serde_json::from_str(&frame_stats_json(&[])).unwrap();
         assert_eq!(empty["frames"], 0);
     }

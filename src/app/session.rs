@@ -315,16 +315,39 @@ impl LiveRefresh {
 pub struct ConnectStatus {
     /// The form creates a new connection ("New connection…") rather than editing the current.
     pub new_profile: bool,
-    /// A test or save in progress.
-    pub busy: Option<&'static str>,
-    /// The last outcome: `Ok(text)` or `Err(text)`.
-    pub outcome: Option<Result<String, String>>,
+    /// What the form's last action (test, save, sign out) came to: pending while it runs (see
+    /// [`ConnectStatus::doing`]), then a confirmation or why it failed, in words for the screen.
+    pub action: Remote<String, String>,
+    /// What the pending action is doing ("Testing the connection…").
+    pub doing: &'static str,
     /// Something to know that is not an error ("no key saved yet", "the key was removed").
     pub info: Option<String>,
     /// What the key store refused, with its own message and next step on the Connect screen.
     pub key_problem: Option<KeyProblem>,
     /// The keyring failed; offer to keep the key in memory for this run.
     pub offer_memory_only: bool,
+}
+
+impl ConnectStatus {
+    /// Starts an action that `doing` describes; its outcome replaces the last one.
+    pub fn begin(&mut self, doing: &'static str) {
+        self.doing = doing;
+        self.action = Remote::Pending { previous: None };
+    }
+
+    /// Whether an action is running (the form's buttons wait for it).
+    pub fn is_busy(&self) -> bool {
+        self.action.is_pending()
+    }
+
+    /// The last action's outcome, once there is one.
+    pub fn outcome(&self) -> Option<Result<&str, &str>> {
+        match &self.action {
+            Remote::Ready(text) => Some(Ok(text)),
+            Remote::Failed { error, .. } => Some(Err(error)),
+            Remote::NotRequested | Remote::Pending { .. } => None,
+        }
+    }
 }
 
 /// "Delete connection…": where the confirmation window is.

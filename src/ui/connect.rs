@@ -96,7 +96,7 @@ fn form_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
     ui.add_space(6.0);
     store_ui(ui, session.store.as_ref());
     ui.add_space(8.0);
-    let busy = status.busy.is_some();
+    let busy = status.is_busy();
     let mut command = None;
     ui.horizontal(|ui| {
         if ui.add_enabled(!busy, egui::Button::new("Test connection")).clicked() {
@@ -120,10 +120,10 @@ fn form_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
     if let Some(command) = command {
         view.push(command);
     }
-    if let Some(busy) = status.busy {
+    if busy {
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.label(busy);
+            ui.label(status.doing);
         });
     }
     if let Some(info) = &status.info {
@@ -132,7 +132,7 @@ fn form_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
     if let Some(problem) = &status.key_problem {
         key_problem_ui(view, ui, problem, busy);
     }
-    match &status.outcome {
+    match status.outcome() {
         Some(Ok(text)) => {
             ui.label(RichText::new(format!("✔ {text}")).color(super::style::GOOD));
         }

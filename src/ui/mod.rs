@@ -161,7 +161,7 @@ fn profile_switcher_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
                 ui.separator();
                 // A run with INSTAVIEW_API_KEY has nothing saved to edit, sign out of or delete; the
                 // saved connection of the same name is another one.
-                let saved = saved && session.connect.busy.is_none();
+                let saved = saved && !session.connect.is_busy();
                 let items = [
                     (
                         ConnectionAction::Edit,
@@ -182,7 +182,7 @@ fn profile_switcher_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
                     let button = ui.add_enabled(enabled, egui::Button::selectable(false, text)).on_hover_text(hover);
                     let button = button.on_disabled_hover_text(if session.one_off {
                         "This run's key came from INSTAVIEW_API_KEY; nothing of it is saved."
-                    } else if session.connect.busy.is_some() {
+                    } else if session.connect.is_busy() {
                         "Wait until the key store has answered."
                     } else {
                         "No connection is saved yet."
