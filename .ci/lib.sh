@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Helpers for .ci/run (sourced, not run): timing, packages, Xvfb, the keyring session, cleanup.
+# Helpers for .ci/run (sourced, not run): lanes and their timing, packages, Xvfb, the keyring
+# session, cleanup, the summary.
 # Each lane runs in its own subshell with `set -e`; what a helper starts is stopped by
 # `cleanup` when that subshell exits.
 
@@ -8,8 +9,9 @@
 : "${ci_state:?ci_state is set by .ci/run}"
 # `lane` is the running lane's name (run_lane).
 times_file=$ci_state/times
-# shellcheck disable=SC2034
 test_log=$ci_state/tests.log
+: >"$test_log"
+run_start=$SECONDS
 
 # step NAME: a heading; the previous step of the lane gets its wall time printed first.
 step_name="" step_start=0
@@ -21,6 +23,60 @@ step() {
 end_step() {
   [ -z "$step_name" ] || printf -- '-- %s: %d s\n' "$step_name" "$((SECONDS - step_start))"
   step_name=""
+}
+
+# run_lane NAME: the lane in its own subshell with `set -e` (a failed command is named) and its
+# own cleanup; its wall time, CPU time and result go to the times file.
+run_lane() {
+  local lane=$1 start=$SECONDS cpu_start status=0
+  cpu_start=$(children_cpu)
+  printf '\n=== lane %s (%s)\n' "$lane" "$(date -u +%H:%M:%S)"
+  set +e
+  (
+    set -eE
+    trap 'echo "lane $lane failed at ${BASH_SOURCE[0]}:$LINENO: $BASH_COMMAND"' ERR
+    trap 'end_step; cleanup' EXIT
+    "lane_$lane"
+  )
+  status=$?
+  set -e
+  local result=ok
+  [ "$status" -eq 0 ] || result="FAILED (exit $status)"
+  local cpu=$(($(children_cpu) - cpu_start))
+  printf '=== lane %s: %s, %d s (CPU %d s)\n' "$lane" "$result" "$((SECONDS - start))" "$cpu"
+  printf 'lane %s %d %s %d\n' "$lane" "$((SECONDS - start))" "$status" "$cpu" >>"$times_file"
+}
+# children_cpu: seconds of CPU (user + system) used by this shell's finished children; with
+# the wall time it shows how much a lane waited for a machine shared with other builds.
+children_cpu() {
+  local stat
+  read -r -a stat <"/proc/$$/stat"
+  echo $(((stat[15] + stat[16]) / $(getconf CLK_TCK)))
+}
+
+# minutes SECONDS: "4m 07s"
+minutes() { printf '%dm %02ds' "$(($1 / 60))" "$(($1 % 60))"; }
+
+# summary: the table of lane times, the one-time installs, then one plain closing line over
+# every test binary's output; returns 1 if any lane failed.
+summary() {
+  local failed=0 kind name seconds status cpu result
+  printf '\n=== summary\n'
+  printf '%-10s %9s %9s  %s\n' lane wall CPU result
+  while read -r kind name seconds status cpu; do
+    [ "$kind" = lane ] || continue
+    result=ok
+    [ "$status" -eq 0 ] || { result=FAILED; failed=1; }
+    printf '%-10s %9s %9s  %s\n' "$name" "$(minutes "$seconds")" "$(minutes "$cpu")" "$result"
+  done <"$times_file"
+  printf '%-10s %9s\n' total "$(minutes $((SECONDS - run_start)))"
+  if grep -q '^install ' "$times_file"; then
+    echo "one-time installs, inside the lane times above:"
+    awk '$1 == "install" { printf "  %-24s %4d s\n", $2, $3 }' "$times_file"
+  fi
+  awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+       END { printf "tests: %d passed, %d failed\n", p, f }' "$test_log"
+  return "$failed"
 }
 
 # record_install WHAT SECONDS: a one-time install, listed apart in the summary (a second run on
