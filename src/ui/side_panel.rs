@@ -157,12 +157,15 @@ fn filters_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
             .iter()
             .find(|(_, value)| value.map(str::to_owned) == filters.status)
             .map_or("All statuses", |(label, _)| label);
-        egui::ComboBox::from_id_salt("status_filter").selected_text(current).width(120.0).show_ui(ui, |ui| {
+        let combo = egui::ComboBox::from_id_salt("status_filter").selected_text(current).width(120.0);
+        let shown = combo.show_ui(ui, |ui| {
             for (label, value) in STATUS_FILTERS {
                 let value = value.map(str::to_owned);
                 changed |= ui.selectable_value(&mut filters.status, value, label).changed();
             }
         });
+        // No visible label (the choices say what they are), but screen readers need a name.
+        shown.response.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::ComboBox, true, "Status"));
         if ui.button("Reload").on_hover_text("Reload the list from the server").clicked() {
             changed = true;
         }
@@ -170,13 +173,15 @@ fn filters_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
     let agents = agents_seen(session);
     if !agents.is_empty() || filters.agent.is_some() {
         let selected = filters.agent.as_ref().map_or_else(|| "All agents".to_owned(), |id| agent_label(session, id));
-        egui::ComboBox::from_id_salt("agent_filter").selected_text(selected).width(220.0).show_ui(ui, |ui| {
+        let combo = egui::ComboBox::from_id_salt("agent_filter").selected_text(selected).width(220.0);
+        let shown = combo.show_ui(ui, |ui| {
             changed |= ui.selectable_value(&mut filters.agent, None, "All agents").changed();
             for id in agents {
                 let label = agent_label(session, &id);
                 changed |= ui.selectable_value(&mut filters.agent, Some(id), label).changed();
             }
         });
+        shown.response.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::ComboBox, true, "Agent"));
     }
     if let Some(candidate) = filters.candidate.clone() {
         ui.horizontal(|ui| {
