@@ -240,8 +240,8 @@ fn the_interview_list_shows_names_and_opens_a_row() {
         app.session.related.name(RelatedKind::Candidate, "69c1f13c-2d5f-41ff-9aa5-b0d10bd8c32a").is_some()
     });
     // The filters have names a screen reader can say (they show no label).
-    harness.get_by_role_and_label(Role::ComboBox, "Status");
-    harness.get_by_role_and_label(Role::ComboBox, "Agent");
+    harness.get_by_role_and_label(Role::ComboBox, "Status filter");
+    harness.get_by_role_and_label(Role::ComboBox, "Agent filter");
     harness.get_by_label_contains("Ľubica Šťastná").click();
     step_until(&mut harness, "the Slovak interview to load", |app| app.session.current_record().is_some());
     assert_eq!(harness.state().session.current.as_ref().unwrap().id, "0aa3dec6-75e3-470e-a1b2-b1a3d7588ea3");

@@ -165,7 +165,7 @@ fn filters_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
             }
         });
         // No visible label (the choices say what they are), but screen readers need a name.
-        shown.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Status"));
+        shown.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Status filter"));
         if ui.button("Reload").on_hover_text("Reload the list from the server").clicked() {
             changed = true;
         }
@@ -181,7 +181,7 @@ fn filters_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
                 changed |= ui.selectable_value(&mut filters.agent, Some(id), label).changed();
             }
         });
-        shown.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Agent"));
+        shown.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Agent filter"));
     }
     if let Some(candidate) = filters.candidate.clone() {
         ui.horizontal(|ui| {
