@@ -66,28 +66,26 @@ impl SaveDialog for NativeSaveDialog {
         parent: Option<&eframe::Frame>,
     ) -> DialogFuture {
         let filter = extension.to_ascii_uppercase();
-        let dialog = in_downloads(rfd::AsyncFileDialog::new())
-            .set_title(title)
-            .set_file_name(default_name)
-            .add_filter(filter, &[extension]);
-        let dialog = match parent {
-            Some(frame) => dialog.set_parent(frame),
-            None => dialog,
-        };
+        let dialog = new_dialog(title, parent).set_file_name(default_name).add_filter(filter, &[extension]);
         let opened = Instant::now();
         let choice = dialog.save_file();
         Box::pin(async move { answer(choice.await.map(|handle| handle.path().to_path_buf()), opened) })
     }
 
     fn pick_folder(&self, title: &str, parent: Option<&eframe::Frame>) -> DialogFuture {
-        let dialog = in_downloads(rfd::AsyncFileDialog::new()).set_title(title);
-        let dialog = match parent {
-            Some(frame) => dialog.set_parent(frame),
-            None => dialog,
-        };
+        let dialog = new_dialog(title, parent);
         let opened = Instant::now();
         let choice = dialog.pick_folder();
         Box::pin(async move { answer(choice.await.map(|handle| handle.path().to_path_buf()), opened) })
+    }
+}
+
+/// A dialog titled `title`, over the window `parent` when there is one, starting in Downloads.
+fn new_dialog(title: &str, parent: Option<&eframe::Frame>) -> rfd::AsyncFileDialog {
+    let dialog = in_downloads(rfd::AsyncFileDialog::new()).set_title(title);
+    match parent {
+        Some(frame) => dialog.set_parent(frame),
+        None => dialog,
     }
 }
 

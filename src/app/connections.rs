@@ -58,11 +58,11 @@ impl App {
         }
     }
 
-    /// Whether `name` is taken in `settings` for what the form is doing: a new connection, or
-    /// the form renamed the connection in use, or a run with `INSTAVIEW_API_KEY`.
-    fn name_taken_message(&self, settings: &Settings, name: &str) -> Option<String> {
-        let other = self.session.connect.new_profile || name != self.session.profile || self.session.one_off;
-        (other && settings.get(name).is_some()).then(|| taken_message(name))
+    /// Whether the form saves `name` as a connection other than the one in use (a new
+    /// connection, a renamed one, or one beside a run with `INSTAVIEW_API_KEY`): then the name
+    /// must not be taken.
+    fn is_other_connection(&self, name: &str) -> bool {
+        self.session.connect.new_profile || name != self.session.profile || self.session.one_off
     }
 
     /// The Connect form's name, config and key. The key field may be left empty when a key is
@@ -70,8 +70,8 @@ impl App {
     fn form_connection(&self) -> Result<(String, ApiConfig, ApiKey), String> {
         let form = &self.edits.connect;
         let name = profiles::check_name(&form.name).map_err(|err| err.to_string())?.to_owned();
-        if let Some(taken) = self.name_taken_message(&self.session.settings, &name) {
-            return Err(taken);
+        if self.is_other_connection(&name) && self.session.settings.get(&name).is_some() {
+            return Err(taken_message(&name));
         }
         let key = if form.key.trim().is_empty() {
             // Only the key of the same connection may be kept; a new one needs its own key, and
@@ -138,7 +138,7 @@ impl App {
     /// in the file as it is now.
     fn record_connection_change(&self, name: &str, config: &ApiConfig) -> SettingsChange {
         let profile = Profile::new(name, config);
-        let other = self.session.connect.new_profile || name != self.session.profile || self.session.one_off;
+        let other = self.is_other_connection(name);
         Arc::new(move |settings: &mut Settings| {
             if other && settings.get(&profile.name).is_some() {
                 return Err(taken_message(&profile.name));

@@ -171,26 +171,24 @@ pub enum Remote<T, E = ApiError> {
 impl<T, E> Remote<T, E> {
     /// Marks it as asked for (again), keeping the value there so far.
     pub fn start(&mut self) {
-        let previous = match std::mem::take(self) {
+        let previous = self.take_value();
+        *self = Self::Pending { previous };
+    }
+
+    /// Takes the value shown now (see [`Remote::value`]), leaving [`Remote::NotRequested`].
+    fn take_value(&mut self) -> Option<T> {
+        match std::mem::take(self) {
             Self::Ready(value) => Some(value),
             Self::Pending { previous } | Self::Failed { previous, .. } => previous,
             Self::NotRequested => None,
-        };
-        *self = Self::Pending { previous };
+        }
     }
 
     /// Takes the answer; a failure keeps the value there so far.
     pub fn finish(&mut self, result: Result<T, E>) {
         *self = match result {
             Ok(value) => Self::Ready(value),
-            Err(error) => {
-                let previous = match std::mem::take(self) {
-                    Self::Ready(value) => Some(value),
-                    Self::Pending { previous } | Self::Failed { previous, .. } => previous,
-                    Self::NotRequested => None,
-                };
-                Self::Failed { error, previous }
-            }
+            Err(error) => Self::Failed { error, previous: self.take_value() },
         };
     }
 
