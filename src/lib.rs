@@ -9,6 +9,8 @@
 //! - [`profiles`]: named connections in a small settings file shared with the command line.
 //! - [`export`]: the export document, atomic writes, and bulk export of many interviews into
 //!   one folder with a resumable manifest ([`export::bulk`]).
+//! - [`review`]: the reviewer's own evaluation (scorecard, decision, notes, evidence) in plain
+//!   files in a review folder that a hiring panel may share.
 //! - [`search`]: Unicode-correct text search and the highlighting of its matches;
 //!   [`transcript_search`]: searching a whole transcript, on the worker when it is long.
 //! - [`dialog`]: the native file dialogs behind a trait, and the fallback when none can open.
@@ -26,6 +28,7 @@ pub mod demo;
 pub mod dialog;
 pub mod export;
 pub mod profiles;
+pub mod review;
 pub mod search;
 pub mod transcript_search;
 pub mod ui;

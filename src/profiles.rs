@@ -125,6 +125,9 @@ pub struct Settings {
     /// The connection the window used last.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_used: Option<String>,
+    /// Settings → Review: the reviewer's name, the review folder, the scorecard criteria.
+    #[serde(skip_serializing_if = "crate::review::ReviewSettings::is_default")]
+    pub review: crate::review::ReviewSettings,
 }
 
 impl Settings {

@@ -23,11 +23,16 @@ use crate::dialog::DialogAnswer;
 use crate::export::bulk::{BulkOptions, BulkProgress, BulkReport, BulkTarget, CancelToken, FolderError};
 use crate::export::{ExportSource, WriteError, write_atomically_in_background};
 use crate::profiles::{Settings, SettingsError};
+use crate::review::{Review, ReviewFolder, SaveMode, Scan, ScanCache, StoreError};
 use crate::transcript_search::{self, SearchAnswer, SearchRequest};
 
 /// How long a keyring call may take before the UI is told it timed out (a locked keyring may
 /// wait forever for an unlock prompt).
 pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a review file read, write or folder scan may take before it counts as failed (a
+/// cloud placeholder may block while it downloads; a network drive may be gone).
+pub const REVIEW_IO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Most candidate/agent/job lookups in flight at once.
 pub const MAX_CONCURRENT_LOOKUPS: usize = 4;
@@ -139,6 +144,48 @@ pub enum Command {
         /// What to search, in which rows.
         request: SearchRequest,
     },
+    /// Read `reviewer`'s review of `interview_id` from `folder`. Answered by
+    /// [`Event::ReviewLoaded`].
+    LoadReview {
+        /// The review folder.
+        folder: ReviewFolder,
+        /// Whose review.
+        reviewer: String,
+        /// Of which interview.
+        interview_id: String,
+    },
+    /// Write `review` into `folder` (see [`ReviewFolder::save`]). Saves run one at a time, in
+    /// the order sent. Answered by [`Event::ReviewSaved`].
+    SaveReview {
+        /// The review folder.
+        folder: ReviewFolder,
+        /// What to write (its `revision` is set on the way).
+        review: Box<Review>,
+        /// The revision last read or written (0: none).
+        base: u64,
+        /// Whether a file changed elsewhere may be replaced.
+        mode: SaveMode,
+        /// Given back with the answer.
+        ticket: u64,
+    },
+    /// Read every review in `folder` (files unchanged since the last scan are not read
+    /// again). Answered by [`Event::ReviewsScanned`].
+    ScanReviews {
+        /// The review folder.
+        folder: ReviewFolder,
+        /// The reviewer using the app (whose subfolder is theirs).
+        reviewer: String,
+    },
+    /// Delete the file `path` in the review folder (a sync conflict copy the reviewer dealt
+    /// with). Answered by a [`Event::ReviewsScanned`] of `folder`.
+    RemoveReviewCopy {
+        /// The conflict copy.
+        path: PathBuf,
+        /// Its review folder, scanned again afterwards.
+        folder: ReviewFolder,
+        /// The reviewer using the app.
+        reviewer: String,
+    },
     /// Read the connections file `path` again and, with `change`, apply it and write the file
     /// atomically. Updates run one at a time, each on a fresh read, so connections that the
     /// command line added meanwhile are kept. Answered by [`Event::SettingsUpdated`].
@@ -170,7 +217,7 @@ pub enum SettingsFailure {
     /// kept in memory.
     Unwritable {
         /// The settings with the change applied.
-        settings: Settings,
+        settings: Box<Settings>,
         /// Why writing failed.
         error: SettingsError,
     },
@@ -288,7 +335,32 @@ pub enum Event {
         /// The ticket of the command.
         ticket: u64,
         /// The settings as they now are in the file, or what went wrong.
-        result: Result<Settings, SettingsFailure>,
+        result: Result<Box<Settings>, SettingsFailure>,
+    },
+    /// Answer to [`Command::LoadReview`]: the review, `None` when there is none yet.
+    ReviewLoaded {
+        /// The review folder read.
+        folder: ReviewFolder,
+        /// The interview.
+        interview_id: String,
+        /// What the file holds, or why it could not be used.
+        result: Result<Option<Box<Review>>, StoreError>,
+    },
+    /// Answer to [`Command::SaveReview`].
+    ReviewSaved {
+        /// The ticket of the command.
+        ticket: u64,
+        /// The interview.
+        interview_id: String,
+        /// What was written (with its new revision), or why nothing was.
+        result: Result<Box<Review>, StoreError>,
+    },
+    /// Answer to [`Command::ScanReviews`] and [`Command::RemoveReviewCopy`].
+    ReviewsScanned {
+        /// The review folder scanned.
+        folder: ReviewFolder,
+        /// What it holds; `folder_error` says when it could not be read or did not answer.
+        scan: Box<Scan>,
     },
 }
 
@@ -473,6 +545,10 @@ struct WorkerState {
     lookups: Arc<Semaphore>,
     /// The queue of the task that applies settings updates in order, once started.
     settings_updates: Option<mpsc::Sender<SettingsUpdate>>,
+    /// The queue of the task that writes reviews in order, once started.
+    review_saves: Option<mpsc::Sender<ReviewSave>>,
+    /// What the review folder scans remember (one scan at a time holds it).
+    review_scans: Arc<std::sync::Mutex<ScanCache>>,
 }
 
 async fn command_loop(mut commands: mpsc::Receiver<Command>, events: EventSender, store_choice: StoreChoice) {
@@ -484,6 +560,8 @@ async fn command_loop(mut commands: mpsc::Receiver<Command>, events: EventSender
         demo: None,
         lookups: Arc::new(Semaphore::new(MAX_CONCURRENT_LOOKUPS)),
         settings_updates: None,
+        review_saves: None,
+        review_scans: Arc::default(),
     };
     while let Some(command) = commands.recv().await {
         handle(&mut state, command).await;
@@ -647,6 +725,32 @@ async fn handle(state: &mut WorkerState, command: Command) {
                 }
             });
         }
+        Command::LoadReview { folder, reviewer, interview_id } => {
+            tokio::spawn(async move {
+                let path = folder.path_of(&reviewer, &interview_id);
+                let (id, reading) = (interview_id.clone(), folder.clone());
+                let result = review_io(path, move || reading.load(&reviewer, &id).map(|r| r.map(Box::new))).await;
+                events.send(Event::ReviewLoaded { folder, interview_id, result }).await;
+            });
+        }
+        Command::SaveReview { folder, review, base, mode, ticket } => {
+            let saves = state.review_saves.get_or_insert_with(|| spawn_review_writer(events));
+            let _ = saves.send(ReviewSave { folder, review, base, mode, ticket }).await;
+        }
+        Command::ScanReviews { folder, reviewer } => {
+            let cache = state.review_scans.clone();
+            tokio::spawn(async move {
+                let scan = scan_reviews(folder.clone(), reviewer, cache, None).await;
+                events.send(Event::ReviewsScanned { folder, scan: Box::new(scan) }).await;
+            });
+        }
+        Command::RemoveReviewCopy { path, folder, reviewer } => {
+            let cache = state.review_scans.clone();
+            tokio::spawn(async move {
+                let scan = scan_reviews(folder.clone(), reviewer, cache, Some(path)).await;
+                events.send(Event::ReviewsScanned { folder, scan: Box::new(scan) }).await;
+            });
+        }
         Command::UpdateSettings { path, change, ticket } => {
             let updates = state.settings_updates.get_or_insert_with(|| spawn_settings_writer(events));
             // The writer only stops with the worker, and then nobody waits for the answer. A full
@@ -654,6 +758,67 @@ async fn handle(state: &mut WorkerState, command: Command) {
             let _ = updates.send(SettingsUpdate { path, change, ticket }).await;
         }
     }
+}
+
+/// One queued [`Command::SaveReview`].
+struct ReviewSave {
+    folder: ReviewFolder,
+    review: Box<Review>,
+    base: u64,
+    mode: SaveMode,
+    ticket: u64,
+}
+
+/// Starts the task that writes reviews one at a time, in the order they were sent (each reads
+/// the file to check its revision, so two at once could both pass the check).
+fn spawn_review_writer(events: EventSender) -> mpsc::Sender<ReviewSave> {
+    let (sender, mut saves) = mpsc::channel::<ReviewSave>(64);
+    tokio::spawn(async move {
+        while let Some(ReviewSave { folder, review, base, mode, ticket }) = saves.recv().await {
+            let interview_id = review.interview_id.clone();
+            let path = folder.path_of(&review.reviewer, &review.interview_id);
+            let result = review_io(path, move || folder.save(&review, base, mode).map(Box::new)).await;
+            events.send(Event::ReviewSaved { ticket, interview_id, result }).await;
+        }
+    });
+    sender
+}
+
+/// Runs blocking review-folder work off the async threads, giving up after
+/// [`REVIEW_IO_TIMEOUT`] (the work itself may still finish).
+async fn review_io<T: Send + 'static>(
+    path: PathBuf,
+    work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    let timed_out = || StoreError::TimedOut { path: path.clone(), seconds: REVIEW_IO_TIMEOUT.as_secs() };
+    match tokio::time::timeout(REVIEW_IO_TIMEOUT, tokio::task::spawn_blocking(work)).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) | Err(_) => Err(timed_out()),
+    }
+}
+
+/// Scans `folder` (after deleting `remove`, a conflict copy, when given) with the shared cache.
+async fn scan_reviews(
+    folder: ReviewFolder,
+    reviewer: String,
+    cache: Arc<std::sync::Mutex<ScanCache>>,
+    remove: Option<PathBuf>,
+) -> Scan {
+    let root = folder.root.clone();
+    let result = review_io(root.clone(), move || {
+        let mut scan_error = None;
+        if let Some(path) = remove
+            && let Err(err) = std::fs::remove_file(&path)
+        {
+            scan_error = Some(format!("could not delete {}: {err}", path.display()));
+        }
+        let mut cache = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut scan = folder.scan(&reviewer, &mut cache);
+        scan.folder_error = scan.folder_error.or(scan_error);
+        Ok(scan)
+    })
+    .await;
+    result.unwrap_or_else(|err| Scan { folder_error: Some(err.to_string()), ..Scan::default() })
 }
 
 /// One queued [`Command::UpdateSettings`].
@@ -672,7 +837,7 @@ fn spawn_settings_writer(events: EventSender) -> mpsc::Sender<SettingsUpdate> {
             let result = tokio::task::spawn_blocking(move || update_settings_file(&path, change))
                 .await
                 .unwrap_or_else(|err| Err(SettingsFailure::Lost(format!("the settings task failed: {err}"))));
-            events.send(Event::SettingsUpdated { ticket, result }).await;
+            events.send(Event::SettingsUpdated { ticket, result: result.map(Box::new) }).await;
         }
     });
     sender
@@ -685,7 +850,7 @@ fn update_settings_file(path: &std::path::Path, change: Option<SettingsChange>) 
     change(&mut settings).map_err(SettingsFailure::Refused)?;
     match settings.save(path) {
         Ok(()) => Ok(settings),
-        Err(error) => Err(SettingsFailure::Unwritable { settings, error }),
+        Err(error) => Err(SettingsFailure::Unwritable { settings: Box::new(settings), error }),
     }
 }
 

@@ -250,7 +250,7 @@ impl Headless {
         let input = self.input(events);
         let mut search = None;
         let output = self.ctx.run_ui(input, |ui| {
-            egui::CentralPanel::default().show(ui, |ui| search = transcript_ui(ui, record, view));
+            egui::CentralPanel::default().show(ui, |ui| search = transcript_ui(ui, record, view).search);
         });
         let mut drawn = self.finish(output, tessellate);
         drawn.search = search;

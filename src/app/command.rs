@@ -92,6 +92,42 @@ pub enum Command {
     /// Search the open interview's transcript on the worker (a long one; the answer goes to
     /// [`Edits::transcript`]).
     SearchTranscript(SearchRequest),
+    /// The scorecard changed the draft of this interview in [`Edits::reviews`] (it is saved
+    /// shortly after).
+    ReviewEdited(String),
+    /// Pin this turn (0-based) of the open interview's transcript as evidence in the review.
+    PinEvidence(usize),
+    /// Show this turn (0-based) in the Transcript tab.
+    JumpToTurn(usize),
+    /// After the review file changed elsewhere: keep this copy (`keep_mine`) or the one on
+    /// disk.
+    ResolveReviewConflict {
+        /// The interview reviewed.
+        interview_id: String,
+        /// Keep the copy in the window (else the one on disk).
+        keep_mine: bool,
+    },
+    /// A sync client's conflict copy of the reviewer's own review: use its content (`use_copy`)
+    /// or drop it; the copy file is deleted either way.
+    ResolveReviewCopy {
+        /// The copy.
+        path: PathBuf,
+        /// Make its content the review.
+        use_copy: bool,
+    },
+    /// Read the open interview's review file again (after it could not be read).
+    ReloadReview,
+    /// Start a new review over a damaged file (which is kept beside it).
+    StartReviewOver,
+    /// Save Settings → Review.
+    SetReviewSettings(crate::review::ReviewSettings),
+    /// Start the review queue over these interviews and open the first.
+    StartQueue(super::review_desk::QueueKind),
+    /// Open the next (`true`) or previous interview of the queue, or of the list when no queue
+    /// runs.
+    StepQueue(bool),
+    /// Leave the review queue.
+    StopQueue,
 }
 
 /// The commands pushed during one frame, applied in order at its end.

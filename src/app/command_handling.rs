@@ -115,6 +115,90 @@ impl App {
                     self.send(WorkerCommand::SearchTranscript { record, request });
                 }
             }
+            Command::ReviewEdited(id) => self.review_edited(&id),
+            Command::PinEvidence(turn) => self.pin_evidence(turn),
+            Command::JumpToTurn(turn) => {
+                self.edits.tab = super::Tab::Transcript;
+                self.edits.transcript.jump_to_turn = Some(turn);
+            }
+            Command::ResolveReviewConflict { interview_id, keep_mine } => {
+                self.resolve_review_conflict(&interview_id, keep_mine);
+            }
+            Command::ResolveReviewCopy { path, use_copy } => self.resolve_review_copy(path, use_copy),
+            Command::ReloadReview => self.reload_review(),
+            Command::StartReviewOver => self.start_review_over(),
+            Command::SetReviewSettings(settings) => {
+                let change: crate::worker::SettingsChange = Arc::new(move |s| {
+                    s.review = settings.clone();
+                    Ok(())
+                });
+                self.change_settings_now(change);
+                self.edits.scorecard.settings = None;
+            }
+            Command::StartQueue(kind) => self.start_queue(kind),
+            Command::StepQueue(forward) => self.step_queue(forward),
+            Command::StopQueue => self.session.reviews.queue = None,
+        }
+    }
+
+    /// Starts the review queue over the list's interviews of `kind` and opens the first.
+    fn start_queue(&mut self, kind: super::QueueKind) {
+        let related = &self.session.related;
+        let visible = self.session.list.visible(&self.edits.filters.text, |k, id| related.name(k, id));
+        let desk = &self.session.reviews;
+        let ids: Vec<String> = visible
+            .filter(|r| match kind {
+                super::QueueKind::CurrentList => true,
+                super::QueueKind::CompletedUndecided => {
+                    r.interview.status == Some(crate::api::InterviewStatus::Completed)
+                        && desk.my_decision(&r.interview.id).is_none()
+                }
+            })
+            .map(|r| r.interview.id.clone())
+            .collect();
+        let Some(first) = ids.first().cloned() else {
+            self.session.notifications.info(format!("No interviews to review: none is \"{}\".", kind.label()));
+            return;
+        };
+        self.session.reviews.queue = Some(super::ReviewQueue { kind, ids, position: 0 });
+        self.open(&first);
+    }
+
+    /// Opens the next or previous interview of the queue, or of the list without one.
+    fn step_queue(&mut self, forward: bool) {
+        let step = |position: usize, len: usize| {
+            if forward { (position + 1).min(len.saturating_sub(1)) } else { position.saturating_sub(1) }
+        };
+        if let Some(queue) = self.session.reviews.queue.as_mut() {
+            let next = step(queue.position, queue.ids.len());
+            if next == queue.position {
+                let end = if forward { "last" } else { "first" };
+                self.session.notifications.info(format!("This is the {end} interview of the queue."));
+                return;
+            }
+            queue.position = next;
+            if let Some(id) = queue.current().map(str::to_owned) {
+                self.open(&id);
+            }
+            return;
+        }
+        let related = &self.session.related;
+        let ids: Vec<String> = self
+            .session
+            .list
+            .visible(&self.edits.filters.text, |k, id| related.name(k, id))
+            .map(|r| r.interview.id.clone())
+            .collect();
+        let current = self.session.current.as_ref().and_then(|c| ids.iter().position(|id| *id == c.id));
+        let target = match current {
+            Some(position) => ids.get(step(position, ids.len())),
+            None => ids.first(),
+        };
+        if let Some(id) = target.filter(|id| Some(id.as_str()) != self.session.current.as_ref().map(|c| c.id.as_str()))
+        {
+            let id = id.clone();
+            self.edits.open_input.clone_from(&id);
+            self.open(&id);
         }
     }
 

@@ -355,7 +355,7 @@ impl App {
                 false
             }
             Err(SettingsFailure::Unwritable { settings, error }) => {
-                self.session.settings = settings;
+                self.session.settings = *settings;
                 self.session.notifications.error(format!("Saved connections could not be written: {error}"));
                 true
             }

@@ -30,6 +30,11 @@ impl App {
 
     pub(super) fn on_event(&mut self, event: Event) {
         match event {
+            Event::ReviewLoaded { folder, interview_id, result } => {
+                self.on_review_loaded(&folder, interview_id, result);
+            }
+            Event::ReviewSaved { ticket, interview_id, result } => self.on_review_saved(ticket, &interview_id, result),
+            Event::ReviewsScanned { folder, scan } => self.on_reviews_scanned(&folder, *scan),
             Event::KeyLoaded { account, result, store } => self.on_key_loaded(&account, result, store),
             Event::KeySaved { account, result } => self.on_key_saved(&account, result),
             Event::KeyDeleted { account, result } => self.on_key_deleted(&account, result),
@@ -101,7 +106,7 @@ impl App {
                     current.export_preview = None;
                 }
             }
-            Event::SettingsUpdated { ticket, result } => self.on_settings_updated(ticket, result),
+            Event::SettingsUpdated { ticket, result } => self.on_settings_updated(ticket, result.map(|s| *s)),
             Event::TranscriptSearched { interview_id, answer } => {
                 if self.session.current.as_ref().is_some_and(|c| c.id == interview_id) {
                     self.edits.transcript.apply_search(answer);
@@ -260,7 +265,8 @@ impl App {
                 }
                 current.export_preview = None;
                 current.live.arrived(now, changed, live);
-                current.remote.finish(Ok(record));
+                current.remote.finish(Ok(record.clone()));
+                self.ensure_review(&record);
             }
             (Err(err), Some(_)) => {
                 // A failed refresh keeps what is on screen and tries again later.

@@ -9,6 +9,7 @@
 //! - `event_handling`: what each worker answer changes.
 //! - `interview_list`, `transcript_view`, `notifications`: the list's pages and filters, the
 //!   transcript's search and layout, the notification stack.
+//! - `review_desk`: the reviewer's evaluations: loading, autosave, conflicts, the panel.
 
 mod command;
 mod command_handling;
@@ -17,6 +18,7 @@ mod event_handling;
 pub mod interview_list;
 pub mod notifications;
 pub mod persisted;
+pub mod review_desk;
 pub mod session;
 pub mod transcript_view;
 
@@ -29,6 +31,7 @@ pub use command::{Command, Commands, View};
 use connections::SettingsFollowUp;
 pub use interview_list::{CandidateFilter, InterviewList, ListFilters};
 pub use persisted::{ExportPrefs, MAX_RECENT, SidePanel, State, Tab};
+pub use review_desk::{QueueKind, ReviewDesk, ReviewQueue, ReviewStatus};
 pub use session::{
     BulkJob, BulkSelection, ConnectFields, ConnectStatus, DeleteConnection, Edits, ExportOutcome, KeyAction,
     KeyProblem, LiveRefresh, OpenInterview, REFRESH_MAX, REFRESH_MIN, RelatedCache, Remote, Screen, Session,
@@ -59,6 +62,10 @@ pub struct AppOptions {
     pub profile: Option<String>,
     /// The connections file (`settings.json`); `None` keeps connections in memory only (demo).
     pub settings_path: Option<PathBuf>,
+    /// The review folder, instead of the one in the settings (`--review-folder`, tests).
+    pub review_folder: Option<PathBuf>,
+    /// The reviewer's name, instead of the one in the settings (`--reviewer`, tests).
+    pub reviewer: Option<String>,
 }
 
 impl Default for AppOptions {
@@ -72,6 +79,8 @@ impl Default for AppOptions {
             automation: Automation::default(),
             profile: None,
             settings_path: None,
+            review_folder: None,
+            reviewer: None,
         }
     }
 }
@@ -133,6 +142,10 @@ pub struct App {
     frame_started: Option<Instant>,
     /// The commands pushed this frame (kept to reuse the allocation).
     commands: Commands,
+    /// The review folder given at start, over the settings' one.
+    review_folder_option: Option<PathBuf>,
+    /// The reviewer given at start, over the settings' one.
+    reviewer_option: Option<String>,
     worker: Option<Worker>,
     dialog: Box<dyn SaveDialog>,
 }
@@ -188,6 +201,8 @@ impl App {
             frame_started: None,
             started: Instant::now(),
             commands: Commands::default(),
+            review_folder_option: options.review_folder,
+            reviewer_option: options.reviewer,
             worker,
             dialog: options.dialog,
         };
@@ -227,6 +242,7 @@ impl App {
         // not a run with INSTAVIEW_API_KEY, nor what is left once the last one is deleted.
         session.saved_connection = !session.one_off
             && (session.settings.get(&session.profile).is_some() || self.keys.contains_key(&session.profile));
+        self.sync_review_settings();
     }
 
     /// What is remembered across restarts now.
@@ -251,6 +267,8 @@ impl App {
 
 impl Drop for App {
     fn drop(&mut self) {
+        // Closing the window: what the reviewer typed in the last second goes to disk first.
+        self.flush_reviews(true);
         if let Some((path, times)) = self.frame_times.take() {
             let text = frame_stats_json(&times);
             if let Err(err) = crate::export::write_atomically(&path, text.as_bytes()) {
@@ -310,6 +328,7 @@ impl eframe::App for App {
         self.frame_started = Some(Instant::now());
         self.poll_events();
         self.tick_live_refresh(ctx);
+        self.tick_reviews(ctx);
         let now = Instant::now();
         if let Some(next) = self.session.notifications.expire(now) {
             ctx.request_repaint_after(next.saturating_duration_since(now));

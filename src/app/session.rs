@@ -80,6 +80,8 @@ pub struct Session {
     pub recent: Vec<String>,
     /// The Export tab's choices (a copy of the persisted ones).
     pub export_prefs: ExportPrefs,
+    /// The reviewer's evaluations: folder, save states, everybody's reviews.
+    pub reviews: super::review_desk::ReviewDesk,
 }
 
 impl Session {
@@ -117,6 +119,42 @@ pub struct Edits {
     pub fallback_path: String,
     /// Search, filter and scroll state of the open interview's transcript.
     pub transcript: TranscriptView,
+    /// The reviewer's drafts, by interview ID (autosaved; see `review_desk`).
+    pub reviews: std::collections::HashMap<String, crate::review::Review>,
+    /// The scorecard panel's own state.
+    pub scorecard: ScorecardEdits,
+}
+
+/// The scorecard panel's buffers.
+#[derive(Debug, Default)]
+pub struct ScorecardEdits {
+    /// The Review settings window is open, with these values being edited.
+    pub settings: Option<ReviewSettingsFields>,
+    /// Move the keyboard focus to the notes field in the next frame.
+    pub focus_notes: bool,
+    /// The shortcut overlay is shown.
+    pub show_shortcuts: bool,
+    /// The queue picker's choice.
+    pub queue_kind: Option<super::review_desk::QueueKind>,
+    /// The scorecard panel is closed (it opens again with its button or N).
+    pub hidden: bool,
+}
+
+/// The Review settings window's fields, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReviewSettingsFields {
+    /// The reviewer's name (empty: the OS user name).
+    pub reviewer: String,
+    /// The review folder (empty: the app's data folder).
+    pub folder: String,
+    /// The default criteria, one per line.
+    pub criteria: String,
+    /// The criteria of the open interview's agent, one per line (empty: the default ones).
+    pub agent_criteria: String,
+    /// The agent those are for, if an interview with an agent is open.
+    pub agent: Option<String>,
+    /// Blind review.
+    pub blind: bool,
 }
 
 /// The Connect screen's text fields. The key field is cleared once used.

@@ -82,6 +82,12 @@ pub struct TranscriptView {
     pub(crate) keep_current: Option<usize>,
     pub(crate) scroll_to_current: bool,
     pub(crate) rows: Rows,
+    /// Scroll to this turn (0-based) and mark it (a pinned piece of evidence was opened).
+    pub jump_to_turn: Option<usize>,
+    /// The turn last jumped to, marked until another is.
+    pub marked_turn: Option<usize>,
+    /// Move the keyboard focus to the search field in the next frame.
+    pub focus_search: bool,
 }
 
 /// The shown rows and their heights. Heights start as estimates and are replaced by measured

@@ -294,9 +294,7 @@ fn persist_replacing(mut file: tempfile::NamedTempFile, target: &Path) -> Result
     loop {
         match file.persist(target) {
             Ok(_) => return Ok(()),
-            Err(err)
-                if err.error.kind() == std::io::ErrorKind::PermissionDenied && std::time::Instant::now() < deadline =>
-            {
+            Err(err) if is_held_open(&err.error) && std::time::Instant::now() < deadline => {
                 file = err.file;
                 std::thread::sleep(pause);
                 pause = (pause * 2).min(std::time::Duration::from_millis(200));
@@ -304,6 +302,13 @@ fn persist_replacing(mut file: tempfile::NamedTempFile, target: &Path) -> Result
             Err(err) => return Err(err.error),
         }
     }
+}
+
+/// Whether a refused rename looks like another program holding the file open: access denied
+/// (Windows error 5, what OneDrive, Dropbox and Defender cause) or a sharing violation
+/// (error 32, which Rust reports as an uncategorised error).
+fn is_held_open(err: &std::io::Error) -> bool {
+    err.kind() == std::io::ErrorKind::PermissionDenied || (cfg!(windows) && err.raw_os_error() == Some(32))
 }
 
 /// [`write_atomically`] on tokio's blocking pool, so async code never waits on the disk.

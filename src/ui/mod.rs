@@ -7,6 +7,7 @@ pub mod connect;
 pub mod export;
 pub mod metadata;
 pub mod notifications;
+pub mod scorecard;
 pub mod side_panel;
 pub mod style;
 pub mod transcript;
@@ -31,6 +32,17 @@ pub fn app_ui(ui: &mut egui::Ui, view: &mut View<'_>) {
             .default_size(300.0)
             .show(ui, |ui| side_panel::side_panel_ui(view, ui));
     }
+    let reviewing = (view.session.screen == Screen::Main && !view.session.show_compare)
+        .then(|| view.session.current_record())
+        .flatten();
+    if let Some(record) = &reviewing
+        && !view.edits.scorecard.hidden
+    {
+        egui::Panel::right("scorecard")
+            .resizable(true)
+            .default_size(360.0)
+            .show(ui, |ui| scorecard::scorecard_ui(view, ui, record));
+    }
     let screen = view.session.screen.clone();
     egui::CentralPanel::default().show(ui, |ui| match screen {
         Screen::Starting => {
@@ -51,6 +63,11 @@ pub fn app_ui(ui: &mut egui::Ui, view: &mut View<'_>) {
     bulk_export::bulk_window_ui(view, ui.ctx());
     connect::delete_connection_ui(view, ui.ctx());
     notifications::notifications_ui(view, ui.ctx());
+    if view.session.screen == Screen::Main {
+        scorecard::settings_window_ui(view, ui.ctx());
+        scorecard::shortcuts_window_ui(view, ui.ctx());
+        scorecard::shortcuts(view, ui.ctx(), reviewing.as_ref().map(|r| r.interview.id.as_str()));
+    }
 }
 
 fn top_bar_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
@@ -288,7 +305,7 @@ fn interview_area_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
                 Some(HeaderAction::ToggleCompare) => view.push(Command::ToggleCompare(record.clone())),
                 None => {}
             }
-            tab_bar_ui(ui, &mut view.edits.tab);
+            tab_bar_ui(ui, &mut view.edits.tab, &mut view.edits.scorecard.hidden);
             ui.separator();
             match view.edits.tab {
                 Tab::Metadata => metadata::metadata_ui(ui, record, &session.related),
@@ -305,8 +322,12 @@ fn interview_area_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
                             .and_then(|id| session.related.name(RelatedKind::Candidate, id)),
                     };
                     view.edits.transcript.names = names;
-                    if let Some(search) = transcript::transcript_ui(ui, record, &mut view.edits.transcript) {
+                    let action = transcript::transcript_ui(ui, record, &mut view.edits.transcript);
+                    if let Some(search) = action.search {
                         view.push(Command::SearchTranscript(search));
+                    }
+                    if let Some(turn) = action.pin {
+                        view.push(Command::PinEvidence(turn));
                     }
                 }
                 Tab::Analysis => {
@@ -447,7 +468,7 @@ fn freshness_ui(ui: &mut egui::Ui, remote: &Remote<Arc<InterviewRecord>>, live: 
     }
 }
 
-fn tab_bar_ui(ui: &mut egui::Ui, tab: &mut Tab) {
+fn tab_bar_ui(ui: &mut egui::Ui, tab: &mut Tab, scorecard_hidden: &mut bool) {
     ui.horizontal(|ui| {
         for candidate in Tab::ALL {
             let text = RichText::new(candidate.label()).size(15.0);
@@ -455,5 +476,12 @@ fn tab_bar_ui(ui: &mut egui::Ui, tab: &mut Tab) {
                 *tab = candidate;
             }
         }
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            let shown = !*scorecard_hidden;
+            let hint = if shown { "Hide your scorecard" } else { "Show your scorecard beside the tabs" };
+            if ui.selectable_label(shown, RichText::new("Scorecard").size(15.0)).on_hover_text(hint).clicked() {
+                *scorecard_hidden = shown;
+            }
+        });
     });
 }

@@ -23,16 +23,24 @@ pub const FIND_NEXT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND
 /// elsewhere.
 pub const FIND_PREVIOUS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::G);
 
-/// Draws the Transcript tab. Returns a search to run on the worker when the query changed on a
-/// long transcript.
-#[must_use = "a returned search must be pushed as a command"]
-pub fn transcript_ui(ui: &mut egui::Ui, record: &InterviewRecord, view: &mut TranscriptView) -> Option<SearchRequest> {
+/// What the user asked for in the Transcript tab.
+#[must_use = "what the user asked for must be pushed as commands"]
+#[derive(Debug, Default)]
+pub struct TranscriptAction {
+    /// A search to run on the worker (the query changed on a long transcript).
+    pub search: Option<SearchRequest>,
+    /// A turn (0-based) to pin as evidence.
+    pub pin: Option<usize>,
+}
+
+/// Draws the Transcript tab.
+pub fn transcript_ui(ui: &mut egui::Ui, record: &InterviewRecord, view: &mut TranscriptView) -> TranscriptAction {
     let transcript = &record.interview.transcript;
     if *transcript == Transcript::Missing {
         ui.add_space(8.0);
         ui.label("This interview has no transcript yet.");
         ui.label(RichText::new("Transcripts appear once an interview has been completed and processed.").weak());
-        return None;
+        return TranscriptAction::default();
     }
     let mut request = search_bar_ui(ui, view, transcript);
     if let Transcript::Unstructured(_) = transcript {
@@ -42,8 +50,8 @@ pub fn transcript_ui(ui: &mut egui::Ui, record: &InterviewRecord, view: &mut Tra
     }
     ui.separator();
     request = request.or(view.update_matches(transcript));
-    rows_ui(ui, view, transcript);
-    request
+    let pin = rows_ui(ui, view, transcript);
+    TranscriptAction { search: request, pin }
 }
 
 fn search_bar_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript) -> Option<SearchRequest> {
@@ -66,7 +74,7 @@ fn search_bar_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Tran
             )
             .labelled_by(label.id)
             .on_hover_text(&hints.find);
-        if focus_search {
+        if focus_search || std::mem::take(&mut view.focus_search) {
             response.request_focus();
         }
         if response.has_focus() && ui.input(|i| i.key_pressed(Key::Escape)) {
@@ -140,14 +148,30 @@ impl ShortcutHints {
     }
 }
 
-fn rows_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript) {
+/// Draws the rows; returns a turn to pin as evidence.
+fn rows_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript) -> Option<usize> {
     let text_width = (ui.available_width() - SPEAKER_WIDTH - 24.0).max(120.0);
     let formats = Formats::new(ui);
     let speaker_height = ui.text_style_height(&egui::TextStyle::Body) * 2.0 + 4.0;
+    // A jump to a pinned turn: the row showing it (a speaker filter may hide it: then all
+    // speakers are shown again).
+    let jump = view.jump_to_turn.take();
+    let mut jump_row = jump.and_then(|turn| view.rows.turns.iter().position(|&t| t == turn));
+    if let Some(turn) = jump {
+        view.marked_turn = Some(turn);
+        if jump_row.is_none() && view.speakers != SpeakerFilter::All {
+            view.speakers = SpeakerFilter::All;
+            view.jump_to_turn = Some(turn);
+            ui.ctx().request_repaint();
+        }
+    }
     // Before jumping to a match, every row above it gets its exact height, so the jump lands on
     // the match (estimated heights above it would shift it).
     let target_row = view.scroll_to_current.then(|| view.matches.get(view.current).map(|m| m.row)).flatten();
-    measure_rows(ui, &mut view.rows, transcript, text_width, speaker_height, &formats, target_row);
+    measure_rows(ui, &mut view.rows, transcript, text_width, speaker_height, &formats, target_row.or(jump_row));
+    if jump_row.is_some_and(|row| row >= view.rows.offsets.len()) {
+        jump_row = None;
+    }
     let mut scroll_area = egui::ScrollArea::vertical().id_salt("transcript_rows").auto_shrink([false, false]);
     if view.scroll_to_current {
         view.scroll_to_current = false;
@@ -155,6 +179,10 @@ fn rows_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript
             scroll_area = scroll_area.vertical_scroll_offset((top - ui.available_height() * 0.3).max(0.0));
         }
     }
+    if let Some(top) = jump_row.and_then(|row| view.rows.offsets.get(row)) {
+        scroll_area = scroll_area.vertical_scroll_offset((top - ui.available_height() * 0.3).max(0.0));
+    }
+    let mut pin = None;
     let turns = match transcript {
         Transcript::Turns(turns) => turns.as_slice(),
         _ => &[],
@@ -175,7 +203,10 @@ fn rows_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript
             drawn.push((row, galley.size().y.max(speaker_height) + ROW_GAP));
             let rect =
                 egui::Rect::from_min_size(origin + vec2(0.0, top), vec2(ui.available_width(), bottom - top - ROW_GAP));
-            row_ui(ui, rect, turns.get(turn), &view.names, job, text_width);
+            let marked = view.marked_turn == Some(turn);
+            if row_ui(ui, rect, turns.get(turn), &view.names, job, text_width, marked) {
+                pin = Some(turn);
+            }
         }
     });
     // Rows just drawn now have exact heights; a change moves the rows below next frame.
@@ -190,6 +221,7 @@ fn rows_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript
         view.rows.recompute_offsets();
         ui.ctx().request_repaint();
     }
+    pin
 }
 
 /// Keeps `rows.heights` current for `width`: estimates for every row at once, then exact
@@ -273,8 +305,13 @@ fn row_ui(
     names: &SpeakerNames,
     job: egui::text::LayoutJob,
     text_width: f32,
-) {
+    marked: bool,
+) -> bool {
+    let mut pin = false;
     let color = turn.map_or(style::MUTED, |t| speaker_color(&t.speaker));
+    if marked {
+        ui.painter().rect_filled(rect, 2.0, style::ACCENT.gamma_multiply(0.12));
+    }
     ui.painter().rect_filled(egui::Rect::from_min_size(rect.min, vec2(3.0, rect.height())), 1.0, color);
     let content = rect.shrink2(vec2(10.0, 0.0));
     ui.scope_builder(egui::UiBuilder::new().max_rect(content), |ui| {
@@ -301,9 +338,14 @@ fn row_ui(
                     ui.ctx().copy_text(text);
                     ui.close();
                 }
+                if turn.is_some() && ui.button("Pin as evidence").clicked() {
+                    pin = true;
+                    ui.close();
+                }
             });
         });
     });
+    pin
 }
 
 /// The speaker column's text and its hover text.

@@ -1,5 +1,7 @@
-//! Command line: the GUI (default), `fetch`, `pdf`, `list`, `key` and `demo-server`, with the
-//! exit codes in README.
+//! Command line: the GUI (default), `fetch`, `pdf`, `list`, `key`, `review` and `demo-server`,
+//! with the exit codes in README.
+
+mod review;
 
 use std::io::{IsTerminal as _, Read as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -165,6 +167,22 @@ pub enum CliCommand {
         /// What to do with the key.
         #[command(subcommand)]
         action: KeyCommand,
+    },
+    /// Show, change or list your own reviews of interviews (scorecard, decision, notes), the
+    /// same files the window writes. Nothing is sent to the Instaview API.
+    ///
+    /// Exit codes: 2 for a bad value (rating, decision, criterion), 5 when there is no review,
+    /// 8 for a damaged review file, 9 when it cannot be written.
+    Review {
+        /// What to do.
+        #[command(subcommand)]
+        action: review::ReviewCommand,
+        /// Where the reviews are (default: Settings → Review folder, else the app's data folder).
+        #[arg(long, global = true, env = crate::review::store::REVIEW_DIR_ENV, value_name = "DIR")]
+        review_folder: Option<PathBuf>,
+        /// Whose reviews (default: the name in Settings → Review, else the OS user name).
+        #[arg(long, global = true, value_name = "NAME")]
+        reviewer: Option<String>,
     },
     /// Run the demo server alone and print its URL and key.
     DemoServer {
@@ -430,6 +448,7 @@ pub fn run(cli: Cli) -> ExitCode {
             with_runtime(|rt| rt.block_on(bulk_export(&out_dir, selection, options, &connection)))
         }
         Some(CliCommand::Key { action }) => with_runtime(|rt| rt.block_on(key_command(action))),
+        Some(CliCommand::Review { action, review_folder, reviewer }) => review::run(action, review_folder, reviewer),
         Some(CliCommand::DemoServer { port, rate_limit, extra_interviews }) => {
             let options = DemoOptions {
                 rate_limit_per_minute: rate_limit,
@@ -789,10 +808,15 @@ fn table(rows: &[std::sync::Arc<InterviewRecord>]) -> String {
             interview.agent_id.clone().unwrap_or_else(|| "-".into()),
         ]);
     }
+    aligned(&lines)
+}
+
+/// Rows of cells as text columns, each as wide as its widest cell, two spaces apart.
+fn aligned<const N: usize>(lines: &[[String; N]]) -> String {
     let widths: Vec<usize> =
-        (0..5).map(|c| lines.iter().filter_map(|l| l.get(c)).map(|s| s.chars().count()).max().unwrap_or(0)).collect();
+        (0..N).map(|c| lines.iter().filter_map(|l| l.get(c)).map(|s| s.chars().count()).max().unwrap_or(0)).collect();
     let mut out = String::new();
-    for line in &lines {
+    for line in lines {
         let cells: Vec<String> = line.iter().zip(&widths).map(|(cell, width)| format!("{cell:<width$}")).collect();
         out.push_str(cells.join("  ").trim_end());
         out.push('\n');
@@ -1139,7 +1163,7 @@ fn app_name(demo: bool) -> &'static str {
 }
 
 fn native_options(demo: bool, renderer: RendererArg) -> eframe::NativeOptions {
-    let icon = eframe::icon_data::from_png_bytes(include_bytes!("../icons/icon-256.png")).ok();
+    let icon = eframe::icon_data::from_png_bytes(include_bytes!("../../icons/icon-256.png")).ok();
     let mut viewport = egui::ViewportBuilder::default()
         .with_title(if demo { "Interview Desk — demo" } else { "Interview Desk" })
         .with_app_id("interview-desk")
@@ -1177,6 +1201,7 @@ fn app_creator(start: &GuiStart, started: Arc<AtomicBool>) -> eframe::AppCreator
             automation,
             profile,
             settings_path: if demo { None } else { profiles::settings_path() },
+            ..AppOptions::default()
         };
         Ok(Box::new(App::new(cc, options)))
     })

@@ -1,0 +1,267 @@
+//! The reviewer's own evaluation of an interview, beside the AI's: decision, overall rating,
+//! scorecard criteria, verdicts on the AI's points, pinned evidence and notes. It is the
+//! human-oversight record of an AI-run interview, kept in plain files that belong to the
+//! reviewer and are never sent to the Instaview API.
+//!
+//! - [`format`]: the file format (versioned; unknown fields are kept).
+//! - [`store`]: the review folder, one subfolder per reviewer, with conflict detection.
+//! - Here: the review settings, fitting a review to its interview, the panel's disagreements
+//!   and blind review's pseudonyms.
+
+pub mod format;
+pub mod store;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub use format::{
+    AiPointKind, AiPointReview, AnalysisRef, CriterionRating, Decision, Evidence, FieldError, FormatError, MAX_RATING,
+    Review, Stamped, Verdict, parse_rating,
+};
+pub use store::{FolderProblem, ProblemKind, ReviewFolder, SaveMode, Scan, ScanCache, ScannedReview, StoreError};
+
+use crate::api::Interview;
+
+/// The criteria of a scorecard when the settings name none.
+pub const DEFAULT_CRITERIA: [&str; 4] = ["Communication", "Role knowledge", "Problem solving", "Motivation"];
+
+/// Settings → Review, kept in `settings.json` under `review`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ReviewSettings {
+    /// The reviewer's name on their reviews; `None`: the OS user name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reviewer: Option<String>,
+    /// The review folder (a shared or synced one for a panel); `None`: the app's data folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<PathBuf>,
+    /// The default scorecard criteria; `None`: [`DEFAULT_CRITERIA`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub criteria: Option<Vec<String>>,
+    /// Criteria for the interviews of one agent (by agent ID), instead of the default ones.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub agent_criteria: BTreeMap<String, Vec<String>>,
+    /// Hide candidates' names and e-mails until a decision is saved.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub blind: bool,
+}
+
+impl ReviewSettings {
+    /// Whether nothing is set (then `settings.json` leaves the section out).
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// The reviewer's name: the one set, else the OS user name.
+    pub fn reviewer_name(&self) -> String {
+        self.reviewer
+            .as_deref()
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map_or_else(store::os_user_name, str::to_owned)
+    }
+
+    /// The criteria of a scorecard for an interview of `agent_id`.
+    pub fn criteria_for(&self, agent_id: Option<&str>) -> Vec<String> {
+        if let Some(list) = agent_id.and_then(|id| self.agent_criteria.get(id)) {
+            return list.clone();
+        }
+        match &self.criteria {
+            Some(list) => list.clone(),
+            None => DEFAULT_CRITERIA.map(str::to_owned).to_vec(),
+        }
+    }
+}
+
+/// Splits a criteria list typed one per line (or separated by commas) into names, without
+/// blanks or repeats.
+pub fn parse_criteria(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for name in text.split(['\n', ',']).map(str::trim).filter(|n| !n.is_empty()) {
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            names.push(name.to_owned());
+        }
+    }
+    names
+}
+
+/// Which analysis of `interview` a review made now is made against.
+pub fn analysis_ref(interview: &Interview) -> Option<AnalysisRef> {
+    let analysis = interview.analysis.as_ref()?;
+    let updated_at = analysis.general.as_ref().and_then(|g| g.updated_at.as_ref()).map(|t| t.raw.clone());
+    Some(AnalysisRef { id: analysis.id.clone(), updated_at })
+}
+
+/// Whether the analysis of `interview` is not the one `review` was made against (it was
+/// generated again, or appeared after the review was started).
+pub fn analysis_changed(review: &Review, interview: &Interview) -> bool {
+    review.has_content() && review.analysis != analysis_ref(interview)
+}
+
+/// Fits `review` to `interview`: adds the criteria of `criteria` it lacks (unrated), and lists
+/// every strong point, weak point and evaluation bullet of the analysis (a verdict already
+/// given is kept by its text). Points no longer in the analysis are kept after the others, so
+/// the record of what was judged stays. An empty review also records the analysis it is
+/// made against.
+pub fn fit_to_interview(review: &mut Review, interview: &Interview, criteria: &[String]) {
+    for name in criteria {
+        if !review.criteria.iter().any(|c| c.name == *name) {
+            review.criteria.push(CriterionRating::new(name));
+        }
+    }
+    let mut points = Vec::new();
+    if let Some(general) = interview.analysis.as_ref().and_then(|a| a.general.as_ref()) {
+        let lists = [
+            (AiPointKind::StrongPoint, &general.strong_points),
+            (AiPointKind::WeakPoint, &general.weak_points),
+            (AiPointKind::Evaluation, &general.evaluation),
+        ];
+        for (kind, texts) in lists {
+            for text in texts {
+                let found = review.ai_points.iter().position(|p| p.kind == kind && p.text == *text);
+                points.push(match found {
+                    Some(index) => review.ai_points.remove(index),
+                    None => AiPointReview {
+                        kind,
+                        text: text.clone(),
+                        verdict: None,
+                        reason: String::new(),
+                        at: None,
+                        extra: serde_json::Map::new(),
+                    },
+                });
+            }
+        }
+    }
+    points.append(&mut review.ai_points);
+    review.ai_points = points;
+    if !review.has_content() {
+        review.analysis = analysis_ref(interview);
+    }
+}
+
+/// Whether the AI's point at `index` is still in `interview`'s analysis.
+pub fn point_in_analysis(point: &AiPointReview, interview: &Interview) -> bool {
+    let Some(general) = interview.analysis.as_ref().and_then(|a| a.general.as_ref()) else { return false };
+    let list = match point.kind {
+        AiPointKind::StrongPoint => &general.strong_points,
+        AiPointKind::WeakPoint => &general.weak_points,
+        AiPointKind::Evaluation => &general.evaluation,
+    };
+    list.contains(&point.text)
+}
+
+/// The AI's overall rating (0–100) at or above which a rejection is a disagreement.
+pub const AI_HIGH: f64 = 80.0;
+/// The AI's overall rating (0–100) below which advancing is a disagreement.
+pub const AI_LOW: f64 = 50.0;
+
+/// Where the panel disagrees, with the AI or among itself, in sentences for the panel view:
+/// a reviewer who rejects a candidate the AI rated [`AI_HIGH`] or more (or advances one rated
+/// under [`AI_LOW`]), a reviewer whose rating (1–5) is 2 or more away from the AI's (0–100,
+/// read as 0–5), and reviewers whose ratings differ by 2 or more.
+pub fn disagreements(ai_rating: Option<f64>, reviews: &[&Review]) -> Vec<String> {
+    let mut found = Vec::new();
+    for review in reviews {
+        let who = &review.reviewer;
+        if let Some(ai) = ai_rating {
+            match review.decision() {
+                Some(Decision::Reject) if ai >= AI_HIGH => {
+                    found.push(format!("{who} rejects a candidate the AI rated {ai:.0}"));
+                }
+                Some(Decision::Advance) if ai < AI_LOW => {
+                    found.push(format!("{who} advances a candidate the AI rated {ai:.0}"));
+                }
+                _ => {}
+            }
+            if let Some(rating) = review.rating()
+                && (f64::from(rating) - ai / 20.0).abs() >= 2.0
+            {
+                found.push(format!("{who} rates {rating}/5 where the AI rated {ai:.0}/100"));
+            }
+        }
+    }
+    let rated: Vec<(&String, u8)> = reviews.iter().filter_map(|r| r.rating().map(|n| (&r.reviewer, n))).collect();
+    if let (Some(low), Some(high)) = (rated.iter().min_by_key(|r| r.1), rated.iter().max_by_key(|r| r.1))
+        && high.1 - low.1 >= 2
+    {
+        found.push(format!("{} rates {}/5 and {} rates {}/5", high.0, high.1, low.0, low.1));
+    }
+    found
+}
+
+/// The stable pseudonym blind review shows instead of a candidate: "Candidate 7F3A", from the
+/// candidate ID (or the interview ID when there is none). The same candidate always gets the
+/// same one.
+pub fn pseudonym(key: &str) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(key.as_bytes());
+    let short: String = digest.iter().take(2).map(|b| format!("{b:02X}")).collect();
+    format!("Candidate {short}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> jiff::Timestamp {
+        "2026-12-02T09:00:00Z".parse().unwrap()
+    }
+
+    fn interview(json: serde_json::Value) -> Interview {
+        crate::api::InterviewRecord::from_value(json).unwrap().interview
+    }
+
+    #[test]
+    fn a_review_is_fitted_to_the_analysis_and_keeps_verdicts_by_text() {
+        let iv = interview(serde_json::json!({
+            "id": "iv-1", "agentId": "ag-lang",
+            "analysis": {"id": "an-1", "general": {"overallRating": 85, "strongPoints": ["Clear", "Fast"],
+                "weakPoints": ["Vague on SQL"], "evaluation": ["Good fit"], "updatedAt": "2026-11-30T08:00:00Z"}}
+        }));
+        let mut settings = ReviewSettings::default();
+        settings.agent_criteria.insert("ag-lang".into(), vec!["Fluency".into(), "Grammar".into()]);
+        let criteria = settings.criteria_for(iv.agent_id.as_deref());
+        assert_eq!(criteria, ["Fluency", "Grammar"], "the agent's own set");
+        assert_eq!(settings.criteria_for(Some("other")).len(), DEFAULT_CRITERIA.len());
+
+        let mut review = Review::new("iv-1", "Jana", now());
+        fit_to_interview(&mut review, &iv, &criteria);
+        assert_eq!(review.ai_points.len(), 4);
+        assert_eq!(review.analysis.as_ref().and_then(|a| a.id.as_deref()), Some("an-1"));
+        review.ai_points[2].verdict = Some(Verdict::Disagree);
+        review.ai_points[2].reason = "He wrote a window function".into();
+
+        let regenerated = interview(serde_json::json!({
+            "id": "iv-1", "analysis": {"id": "an-2", "general": {"weakPoints": ["Vague on SQL"], "strongPoints": ["Clear"]}}
+        }));
+        assert!(analysis_changed(&review, &regenerated));
+        fit_to_interview(&mut review, &regenerated, &criteria);
+        assert_eq!(review.ai_points[1].verdict, Some(Verdict::Disagree), "kept by its text");
+        assert_eq!(review.ai_points.len(), 4, "points no longer in the analysis stay on record");
+        assert!(!point_in_analysis(&review.ai_points[3], &regenerated));
+        assert_eq!(review.criteria.iter().filter(|c| c.rating.is_none()).count(), 2, "unrated, never 0");
+    }
+
+    #[test]
+    fn disagreements_with_the_ai_and_within_the_panel_are_named() {
+        let mut jana = Review::new("iv", "Jana", now());
+        jana.decision = Some(Stamped { value: Decision::Reject, at: now() });
+        jana.rating = Some(Stamped { value: 2, at: now() });
+        let mut petr = Review::new("iv", "Petr", now());
+        petr.decision = Some(Stamped { value: Decision::Advance, at: now() });
+        petr.rating = Some(Stamped { value: 4, at: now() });
+        let found = disagreements(Some(90.0), &[&jana, &petr]);
+        assert!(found.contains(&"Jana rejects a candidate the AI rated 90".to_owned()), "{found:?}");
+        assert!(found.contains(&"Petr rates 4/5 and Jana rates 2/5".to_owned()), "{found:?}");
+        assert!(disagreements(Some(85.0), &[&petr]).is_empty());
+    }
+
+    #[test]
+    fn pseudonyms_are_stable_and_criteria_lists_are_cleaned() {
+        assert_eq!(pseudonym("cand-1"), pseudonym("cand-1"));
+        assert_ne!(pseudonym("cand-1"), pseudonym("cand-2"));
+        assert!(pseudonym("x").starts_with("Candidate ") && pseudonym("x").len() == "Candidate 7F3A".len());
+        assert_eq!(parse_criteria("SQL\n\n Communication , sql\nGrammar"), ["SQL", "Communication", "Grammar"]);
+    }
+}
