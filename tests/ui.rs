@@ -16,6 +16,7 @@ use interview_desk::credentials::{ApiKey, CredentialError, KeyringStore, MemoryS
 use interview_desk::demo::{DEMO_API_KEY, DEMO_PHONE_INTERVIEW_ID, DemoServer};
 use interview_desk::dialog::FixedSaveDialog;
 use interview_desk::profiles::{Profile, Settings};
+use interview_desk::review::{Decision, Review, ReviewFolder, SaveMode, Stamped, Verdict};
 use interview_desk::worker::StoreChoice;
 
 /// What every test starts from: a key store in memory, a save dialog that answers "cancel", no
@@ -24,6 +25,9 @@ fn test_options() -> AppOptions {
     AppOptions {
         store: StoreChoice::Given(Arc::new(MemoryStore::default())),
         dialog: Box::new(FixedSaveDialog(None)),
+        // Never the real data folder; the review tests give each their own.
+        review_folder: Some(std::env::temp_dir().join("interview-desk-ui-tests-reviews")),
+        reviewer: Some("Test Reviewer".to_owned()),
         ..AppOptions::default()
     }
 }
@@ -1061,4 +1065,308 @@ fn cancel_stops_a_bulk_export_promptly_and_leaves_complete_files() {
         assert_eq!(interview_desk::export::bulk::sha256_hex(&bytes), entry["sha256"].as_str().unwrap());
     }
     drop(harness);
+}
+
+/// The demo in a 1400 × 900 window (room for the scorecard) whose reviews go to `folder`, by
+/// `reviewer`.
+fn reviewing_app(folder: &std::path::Path, reviewer: &str) -> Harness<'static, App> {
+    let options = AppOptions {
+        demo: true,
+        review_folder: Some(folder.to_owned()),
+        reviewer: Some(reviewer.to_owned()),
+        ..test_options()
+    };
+    Harness::builder().with_size([1400.0, 900.0]).build_eframe(move |cc| App::new(cc, options))
+}
+
+/// Moves the pointer onto the widget `label`, then clicks it, as a mouse does (a click with no
+/// hover before it may go to the widget the pointer was over in the previous frame).
+fn press(harness: &mut Harness<'_, App>, label: &str) {
+    harness.get_by_label(label).hover();
+    harness.step();
+    harness.get_by_label(label).click();
+    harness.step();
+}
+
+/// Scrolls the widget `label` into view (the scorecard is taller than the window) and clicks it.
+fn click_into_view(harness: &mut Harness<'_, App>, label: &str) {
+    harness.get_by_label(label).scroll_to_me();
+    // Scrolling is animated.
+    harness.run_steps(30);
+    press(harness, label);
+}
+
+/// Scrolls the text field `label` into view, clicks it and types `text`.
+fn type_in_view(harness: &mut Harness<'_, App>, role: Role, label: &str, text: &str) {
+    harness.get_by_role_and_label(role, label).scroll_to_me();
+    harness.run_steps(30);
+    harness.get_by_role_and_label(role, label).click();
+    harness.step();
+    harness.get_by_role_and_label(role, label).type_text(text);
+    harness.step();
+}
+
+/// Steps until the open interview's review is loaded.
+fn wait_for_review(harness: &mut Harness<'_, App>, id: &str) {
+    step_until(harness, "the review to load", |app| {
+        app.edits.reviews.contains_key(id) && app.session.reviews.status.get(id).is_some_and(|s| !s.loading)
+    });
+}
+
+/// Steps until `reviewer`'s review file of `id` in `folder` satisfies `done`; returns it.
+fn wait_for_file(
+    harness: &mut Harness<'_, App>,
+    folder: &std::path::Path,
+    reviewer: &str,
+    id: &str,
+    done: impl Fn(&Review) -> bool,
+) -> Review {
+    let path = ReviewFolder::new(folder).path_of(reviewer, id);
+    let read = || std::fs::read_to_string(&path).ok().and_then(|text| Review::from_json(&text).ok());
+    step_until(harness, &format!("{} to be written", path.display()), |_| read().is_some_and(|r| done(&r)));
+    read().unwrap()
+}
+
+#[test]
+fn a_reviewer_rates_decides_pins_evidence_and_writes_notes_and_the_file_holds_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = reviewing_app(dir.path(), "Jana Nováková");
+    step_until(&mut harness, "the demo connection", |app| app.session.screen == Screen::Main);
+    open(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+    wait_for_review(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+    harness.get_by_label("Your review");
+    harness.get_by_label("The AI rated 78/100");
+
+    press(&mut harness, "Decision Advance");
+    press(&mut harness, "Overall rating 4");
+    press(&mut harness, "Communication rating 5");
+    let draft = &harness.state().edits.reviews[DEMO_PHONE_INTERVIEW_ID];
+    assert_eq!((draft.decision(), draft.rating()), (Some(Decision::Advance), Some(4)));
+    click_into_view(&mut harness, "Disagree with AI point 4");
+    type_in_view(&mut harness, Role::TextInput, "Reason for AI point 4", "He set up k3s at home");
+    type_in_view(&mut harness, Role::MultilineTextInput, "Review notes", "Strong on async.");
+
+    // Right-click a turn of the transcript and pin it.
+    harness.get_by_role_and_label(Role::Button, "Transcript").click();
+    harness.run_steps(3);
+    harness.get_by_label("Yes, speaking. Hi!").click_secondary();
+    harness.run_steps(2);
+    harness.get_by_label("Pin as evidence").click();
+    harness.run_steps(2);
+    harness.get_by_label("Evidence (1)");
+
+    let file = wait_for_file(&mut harness, dir.path(), "Jana Nováková", DEMO_PHONE_INTERVIEW_ID, |r| {
+        !r.evidence.is_empty() && r.notes == "Strong on async."
+    });
+    assert_eq!(file.decision(), Some(Decision::Advance));
+    assert_eq!(file.rating(), Some(4));
+    assert_eq!(file.reviewer, "Jana Nováková");
+    let communication = file.criteria.iter().find(|c| c.name == "Communication").unwrap();
+    assert_eq!(communication.rating, Some(5));
+    assert!(
+        file.criteria.iter().filter(|c| c.name != "Communication").all(|c| c.rating.is_none()),
+        "unrated stays unrated"
+    );
+    let point = &file.ai_points[3];
+    assert_eq!((point.verdict, point.reason.as_str()), (Some(Verdict::Disagree), "He set up k3s at home"));
+    assert_eq!(point.text, "Little hands-on experience with Kubernetes operations", "the AI's text is kept as it was");
+    assert_eq!((file.evidence[0].turn, file.evidence[0].speaker.as_str()), (1, "Candidate"));
+    assert_eq!(file.evidence[0].start_seconds, Some(26.88));
+    assert!(file.analysis.is_some(), "records which analysis it was made against");
+
+    // The pin jumps back to its turn from the scorecard.
+    harness.get_by_role_and_label(Role::Button, "Metadata").click();
+    harness.run_steps(2);
+    click_into_view(&mut harness, "Go to");
+    harness.run_steps(2);
+    assert_eq!(harness.state().edits.tab, interview_desk::app::Tab::Transcript);
+    assert_eq!(harness.state().edits.transcript.marked_turn, Some(1));
+
+    // A restart finds everything.
+    drop(harness);
+    let mut harness = reviewing_app(dir.path(), "Jana Nováková");
+    step_until(&mut harness, "the demo connection", |app| app.session.screen == Screen::Main);
+    open(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+    wait_for_review(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+    let draft = &harness.state().edits.reviews[DEMO_PHONE_INTERVIEW_ID];
+    assert_eq!(
+        (draft.decision(), draft.rating(), draft.notes.as_str()),
+        (Some(Decision::Advance), Some(4), "Strong on async.")
+    );
+}
+
+#[test]
+fn notes_typed_just_before_closing_are_flushed_to_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = reviewing_app(dir.path(), "Jana");
+    step_until(&mut harness, "the demo connection", |app| app.session.screen == Screen::Main);
+    open(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+    wait_for_review(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+    type_in_view(&mut harness, Role::MultilineTextInput, "Review notes", "Last words");
+    // Closed at once, long before the autosave would have run.
+    drop(harness);
+    let review = ReviewFolder::new(dir.path()).load("Jana", DEMO_PHONE_INTERVIEW_ID).unwrap().unwrap();
+    assert_eq!(review.notes, "Last words");
+}
+
+#[test]
+fn another_reviewers_folder_shows_in_the_panel_with_the_disagreements() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = ReviewFolder::new(dir.path());
+    let mut petr = Review::new(DEMO_PHONE_INTERVIEW_ID, "Petr", jiff::Timestamp::now());
+    petr.decision = Some(Stamped { value: Decision::Reject, at: jiff::Timestamp::now() });
+    petr.rating = Some(Stamped { value: 1, at: jiff::Timestamp::now() });
+    petr.notes = "Could not explain back-pressure".into();
+    folder.save(&petr, 0, SaveMode::IfUnchanged).unwrap();
+    // A file from a sync client that is not a review, and a damaged one: reported, not fatal.
+    std::fs::write(folder.reviewer_folder("Petr").join("desktop.ini.json"), "[.ShellClassInfo]").unwrap();
+
+    let mut harness = reviewing_app(dir.path(), "Jana");
+    step_until(&mut harness, "the demo connection", |app| app.session.screen == Screen::Main);
+    open(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+    wait_for_review(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+    step_until(&mut harness, "the folder scan", |app| !app.session.reviews.scan.reviews.is_empty());
+    harness.get_by_label("Panel (1 other reviewer)").scroll_to_me();
+    harness.run_steps(30);
+    harness.get_by_label("Petr");
+    harness.get_by_label("⚠ Petr rates 1/5 where the AI rated 78/100");
+    harness.get_by_label("⚠ 1 file(s) in the review folder could not be used");
+
+    click_into_view(&mut harness, "Overall rating 4");
+    harness.get_by_label("⚠ Jana rates 4/5 and Petr rates 1/5");
+
+    // Petr changes his mind on his own machine: it shows without a restart.
+    let mut petr = folder.load("Petr", DEMO_PHONE_INTERVIEW_ID).unwrap().unwrap();
+    petr.rating = Some(Stamped { value: 3, at: jiff::Timestamp::now() });
+    let base = petr.revision;
+    folder.save(&petr, base, SaveMode::IfUnchanged).unwrap();
+    step_until(&mut harness, "the next scan", |app| {
+        app.session.reviews.panel(DEMO_PHONE_INTERVIEW_ID).iter().any(|r| r.review.rating() == Some(3))
+    });
+    assert!(harness.query_by_label("⚠ Jana rates 4/5 and Petr rates 1/5").is_none());
+    let petr_file = folder.load("Petr", DEMO_PHONE_INTERVIEW_ID).unwrap().unwrap();
+    assert_eq!(petr_file.revision, 2, "nobody but Petr writes Petr's file");
+}
+
+#[test]
+fn a_review_changed_on_another_machine_is_never_overwritten_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = ReviewFolder::new(dir.path());
+    let mut harness = reviewing_app(dir.path(), "Jana");
+    step_until(&mut harness, "the demo connection", |app| app.session.screen == Screen::Main);
+    open(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+    wait_for_review(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+    harness.get_by_label("Decision Hold").click();
+    harness.step();
+    let saved = wait_for_file(&mut harness, dir.path(), "Jana", DEMO_PHONE_INTERVIEW_ID, |r| r.decision.is_some());
+
+    // The laptop writes the next revision; meanwhile the reviewer types here.
+    let mut laptop = saved.clone();
+    laptop.notes = "from the laptop".into();
+    folder.save(&laptop, saved.revision, SaveMode::IfUnchanged).unwrap();
+    type_in_view(&mut harness, Role::MultilineTextInput, "Review notes", "from the desktop");
+    step_until(&mut harness, "the conflict", |app| {
+        app.session.reviews.status.get(DEMO_PHONE_INTERVIEW_ID).is_some_and(|s| s.conflict.is_some())
+    });
+    harness.get_by_label("Your review was changed elsewhere (another computer?)");
+    assert_eq!(folder.load("Jana", DEMO_PHONE_INTERVIEW_ID).unwrap().unwrap().notes, "from the laptop");
+
+    click_into_view(&mut harness, "Keep mine");
+    let kept =
+        wait_for_file(&mut harness, dir.path(), "Jana", DEMO_PHONE_INTERVIEW_ID, |r| r.notes == "from the desktop");
+    assert_eq!(kept.revision, 3);
+}
+
+#[test]
+fn a_read_only_review_folder_keeps_the_text_in_memory_and_says_so_until_it_can_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = reviewing_app(dir.path(), "Jana");
+    step_until(&mut harness, "the demo connection", |app| app.session.screen == Screen::Main);
+    open(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+    wait_for_review(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+    // The reviewer's subfolder is a file: nothing can be written there (as with a full or
+    // read-only disk, and also when running as root).
+    std::fs::write(dir.path().join("Jana"), "in the way").unwrap();
+    type_in_view(&mut harness, Role::MultilineTextInput, "Review notes", "Do not lose me");
+    step_until(&mut harness, "the failed save", |app| {
+        app.session.reviews.status.get(DEMO_PHONE_INTERVIEW_ID).is_some_and(|s| s.save_error.is_some())
+    });
+    assert!(harness.state().session.notifications.contains("Your review is not saved yet, retrying"));
+    assert_eq!(harness.state().edits.reviews[DEMO_PHONE_INTERVIEW_ID].notes, "Do not lose me");
+
+    std::fs::remove_file(dir.path().join("Jana")).unwrap();
+    let review = wait_for_file(&mut harness, dir.path(), "Jana", DEMO_PHONE_INTERVIEW_ID, |_| true);
+    assert_eq!(review.notes, "Do not lose me");
+    step_until(&mut harness, "the notification to go", |app| {
+        !app.session.notifications.contains("Your review is not saved yet")
+    });
+}
+
+#[test]
+fn the_queue_walks_the_completed_interviews_with_the_keyboard_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = reviewing_app(dir.path(), "Jana");
+    step_until(&mut harness, "the demo list", |app| {
+        app.session.screen == Screen::Main && app.session.list.items().len() > 5
+    });
+    open(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+    wait_for_review(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+    press(&mut harness, "Start queue");
+    let queue = harness.state().session.reviews.queue.clone().unwrap();
+    let completed = harness
+        .state()
+        .session
+        .list
+        .items()
+        .iter()
+        .filter(|r| r.interview.status == Some(interview_desk::api::InterviewStatus::Completed))
+        .count();
+    assert_eq!(queue.ids.len(), completed);
+    let first = queue.ids[0].clone();
+    step_until(&mut harness, "the first of the queue", |app| app.session.current_record().is_some_and(|r| r.interview.id == first));
+    wait_for_review(&mut harness, &first);
+    harness.get_by_label(&format!("Queue: 1 of {completed} · 0 of {completed} reviewed"));
+
+    harness.key_press(egui::Key::Questionmark);
+    harness.run_steps(2);
+    harness.get_by_label("Keyboard shortcuts");
+    harness.key_press(egui::Key::Questionmark);
+    harness.step();
+
+    let mut reviewed = Vec::new();
+    for (index, id) in queue.ids.iter().take(3).enumerate() {
+        step_until(&mut harness, "the queue's interview", |app| {
+            app.session.current_record().is_some_and(|r| r.interview.id == *id)
+        });
+        wait_for_review(&mut harness, id);
+        harness.key_press(egui::Key::Num4);
+        harness.key_press(if index == 1 { egui::Key::R } else { egui::Key::A });
+        harness.step();
+        harness.key_press(egui::Key::N);
+        harness.run_steps(2);
+        // Keys typed into the notes are text, not shortcuts.
+        harness.get_by_role_and_label(Role::MultilineTextInput, "Review notes").type_text("Hold on 2");
+        harness.step();
+        harness.key_press(egui::Key::Escape);
+        harness.step();
+        reviewed.push(id.clone());
+        if index < 2 {
+            // (The fourth is a Japanese interview, which the test fonts cannot draw.)
+            harness.key_press(egui::Key::J);
+            harness.run_steps(2);
+        }
+    }
+    step_until(&mut harness, "three saved decisions", |app| app.session.reviews.decided_count(&reviewed) == 3);
+    harness.get_by_label(&format!("Queue: 3 of {completed} · 3 of {completed} reviewed"));
+    harness.key_press(egui::Key::K);
+    harness.run_steps(2);
+    assert_eq!(harness.state().session.reviews.queue.as_ref().unwrap().position, 1);
+    drop(harness);
+
+    for (index, id) in reviewed.iter().enumerate() {
+        let review = ReviewFolder::new(dir.path()).load("Jana", id).unwrap().unwrap();
+        let decision = if index == 1 { Decision::Reject } else { Decision::Advance };
+        assert_eq!((review.rating(), review.decision()), (Some(4), Some(decision)), "{id}");
+        assert_eq!(review.notes, "Hold on 2", "typing H or 2 in the notes changed nothing else");
+    }
 }

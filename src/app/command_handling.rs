@@ -326,6 +326,8 @@ impl App {
     /// Opens the interview named in `input` (an ID or a URL containing one).
     pub(super) fn open(&mut self, input: &str) {
         self.session.show_compare = false;
+        // Leaving an interview saves what was typed in its review at once.
+        self.flush_reviews(false);
         let Some(id) = interview_id_from(input) else {
             self.session.open_error = Some(if input.trim().is_empty() {
                 "Paste an interview ID or a link to an interview.".to_owned()

@@ -389,7 +389,11 @@ mod tests {
     }
 
     fn demo_app(ctx: &egui::Context) -> App {
-        let mut app = App::with_context(ctx, State::default(), AppOptions::demo());
+        let options = AppOptions {
+            review_folder: Some(std::env::temp_dir().join("interview-desk-unit-tests-reviews")),
+            ..AppOptions::demo()
+        };
+        let mut app = App::with_context(ctx, State::default(), options);
         wait_for(&mut app, "the demo connection", |app| app.session.screen == Screen::Main);
         app
     }

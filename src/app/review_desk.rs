@@ -213,9 +213,11 @@ impl App {
         if desk.folder.is_some() && desk.settings == settings {
             return;
         }
-        let configured = self.review_folder_option.clone().or_else(|| settings.folder.clone());
-        let folder =
-            crate::review::store::folder_to_use(configured.as_deref(), self.session.demo).map(ReviewFolder::new);
+        let folder = match &self.review_folder_option {
+            Some(given) => Some(given.clone()),
+            None => crate::review::store::folder_to_use(settings.folder.as_deref(), self.session.demo),
+        }
+        .map(ReviewFolder::new);
         let reviewer = self.reviewer_option.clone().unwrap_or_else(|| settings.reviewer_name());
         let moved = desk.folder != folder || desk.reviewer != reviewer;
         if moved {

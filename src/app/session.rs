@@ -125,6 +125,9 @@ pub struct Edits {
     pub scorecard: ScorecardEdits,
 }
 
+/// The narrowest window (in points) that shows the scorecard beside the tabs without being asked.
+pub const SCORECARD_MIN_WINDOW: f32 = 1000.0;
+
 /// The scorecard panel's buffers.
 #[derive(Debug, Default)]
 pub struct ScorecardEdits {
@@ -136,8 +139,9 @@ pub struct ScorecardEdits {
     pub show_shortcuts: bool,
     /// The queue picker's choice.
     pub queue_kind: Option<super::review_desk::QueueKind>,
-    /// The scorecard panel is closed (it opens again with its button or N).
-    pub hidden: bool,
+    /// The scorecard panel is closed (`Some(true)`) or open (`Some(false)`) by the reviewer's
+    /// choice; `None`: open when the window is at least [`SCORECARD_MIN_WINDOW`] points wide.
+    pub hidden: Option<bool>,
 }
 
 /// The Review settings window's fields, as typed.

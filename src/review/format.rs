@@ -147,12 +147,12 @@ pub enum AiPointKind {
 }
 
 impl AiPointKind {
-    /// The heading of its list on screen.
+    /// The heading of its list in the scorecard (under "The AI's points").
     pub fn heading(self) -> &'static str {
         match self {
-            Self::StrongPoint => "Strong points",
-            Self::WeakPoint => "Weak points",
-            Self::Evaluation => "Evaluation",
+            Self::StrongPoint => "Its strong points",
+            Self::WeakPoint => "Its weak points",
+            Self::Evaluation => "Its evaluation",
         }
     }
 }

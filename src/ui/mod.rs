@@ -35,8 +35,10 @@ pub fn app_ui(ui: &mut egui::Ui, view: &mut View<'_>) {
     let reviewing = (view.session.screen == Screen::Main && !view.session.show_compare)
         .then(|| view.session.current_record())
         .flatten();
+    let wide = ui.ctx().content_rect().width() >= crate::app::session::SCORECARD_MIN_WINDOW;
+    let scorecard_shown = !view.edits.scorecard.hidden.unwrap_or(!wide);
     if let Some(record) = &reviewing
-        && !view.edits.scorecard.hidden
+        && scorecard_shown
     {
         egui::Panel::right("scorecard")
             .resizable(true)
@@ -305,7 +307,8 @@ fn interview_area_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
                 Some(HeaderAction::ToggleCompare) => view.push(Command::ToggleCompare(record.clone())),
                 None => {}
             }
-            tab_bar_ui(ui, &mut view.edits.tab, &mut view.edits.scorecard.hidden);
+            let wide = ui.ctx().content_rect().width() >= crate::app::session::SCORECARD_MIN_WINDOW;
+            tab_bar_ui(ui, &mut view.edits.tab, &mut view.edits.scorecard.hidden, wide);
             ui.separator();
             match view.edits.tab {
                 Tab::Metadata => metadata::metadata_ui(ui, record, &session.related),
@@ -468,7 +471,7 @@ fn freshness_ui(ui: &mut egui::Ui, remote: &Remote<Arc<InterviewRecord>>, live: 
     }
 }
 
-fn tab_bar_ui(ui: &mut egui::Ui, tab: &mut Tab, scorecard_hidden: &mut bool) {
+fn tab_bar_ui(ui: &mut egui::Ui, tab: &mut Tab, scorecard_hidden: &mut Option<bool>, wide: bool) {
     ui.horizontal(|ui| {
         for candidate in Tab::ALL {
             let text = RichText::new(candidate.label()).size(15.0);
@@ -477,10 +480,10 @@ fn tab_bar_ui(ui: &mut egui::Ui, tab: &mut Tab, scorecard_hidden: &mut bool) {
             }
         }
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-            let shown = !*scorecard_hidden;
+            let shown = !scorecard_hidden.unwrap_or(!wide);
             let hint = if shown { "Hide your scorecard" } else { "Show your scorecard beside the tabs" };
             if ui.selectable_label(shown, RichText::new("Scorecard").size(15.0)).on_hover_text(hint).clicked() {
-                *scorecard_hidden = shown;
+                *scorecard_hidden = Some(shown);
             }
         });
     });

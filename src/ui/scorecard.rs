@@ -140,7 +140,7 @@ pub fn scorecard_ui(view: &mut View<'_>, ui: &mut egui::Ui, record: &InterviewRe
                 changed = true;
             }
             ui.separator();
-            panel_ui(ui, view.session, record);
+            panel_ui(ui, view.session, record, draft);
         });
     });
     if changed {
@@ -192,21 +192,25 @@ fn conflict_ui(view: &mut View<'_>, ui: &mut egui::Ui, id: &str, theirs: &Review
 /// value when it changed.
 fn rating_buttons(ui: &mut egui::Ui, name: &str, value: Option<u8>) -> Option<Option<u8>> {
     let mut result = None;
-    ui.horizontal(|ui| {
-        for n in 1..=MAX_RATING {
-            let selected = value == Some(n);
-            let text = if value.is_some_and(|v| n <= v) { "★" } else { "☆" };
-            let button = ui.add(egui::Button::selectable(selected, RichText::new(text).size(16.0)));
-            let label = format!("{name} {n}");
-            button.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, label.clone()));
-            if button.on_hover_text(format!("{n} of {MAX_RATING}")).clicked() {
-                result = Some(if selected { None } else { Some(n) });
+    // Ids of their own: a row above that gains or loses a widget must not shift them (egui
+    // matches a click to the widget that had the id in the previous frame).
+    ui.push_id(("rating", name), |ui| {
+        ui.horizontal(|ui| {
+            for n in 1..=MAX_RATING {
+                let selected = value == Some(n);
+                let text = if value.is_some_and(|v| n <= v) { "★" } else { "☆" };
+                let button = ui.add(egui::Button::selectable(selected, RichText::new(text).size(16.0)));
+                let label = format!("{name} {n}");
+                button.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, label.clone()));
+                if button.on_hover_text(format!("{n} of {MAX_RATING}")).clicked() {
+                    result = Some(if selected { None } else { Some(n) });
+                }
             }
-        }
-        match value {
-            Some(v) => ui.label(format!("{v}/{MAX_RATING}")),
-            None => ui.label(RichText::new("unrated").weak()),
-        };
+            match value {
+                Some(v) => ui.label(format!("{v}/{MAX_RATING}")),
+                None => ui.label(RichText::new("unrated").weak()),
+            };
+        })
     });
     result
 }
@@ -214,26 +218,28 @@ fn rating_buttons(ui: &mut egui::Ui, name: &str, value: Option<u8>) -> Option<Op
 fn decision_ui(ui: &mut egui::Ui, draft: &mut Review, record: &InterviewRecord) -> bool {
     let mut changed = false;
     ui.label(RichText::new("Decision").strong());
-    ui.horizontal(|ui| {
-        let current = draft.decision();
-        for decision in Decision::ALL {
-            let selected = current == Some(decision);
-            let mut text = RichText::new(decision.label());
-            if selected {
-                text = text.color(decision_color(decision)).strong();
+    ui.push_id("decision", |ui| {
+        ui.horizontal(|ui| {
+            let current = draft.decision();
+            for decision in Decision::ALL {
+                let selected = current == Some(decision);
+                let mut text = RichText::new(decision.label());
+                if selected {
+                    text = text.color(decision_color(decision)).strong();
+                }
+                let button = ui.add(egui::Button::selectable(selected, text));
+                let label = format!("Decision {}", decision.label());
+                button.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, label.clone()));
+                if button.clicked() {
+                    draft.decision =
+                        if selected { None } else { Some(Stamped { value: decision, at: jiff::Timestamp::now() }) };
+                    changed = true;
+                }
             }
-            let button = ui.add(egui::Button::selectable(selected, text));
-            let label = format!("Decision {}", decision.label());
-            button.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, label.clone()));
-            if button.clicked() {
-                draft.decision =
-                    if selected { None } else { Some(Stamped { value: decision, at: jiff::Timestamp::now() }) };
-                changed = true;
+            if current.is_none() {
+                ui.label(RichText::new("undecided").weak());
             }
-        }
-        if current.is_none() {
-            ui.label(RichText::new("undecided").weak());
-        }
+        })
     });
     ui.horizontal(|ui| {
         ui.label("Overall");
@@ -252,23 +258,25 @@ fn criteria_ui(ui: &mut egui::Ui, draft: &mut Review) -> bool {
     let mut changed = false;
     ui.label(RichText::new("Criteria").strong());
     for criterion in &mut draft.criteria {
-        ui.label(&criterion.name);
-        if let Some(value) = rating_buttons(ui, &format!("{} rating", criterion.name), criterion.rating) {
-            criterion.rating = value;
-            criterion.at = Some(jiff::Timestamp::now());
-            changed = true;
-        }
-        let comment = ui.add(
-            egui::TextEdit::singleline(&mut criterion.comment)
-                .hint_text("Comment (optional)")
-                .desired_width(f32::INFINITY),
-        );
-        let name = format!("{} comment", criterion.name);
-        comment.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, name.clone()));
-        if comment.changed() {
-            criterion.at = Some(jiff::Timestamp::now());
-            changed = true;
-        }
+        ui.push_id(("criterion", criterion.name.clone()), |ui| {
+            ui.label(&criterion.name);
+            if let Some(value) = rating_buttons(ui, &format!("{} rating", criterion.name), criterion.rating) {
+                criterion.rating = value;
+                criterion.at = Some(jiff::Timestamp::now());
+                changed = true;
+            }
+            let comment = ui.add(
+                egui::TextEdit::singleline(&mut criterion.comment)
+                    .hint_text("Comment (optional)")
+                    .desired_width(f32::INFINITY),
+            );
+            let name = format!("{} comment", criterion.name);
+            comment.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, name.clone()));
+            if comment.changed() {
+                criterion.at = Some(jiff::Timestamp::now());
+                changed = true;
+            }
+        });
     }
     changed
 }
@@ -288,42 +296,50 @@ fn ai_points_ui(ui: &mut egui::Ui, draft: &mut Review, record: &InterviewRecord)
     egui::CollapsingHeader::new(RichText::new(title).strong()).id_salt("ai_points").default_open(true).show(ui, |ui| {
         let mut last_kind: Option<AiPointKind> = None;
         for (index, point) in draft.ai_points.iter_mut().enumerate() {
-            if last_kind != Some(point.kind) {
-                ui.label(RichText::new(point.kind.heading()).small().weak());
-                last_kind = Some(point.kind);
-            }
-            let stale = !crate::review::point_in_analysis(point, &record.interview);
-            ui.horizontal_wrapped(|ui| {
-                let mut text = RichText::new(&point.text);
-                if point.verdict == Some(Verdict::Disagree) {
-                    text = text.color(style::BAD);
+            ui.push_id(("ai_point", index), |ui| {
+                if last_kind != Some(point.kind) {
+                    ui.label(RichText::new(point.kind.heading()).small().weak());
+                    last_kind = Some(point.kind);
                 }
-                ui.label(text);
-                if stale {
-                    ui.label(RichText::new("(no longer in the analysis)").weak().small());
-                }
-            });
-            ui.horizontal(|ui| {
-                for (verdict, label) in [(Verdict::Agree, "Agree"), (Verdict::Disagree, "Disagree")] {
-                    let selected = point.verdict == Some(verdict);
-                    let button = ui.add(egui::Button::selectable(selected, label).small());
-                    let name = format!("{label} with AI point {}", index + 1);
-                    button.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, name.clone()));
-                    if button.on_hover_text(&point.text).clicked() {
-                        point.verdict = if selected { None } else { Some(verdict) };
-                        point.at = Some(jiff::Timestamp::now());
-                        changed = true;
+                let stale = !crate::review::point_in_analysis(point, &record.interview);
+                ui.horizontal_wrapped(|ui| {
+                    let mut text = RichText::new(&point.text);
+                    if point.verdict == Some(Verdict::Disagree) {
+                        text = text.color(style::BAD);
                     }
-                }
-                if point.verdict.is_some() || !point.reason.is_empty() {
-                    let reason = ui.add(egui::TextEdit::singleline(&mut point.reason).hint_text("Why (optional)"));
-                    let name = format!("Reason for AI point {}", index + 1);
-                    reason.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, name.clone()));
-                    if reason.changed() {
-                        point.at = Some(jiff::Timestamp::now());
-                        changed = true;
+                    ui.label(text);
+                    if stale {
+                        ui.label(RichText::new("(no longer in the analysis)").weak().small());
                     }
-                }
+                });
+                ui.horizontal(|ui| {
+                    for (verdict, label) in [(Verdict::Agree, "Agree"), (Verdict::Disagree, "Disagree")] {
+                        let selected = point.verdict == Some(verdict);
+                        let button = ui.add(egui::Button::selectable(selected, label).small());
+                        let name = format!("{label} with AI point {}", index + 1);
+                        button.widget_info(|| {
+                            egui::WidgetInfo::selected(egui::Role::Button, true, selected, name.clone())
+                        });
+                        if button.on_hover_text(&point.text).clicked() {
+                            point.verdict = if selected { None } else { Some(verdict) };
+                            point.at = Some(jiff::Timestamp::now());
+                            changed = true;
+                        }
+                    }
+                    if point.verdict.is_some() || !point.reason.is_empty() {
+                        let reason = ui.add(
+                            egui::TextEdit::singleline(&mut point.reason)
+                                .hint_text("Why (optional)")
+                                .desired_width(ui.available_width()),
+                        );
+                        let name = format!("Reason for AI point {}", index + 1);
+                        reason.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, name.clone()));
+                        if reason.changed() {
+                            point.at = Some(jiff::Timestamp::now());
+                            changed = true;
+                        }
+                    }
+                });
             });
         }
     });
@@ -336,45 +352,51 @@ fn evidence_ui(ui: &mut egui::Ui, draft: &mut Review) -> (bool, Option<usize>) {
     let mut jump = None;
     ui.label(RichText::new(format!("Evidence ({})", draft.evidence.len())).strong());
     if draft.evidence.is_empty() {
-        ui.label(RichText::new("Right-click a turn in the transcript → Pin as evidence.").weak());
+        ui.label(RichText::new("Right-click a turn in the transcript and choose Pin as evidence.").weak());
         return (false, None);
     }
     let criteria: Vec<String> = draft.criteria.iter().map(|c| c.name.clone()).collect();
     let mut remove = None;
     for (index, evidence) in draft.evidence.iter_mut().enumerate() {
-        ui.group(|ui| {
-            let time =
-                evidence.start_seconds.map(widgets::minutes_seconds).map(|t| format!(" · {t}")).unwrap_or_default();
-            ui.label(RichText::new(format!("{}{time}", evidence.speaker)).small().strong());
-            let quote: String = evidence.quote.chars().take(240).collect();
-            let more = if quote.len() < evidence.quote.len() { "…" } else { "" };
-            ui.label(RichText::new(format!("“{quote}{more}”")).italics());
-            ui.horizontal(|ui| {
-                if ui.small_button("Go to").on_hover_text("Show this turn in the transcript").clicked() {
-                    jump = Some(evidence.turn);
-                }
-                let selected = evidence.criterion.clone().unwrap_or_else(|| "No criterion".to_owned());
-                egui::ComboBox::from_id_salt(("evidence_criterion", index)).selected_text(selected).show_ui(ui, |ui| {
-                    changed |= ui.selectable_value(&mut evidence.criterion, None, "No criterion").changed();
-                    for name in &criteria {
-                        changed |= ui.selectable_value(&mut evidence.criterion, Some(name.clone()), name).changed();
+        ui.push_id(("evidence", index), |ui| {
+            ui.group(|ui| {
+                let time =
+                    evidence.start_seconds.map(widgets::minutes_seconds).map(|t| format!(" · {t}")).unwrap_or_default();
+                ui.label(RichText::new(format!("{}{time}", evidence.speaker)).small().strong());
+                let quote: String = evidence.quote.chars().take(240).collect();
+                let more = if quote.len() < evidence.quote.len() { "…" } else { "" };
+                ui.label(RichText::new(format!("“{quote}{more}”")).italics());
+                ui.horizontal(|ui| {
+                    if ui.small_button("Go to").on_hover_text("Show this turn in the transcript").clicked() {
+                        jump = Some(evidence.turn);
+                    }
+                    let selected = evidence.criterion.clone().unwrap_or_else(|| "No criterion".to_owned());
+                    egui::ComboBox::from_id_salt(("evidence_criterion", index)).selected_text(selected).show_ui(
+                        ui,
+                        |ui| {
+                            changed |= ui.selectable_value(&mut evidence.criterion, None, "No criterion").changed();
+                            for name in &criteria {
+                                changed |=
+                                    ui.selectable_value(&mut evidence.criterion, Some(name.clone()), name).changed();
+                            }
+                        },
+                    );
+                    if ui.small_button("Remove").clicked() {
+                        remove = Some(index);
                     }
                 });
-                if ui.small_button("Remove").clicked() {
-                    remove = Some(index);
+                let note = ui.add(
+                    egui::TextEdit::singleline(&mut evidence.note)
+                        .hint_text("Note (optional)")
+                        .desired_width(f32::INFINITY),
+                );
+                let name = format!("Evidence note {}", index + 1);
+                note.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, name.clone()));
+                if note.changed() {
+                    evidence.at = jiff::Timestamp::now();
+                    changed = true;
                 }
-            });
-            let note = ui.add(
-                egui::TextEdit::singleline(&mut evidence.note)
-                    .hint_text("Note (optional)")
-                    .desired_width(f32::INFINITY),
-            );
-            let name = format!("Evidence note {}", index + 1);
-            note.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, name.clone()));
-            if note.changed() {
-                evidence.at = jiff::Timestamp::now();
-                changed = true;
-            }
+            })
         });
     }
     if let Some(index) = remove {
@@ -384,11 +406,14 @@ fn evidence_ui(ui: &mut egui::Ui, draft: &mut Review) -> (bool, Option<usize>) {
     (changed, jump)
 }
 
-/// Every reviewer's decision and rating beside the AI's, and where they disagree.
-fn panel_ui(ui: &mut egui::Ui, session: &crate::app::Session, record: &InterviewRecord) {
+/// Every reviewer's decision and rating beside the AI's (this reviewer's as in `mine`, the
+/// draft), and where they disagree.
+fn panel_ui(ui: &mut egui::Ui, session: &crate::app::Session, record: &InterviewRecord, mine: &Review) {
     let desk = &session.reviews;
-    let panel = desk.panel(&record.interview.id);
-    let others = panel.iter().filter(|r| !r.mine).count();
+    let mut panel: Vec<crate::review::ScannedReview> =
+        desk.panel(&record.interview.id).into_iter().filter(|r| !r.mine).cloned().collect();
+    let others = panel.len();
+    panel.insert(0, crate::review::ScannedReview { path: std::path::PathBuf::new(), mine: true, review: mine.clone() });
     ui.label(
         RichText::new(format!("Panel ({} other reviewer{})", others, if others == 1 { "" } else { "s" })).strong(),
     );
@@ -646,7 +671,7 @@ pub fn shortcuts(view: &mut View<'_>, ctx: &egui::Context, id: Option<&str>) {
     }
     if notes {
         view.edits.scorecard.focus_notes = true;
-        view.edits.scorecard.hidden = false;
+        view.edits.scorecard.hidden = Some(false);
     }
     if changed {
         view.push(Command::ReviewEdited(id.to_owned()));
