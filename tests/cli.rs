@@ -261,3 +261,98 @@ fn key_set_status_delete_with_the_real_keyring() {
     assert_eq!(code(&status), 3, "no key is exit 3: {}", stderr(&status));
     assert!(String::from_utf8_lossy(&status.stdout).contains("Key: not saved"));
 }
+
+#[test]
+fn review_set_show_and_list_work_on_the_review_files_and_bad_values_are_usage_errors() {
+    let config = tempfile::tempdir().unwrap();
+    let folder = config.path().join("panel");
+    let folder_arg = folder.to_str().unwrap();
+    let review = |extra: &[&str]| {
+        let mut args = vec!["review"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--review-folder", folder_arg, "--reviewer", "Jana Nováková"]);
+        run_in(config.path(), &args, None, None)
+    };
+    let id = DEMO_PHONE_INTERVIEW_ID;
+    let none = review(&["show", id]);
+    assert_eq!(code(&none), 5, "{}", stderr(&none));
+    assert!(stderr(&none).contains("has no review of"), "{}", stderr(&none));
+
+    let set = review(&["set", id, "--decision", "advance", "--rating", "4", "--criterion", "communication=5", "--note", "Sharp.\nAsk about Kafka."]);
+    assert_eq!(code(&set), 0, "{}", stderr(&set));
+    let shown = review(&["show", id]);
+    let text = String::from_utf8_lossy(&shown.stdout);
+    assert!(text.contains("Decision: Advance") && text.contains("Overall rating: 4/5"), "{text}");
+    assert!(text.contains("Communication: 5/5") && text.contains("Ask about Kafka."), "{text}");
+    let json: serde_json::Value = serde_json::from_slice(&review(&["show", id, "--json"]).stdout).unwrap();
+    assert_eq!(json["decision"]["value"], "advance");
+    assert_eq!(json["revision"], 1);
+    assert_eq!(json["reviewer"], "Jana Nováková");
+
+    for (args, message) in [
+        (vec!["set", id, "--rating", "0"], "a rating is a whole number from 1 to 5, not 0"),
+        (vec!["set", id, "--rating", "six"], "not six"),
+        (vec!["set", id, "--decision", "maybe"], "unknown decision \"maybe\""),
+        (vec!["set", id, "--criterion", "Charisma=3"], "unknown criterion \"Charisma\""),
+        (vec!["set", id, "--criterion", "Communication"], "write NAME=N"),
+        (vec!["set", "not-an-id", "--rating", "3"], "is not an interview ID"),
+    ] {
+        let out = review(&args);
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+    }
+    assert_eq!(review(&["show", id, "--json"]).stdout, serde_json::to_vec_pretty(&json).map(|mut v| { v.push(b'\n'); v }).unwrap(), "refused changes write nothing");
+
+    let undecided = "ec0f0ec3-0d2c-4225-88a5-bfefcc46fa88";
+    assert_eq!(code(&review(&["set", undecided, "--rating", "2"])), 0);
+    let list = |flag: &str| String::from_utf8_lossy(&review(&["list", flag]).stdout).into_owned();
+    assert!(list("--decided").contains(id) && !list("--decided").contains(undecided));
+    assert!(list("--undecided").contains(undecided) && !list("--undecided").contains(id));
+    let lines = String::from_utf8_lossy(&review(&["list", "--json"]).stdout).into_owned();
+    assert_eq!(lines.lines().count(), 2, "{lines}");
+
+    // A damaged file is named, exit 8, and the others still list.
+    let path = folder.join("Jana-Nováková").join(format!("{undecided}.json"));
+    std::fs::write(&path, "{\"format\":\"interview-desk/review\",").unwrap();
+    let damaged = review(&["show", undecided]);
+    assert_eq!(code(&damaged), 8);
+    assert!(stderr(&damaged).contains(&format!("{undecided}.json")), "{}", stderr(&damaged));
+    let listed = review(&["list"]);
+    assert_eq!(code(&listed), 0);
+    assert!(String::from_utf8_lossy(&listed.stdout).contains(id));
+    assert!(stderr(&listed).contains(&format!("{undecided}.json")), "reported: {}", stderr(&listed));
+    assert_eq!(code(&review(&["set", undecided, "--rating", "3"])), 8, "a damaged file is never overwritten");
+}
+
+/// Kills `review set` with SIGKILL at random moments while it writes: the file is always a
+/// whole review, the old one or the new one, never a torn or empty one.
+#[cfg(unix)]
+#[test]
+fn a_review_killed_while_it_is_written_is_the_old_or_the_new_one() {
+    let folder = tempfile::tempdir().unwrap();
+    let id = DEMO_PHONE_INTERVIEW_ID;
+    let mut written = vec![String::new()];
+    for round in 0..40 {
+        let note = format!("round {round} ").repeat(2000);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_interview-desk"))
+            .args(["review", "set", id, "--note", &note, "--reviewer", "Jana"])
+            .arg("--review-folder")
+            .arg(folder.path())
+            .env("INTERVIEW_DESK_CONFIG_DIR", folder.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(fastrand::u64(0..25)));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        written.push(note);
+        let path = folder.path().join("Jana").join(format!("{id}.json"));
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let review = interview_desk::review::Review::from_json(&text)
+            .unwrap_or_else(|err| panic!("round {round} ({status}): a torn file: {err}"));
+        assert!(written.contains(&review.notes), "round {round}: notes from no write");
+    }
+    let names: Vec<_> = std::fs::read_dir(folder.path().join("Jana")).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(names.iter().filter(|n| n.to_string_lossy().ends_with(".json")).count() <= 1, "{names:?}");
+}

@@ -538,6 +538,50 @@ mod tests {
     }
 
     #[test]
+    fn the_json_schema_in_docs_names_every_field_written() {
+        let schema: Value = serde_json::from_str(include_str!("../../docs/review.schema.json")).unwrap();
+        let mut review = sample();
+        review.ai_points.push(AiPointReview {
+            kind: AiPointKind::WeakPoint,
+            text: "Vague".into(),
+            verdict: Some(Verdict::Disagree),
+            reason: "No".into(),
+            at: Some(at("2026-12-01T10:06:00Z")),
+            extra: Map::new(),
+        });
+        review.evidence.push(Evidence {
+            turn: 3,
+            speaker: "Candidate".into(),
+            quote: "I wrote it".into(),
+            start_seconds: Some(12.5),
+            note: "good".into(),
+            criterion: Some("SQL".into()),
+            at: at("2026-12-01T10:07:00Z"),
+            extra: Map::new(),
+        });
+        review.criteria[1].comment = "joins".into();
+        review.criteria[1].at = Some(at("2026-12-01T10:08:00Z"));
+        review.notes_at = Some(at("2026-12-01T10:09:00Z"));
+        review.blind = true;
+        let written: Value = serde_json::from_str(&review.to_json()).unwrap();
+        let properties = &schema["properties"];
+        for (key, value) in written.as_object().unwrap() {
+            assert!(properties.get(key).is_some(), "the schema lacks {key}");
+            if let Some(items) = value.as_array().and_then(|a| a.first()).and_then(Value::as_object) {
+                for item_key in items.keys() {
+                    assert!(properties[key]["items"]["properties"].get(item_key).is_some(), "the schema lacks {key}[].{item_key}");
+                }
+            }
+        }
+        let required: Vec<&str> = schema["required"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+        let empty: Value = serde_json::from_str(&Review::new("x", "r", at("2026-12-01T10:00:00Z")).to_json()).unwrap();
+        for key in required {
+            assert!(empty.get(key).is_some(), "an empty review lacks the required {key}");
+        }
+        assert_eq!(schema["properties"]["format"]["const"], FORMAT);
+    }
+
+    #[test]
     fn typed_ratings_and_decisions_are_checked() {
         assert_eq!(parse_rating(" 3 "), Ok(3));
         assert!(parse_rating("0").is_err() && parse_rating("6").is_err() && parse_rating("4.5").is_err());
