@@ -278,7 +278,18 @@ fn review_set_show_and_list_work_on_the_review_files_and_bad_values_are_usage_er
     assert_eq!(code(&none), 5, "{}", stderr(&none));
     assert!(stderr(&none).contains("has no review of"), "{}", stderr(&none));
 
-    let set = review(&["set", id, "--decision", "advance", "--rating", "4", "--criterion", "communication=5", "--note", "Sharp.\nAsk about Kafka."]);
+    let set = review(&[
+        "set",
+        id,
+        "--decision",
+        "advance",
+        "--rating",
+        "4",
+        "--criterion",
+        "communication=5",
+        "--note",
+        "Sharp.\nAsk about Kafka.",
+    ]);
     assert_eq!(code(&set), 0, "{}", stderr(&set));
     let shown = review(&["show", id]);
     let text = String::from_utf8_lossy(&shown.stdout);
@@ -301,7 +312,16 @@ fn review_set_show_and_list_work_on_the_review_files_and_bad_values_are_usage_er
         assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
         assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
     }
-    assert_eq!(review(&["show", id, "--json"]).stdout, serde_json::to_vec_pretty(&json).map(|mut v| { v.push(b'\n'); v }).unwrap(), "refused changes write nothing");
+    assert_eq!(
+        review(&["show", id, "--json"]).stdout,
+        serde_json::to_vec_pretty(&json)
+            .map(|mut v| {
+                v.push(b'\n');
+                v
+            })
+            .unwrap(),
+        "refused changes write nothing"
+    );
 
     let undecided = "ec0f0ec3-0d2c-4225-88a5-bfefcc46fa88";
     assert_eq!(code(&review(&["set", undecided, "--rating", "2"])), 0);
@@ -353,6 +373,7 @@ fn a_review_killed_while_it_is_written_is_the_old_or_the_new_one() {
             .unwrap_or_else(|err| panic!("round {round} ({status}): a torn file: {err}"));
         assert!(written.contains(&review.notes), "round {round}: notes from no write");
     }
-    let names: Vec<_> = std::fs::read_dir(folder.path().join("Jana")).unwrap().flatten().map(|e| e.file_name()).collect();
+    let names: Vec<_> =
+        std::fs::read_dir(folder.path().join("Jana")).unwrap().flatten().map(|e| e.file_name()).collect();
     assert!(names.iter().filter(|n| n.to_string_lossy().ends_with(".json")).count() <= 1, "{names:?}");
 }

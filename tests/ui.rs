@@ -1114,6 +1114,7 @@ fn wait_for_review(harness: &mut Harness<'_, App>, id: &str) {
 }
 
 /// Steps until `reviewer`'s review file of `id` in `folder` satisfies `done`; returns it.
+#[expect(clippy::unwrap_used, reason = "a fixture: the file was just read")]
 fn wait_for_file(
     harness: &mut Harness<'_, App>,
     folder: &std::path::Path,
@@ -1323,7 +1324,9 @@ fn the_queue_walks_the_completed_interviews_with_the_keyboard_alone() {
         .count();
     assert_eq!(queue.ids.len(), completed);
     let first = queue.ids[0].clone();
-    step_until(&mut harness, "the first of the queue", |app| app.session.current_record().is_some_and(|r| r.interview.id == first));
+    step_until(&mut harness, "the first of the queue", |app| {
+        app.session.current_record().is_some_and(|r| r.interview.id == first)
+    });
     wait_for_review(&mut harness, &first);
     harness.get_by_label(&format!("Queue: 1 of {completed} · 0 of {completed} reviewed"));
 

@@ -143,10 +143,10 @@ impl App {
 
     /// Starts the review queue over the list's interviews of `kind` and opens the first.
     fn start_queue(&mut self, kind: super::QueueKind) {
-        let related = &self.session.related;
-        let visible = self.session.list.visible(&self.edits.filters.text, |k, id| related.name(k, id));
+        let visible = self.session.list_rows(&self.edits.filters);
         let desk = &self.session.reviews;
         let ids: Vec<String> = visible
+            .iter()
             .filter(|r| match kind {
                 super::QueueKind::CurrentList => true,
                 super::QueueKind::CompletedUndecided => {
@@ -182,13 +182,8 @@ impl App {
             }
             return;
         }
-        let related = &self.session.related;
-        let ids: Vec<String> = self
-            .session
-            .list
-            .visible(&self.edits.filters.text, |k, id| related.name(k, id))
-            .map(|r| r.interview.id.clone())
-            .collect();
+        let ids: Vec<String> =
+            self.session.list_rows(&self.edits.filters).iter().map(|r| r.interview.id.clone()).collect();
         let current = self.session.current.as_ref().and_then(|c| ids.iter().position(|id| *id == c.id));
         let target = match current {
             Some(position) => ids.get(step(position, ids.len())),

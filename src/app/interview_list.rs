@@ -47,6 +47,40 @@ pub struct ListFilters {
     pub text: String,
     /// The candidate picker's search text.
     pub candidate_search: String,
+    /// The order of the rows.
+    pub sort: ListSort,
+}
+
+/// The order of the interview list's rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ListSort {
+    /// As the server sends them (newest first).
+    #[default]
+    Newest,
+    /// Oldest first (by finish, schedule or creation date; undated last).
+    Oldest,
+    /// The AI's overall rating, highest first; unrated last.
+    AiRating,
+    /// This reviewer's overall rating, highest first; unrated last.
+    MyRating,
+    /// The candidate's name, A to Z (pseudonyms under blind review).
+    Name,
+}
+
+impl ListSort {
+    /// Every order, in the menu's order.
+    pub const ALL: [Self; 5] = [Self::Newest, Self::Oldest, Self::AiRating, Self::MyRating, Self::Name];
+
+    /// The menu label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Newest => "Newest first",
+            Self::Oldest => "Oldest first",
+            Self::AiRating => "AI rating",
+            Self::MyRating => "My rating",
+            Self::Name => "Name",
+        }
+    }
 }
 
 impl ListFilters {

@@ -243,6 +243,7 @@ impl App {
         session.saved_connection = !session.one_off
             && (session.settings.get(&session.profile).is_some() || self.keys.contains_key(&session.profile));
         self.sync_review_settings();
+        self.sync_blind();
     }
 
     /// What is remembered across restarts now.

@@ -237,6 +237,34 @@ impl App {
         }
     }
 
+    /// Recomputes which candidates blind review hides: with blind review on, every candidate
+    /// of the list and of the open interview on whose interviews this reviewer has saved no
+    /// decision yet.
+    pub(super) fn sync_blind(&mut self) {
+        let desk = &self.session.reviews;
+        let mut hidden = HashMap::new();
+        if desk.settings.blind {
+            let current = self.session.current_record();
+            let records = self.session.list.items().iter().chain(current.as_ref());
+            let mut decided = std::collections::HashSet::new();
+            let mut candidates = Vec::new();
+            for record in records {
+                let Some(candidate) = &record.interview.candidate_id else { continue };
+                if desk.my_decision(&record.interview.id).is_some() {
+                    decided.insert(candidate.clone());
+                }
+                candidates.push(candidate.clone());
+            }
+            for candidate in candidates.into_iter().filter(|c| !decided.contains(c)) {
+                let pseudonym = crate::review::pseudonym(&candidate);
+                hidden.insert(candidate, pseudonym);
+            }
+        }
+        if self.session.related.hidden != hidden {
+            self.session.related.hidden = hidden;
+        }
+    }
+
     /// Starts loading the review of `record`'s interview (once per run), or fits a loaded one
     /// to the interview as it now is (a new analysis adds its points).
     pub(super) fn ensure_review(&mut self, record: &InterviewRecord) {
@@ -287,6 +315,13 @@ impl App {
     pub(super) fn review_edited(&mut self, interview_id: &str) {
         let Some(draft) = self.edits.reviews.get_mut(interview_id) else { return };
         draft.updated_at = jiff::Timestamp::now();
+        if self.session.reviews.settings.blind && !draft.blind {
+            draft.blind = self
+                .session
+                .current_record()
+                .and_then(|r| r.interview.candidate_id.clone())
+                .is_some_and(|c| self.session.related.is_hidden(&c));
+        }
         self.session.reviews.status.entry(interview_id.to_owned()).or_default().changed(Instant::now());
     }
 

@@ -85,6 +85,39 @@ pub struct Session {
 }
 
 impl Session {
+    /// The list's rows: the loaded interviews that match the text filter, in the chosen order.
+    pub fn list_rows(&self, filters: &super::ListFilters) -> Vec<Arc<InterviewRecord>> {
+        use super::interview_list::ListSort;
+        let related = &self.related;
+        let mut rows: Vec<Arc<InterviewRecord>> = self
+            .list
+            .visible(&filters.text, |kind, id| {
+                // A hidden candidate is found by pseudonym only.
+                related.name(kind, id)
+            })
+            .cloned()
+            .collect();
+        let name = |r: &InterviewRecord| {
+            r.interview
+                .candidate_id
+                .as_deref()
+                .and_then(|id| related.name(RelatedKind::Candidate, id))
+                .unwrap_or_default()
+        };
+        let mine = |r: &InterviewRecord| self.reviews.mine(&r.interview.id).and_then(|m| m.review.rating());
+        match filters.sort {
+            ListSort::Newest => {}
+            ListSort::Oldest => rows.sort_by_key(|r| (r.interview.key_instant().is_none(), r.interview.key_instant())),
+            ListSort::AiRating => rows.sort_by(|a, b| {
+                let key = |r: &InterviewRecord| r.interview.overall_rating().unwrap_or(f64::NEG_INFINITY);
+                key(b).total_cmp(&key(a))
+            }),
+            ListSort::MyRating => rows.sort_by_key(|r| std::cmp::Reverse(mine(r))),
+            ListSort::Name => rows.sort_by_cached_key(|r| name(r).to_lowercase()),
+        }
+        rows
+    }
+
     /// The loaded interview, if any.
     pub fn current_record(&self) -> Option<Arc<InterviewRecord>> {
         self.current.as_ref()?.remote.value().cloned()
@@ -266,11 +299,18 @@ impl<T, E> Remote<T, E> {
 #[derive(Default)]
 pub struct RelatedCache {
     pub(super) records: HashMap<(RelatedKind, String), Remote<Value>>,
+    /// Candidates hidden by blind review: their pseudonym by candidate ID.
+    pub(super) hidden: HashMap<String, String>,
 }
 
 impl RelatedCache {
-    /// The record's display name, once it has arrived.
+    /// The record's display name, once it has arrived; a hidden candidate's pseudonym.
     pub fn name(&self, kind: RelatedKind, id: &str) -> Option<String> {
+        if kind == RelatedKind::Candidate
+            && let Some(pseudonym) = self.hidden.get(id)
+        {
+            return Some(pseudonym.clone());
+        }
         match self.records.get(&(kind, id.to_owned()))? {
             Remote::Ready(record) => kind.display_name(record),
             _ => None,
@@ -279,10 +319,38 @@ impl RelatedCache {
 
     /// The record's short description (agent type and focus, candidate e-mail), if any.
     pub fn details(&self, kind: RelatedKind, id: &str) -> Option<String> {
+        if kind == RelatedKind::Candidate && self.hidden.contains_key(id) {
+            return Some("hidden by blind review until you decide".to_owned());
+        }
         match self.records.get(&(kind, id.to_owned()))? {
             Remote::Ready(record) => kind.details(record),
             _ => None,
         }
+    }
+
+    /// Whether blind review hides this candidate now.
+    pub fn is_hidden(&self, candidate_id: &str) -> bool {
+        self.hidden.contains_key(candidate_id)
+    }
+
+    /// The hidden candidates' real names, with what stands for them: the first and last name
+    /// as separate words, so either is hidden where it occurs alone in a transcript.
+    pub fn hidden_words(&self, candidate_id: &str) -> Vec<String> {
+        if !self.hidden.contains_key(candidate_id) {
+            return Vec::new();
+        }
+        let Some(Remote::Ready(record)) = self.records.get(&(RelatedKind::Candidate, candidate_id.to_owned())) else {
+            return Vec::new();
+        };
+        let mut words: Vec<String> = RelatedKind::Candidate
+            .display_name(record)
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter(|w| w.chars().count() > 1)
+            .map(str::to_owned)
+            .collect();
+        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        words
     }
 
     /// Why the record could not be loaded, if it failed.

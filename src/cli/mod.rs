@@ -77,6 +77,13 @@ pub struct Cli {
     /// At exit, write per-frame CPU time statistics as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub frame_stats: Option<PathBuf>,
+    /// The review folder for this run (default: Settings → Review folder, else the app's data
+    /// folder; the demo's reviews are kept apart from real ones).
+    #[arg(long, value_name = "DIR", env = crate::review::store::REVIEW_DIR_ENV)]
+    pub review_folder: Option<PathBuf>,
+    /// The reviewer's name for this run (default: Settings → Review, else the OS user name).
+    #[arg(long, value_name = "NAME")]
+    pub reviewer: Option<String>,
     /// Renderer to try first (default wgpu); if it cannot start, the other one is tried.
     #[arg(long, value_enum, value_name = "RENDERER")]
     pub renderer: Option<RendererArg>,
@@ -465,6 +472,8 @@ pub fn run(cli: Cli) -> ExitCode {
                     tab: cli.tab.map(Tab::from),
                     profile: cli.connection.profile.clone(),
                     automation,
+                    review_folder: cli.review_folder,
+                    reviewer: cli.reviewer,
                 };
                 run_gui(&start, cli.renderer.unwrap_or(RendererArg::Wgpu))
             }
@@ -1111,6 +1120,8 @@ struct GuiStart {
     tab: Option<Tab>,
     profile: Option<String>,
     automation: Automation,
+    review_folder: Option<PathBuf>,
+    reviewer: Option<String>,
 }
 
 /// Opens the window with `first`, and with the other renderer if `first` cannot start (no GPU
@@ -1188,8 +1199,9 @@ fn native_options(demo: bool, renderer: RendererArg) -> eframe::NativeOptions {
 /// Builds the app once the renderer is up; sets `started` so a later failure is not taken for
 /// a renderer that could not start.
 fn app_creator(start: &GuiStart, started: Arc<AtomicBool>) -> eframe::AppCreator<'static> {
-    let GuiStart { demo, open, tab, profile, automation } = start;
+    let GuiStart { demo, open, tab, profile, automation, review_folder, reviewer } = start;
     let (demo, open, tab, profile, automation) = (*demo, open.clone(), *tab, profile.clone(), automation.clone());
+    let (review_folder, reviewer) = (review_folder.clone(), reviewer.clone());
     Box::new(move |cc| {
         started.store(true, Ordering::Relaxed);
         let options = AppOptions {
@@ -1201,6 +1213,8 @@ fn app_creator(start: &GuiStart, started: Arc<AtomicBool>) -> eframe::AppCreator
             automation,
             profile,
             settings_path: if demo { None } else { profiles::settings_path() },
+            review_folder: review_folder.clone(),
+            reviewer: reviewer.clone(),
             ..AppOptions::default()
         };
         Ok(Box::new(App::new(cc, options)))

@@ -569,7 +569,10 @@ mod tests {
             assert!(properties.get(key).is_some(), "the schema lacks {key}");
             if let Some(items) = value.as_array().and_then(|a| a.first()).and_then(Value::as_object) {
                 for item_key in items.keys() {
-                    assert!(properties[key]["items"]["properties"].get(item_key).is_some(), "the schema lacks {key}[].{item_key}");
+                    assert!(
+                        properties[key]["items"]["properties"].get(item_key).is_some(),
+                        "the schema lacks {key}[].{item_key}"
+                    );
                 }
             }
         }

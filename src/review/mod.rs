@@ -93,22 +93,28 @@ pub fn analysis_ref(interview: &Interview) -> Option<AnalysisRef> {
 }
 
 /// Whether the analysis of `interview` is not the one `review` was made against (it was
-/// generated again, or appeared after the review was started).
+/// generated again, or removed). A review that records none (one begun on the command line)
+/// has not been checked against any.
 pub fn analysis_changed(review: &Review, interview: &Interview) -> bool {
-    review.has_content() && review.analysis != analysis_ref(interview)
+    review.analysis.is_some() && review.analysis != analysis_ref(interview)
 }
 
 /// Fits `review` to `interview`: adds the criteria of `criteria` it lacks (unrated), and lists
 /// every strong point, weak point and evaluation bullet of the analysis (a verdict already
 /// given is kept by its text). Points no longer in the analysis are kept after the others, so
-/// the record of what was judged stays. An empty review also records the analysis it is
-/// made against.
+/// the record of what was judged stays. An empty review, and one that records no analysis
+/// yet, records the analysis it is made against.
 pub fn fit_to_interview(review: &mut Review, interview: &Interview, criteria: &[String]) {
-    for name in criteria {
-        if !review.criteria.iter().any(|c| c.name == *name) {
-            review.criteria.push(CriterionRating::new(name));
-        }
-    }
+    // The scorecard's criteria in their set order, then any others the review already rates.
+    let mut ordered: Vec<CriterionRating> = criteria
+        .iter()
+        .map(|name| match review.criteria.iter().position(|c| c.name == *name) {
+            Some(index) => review.criteria.remove(index),
+            None => CriterionRating::new(name),
+        })
+        .collect();
+    ordered.append(&mut review.criteria);
+    review.criteria = ordered;
     let mut points = Vec::new();
     if let Some(general) = interview.analysis.as_ref().and_then(|a| a.general.as_ref()) {
         let lists = [
@@ -135,7 +141,7 @@ pub fn fit_to_interview(review: &mut Review, interview: &Interview, criteria: &[
     }
     points.append(&mut review.ai_points);
     review.ai_points = points;
-    if !review.has_content() {
+    if !review.has_content() || review.analysis.is_none() {
         review.analysis = analysis_ref(interview);
     }
 }

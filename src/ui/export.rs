@@ -36,6 +36,11 @@ pub fn export_ui(view: &mut View<'_>, ui: &mut egui::Ui, record: &InterviewRecor
     status_ui(view, ui);
     pdf_ui(view, ui);
     ui.separator();
+    let hidden = record.interview.candidate_id.as_deref().is_some_and(|id| session.related.is_hidden(id));
+    if hidden {
+        ui.label(RichText::new("The preview is hidden by blind review until you decide (the document holds the candidate's name and e-mail).").weak());
+        return;
+    }
     match session.current.as_ref().and_then(|current| current.export_preview.as_ref()) {
         Some(preview) => preview_ui(ui, preview),
         None => {

@@ -323,6 +323,11 @@ fn interview_area_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
                             .candidate_id
                             .as_deref()
                             .and_then(|id| session.related.name(RelatedKind::Candidate, id)),
+                        hidden_words: interview
+                            .candidate_id
+                            .as_deref()
+                            .map(|id| session.related.hidden_words(id))
+                            .unwrap_or_default(),
                     };
                     view.edits.transcript.names = names;
                     let action = transcript::transcript_ui(ui, record, &mut view.edits.transcript);

@@ -19,7 +19,8 @@ fn notes_id() -> egui::Id {
     egui::Id::unique("review_notes")
 }
 
-fn decision_color(decision: Decision) -> Color32 {
+/// The colour of a decision's badge and button.
+pub fn decision_color(decision: Decision) -> Color32 {
     match decision {
         Decision::Advance => style::GOOD,
         Decision::Hold => style::WARNING,
@@ -112,6 +113,8 @@ pub fn scorecard_ui(view: &mut View<'_>, ui: &mut egui::Ui, record: &InterviewRe
         egui::ScrollArea::vertical().id_salt("scorecard_scroll").auto_shrink([false, false]).show(ui, |ui| {
             changed |= decision_ui(ui, draft, record);
             ui.separator();
+            panel_ui(ui, view.session, record, draft);
+            ui.separator();
             changed |= criteria_ui(ui, draft);
             ui.separator();
             changed |= ai_points_ui(ui, draft, record);
@@ -139,8 +142,6 @@ pub fn scorecard_ui(view: &mut View<'_>, ui: &mut egui::Ui, record: &InterviewRe
                 draft.notes_at = Some(jiff::Timestamp::now());
                 changed = true;
             }
-            ui.separator();
-            panel_ui(ui, view.session, record, draft);
         });
     });
     if changed {
@@ -198,8 +199,9 @@ fn rating_buttons(ui: &mut egui::Ui, name: &str, value: Option<u8>) -> Option<Op
         ui.horizontal(|ui| {
             for n in 1..=MAX_RATING {
                 let selected = value == Some(n);
-                let text = if value.is_some_and(|v| n <= v) { "★" } else { "☆" };
-                let button = ui.add(egui::Button::selectable(selected, RichText::new(text).size(16.0)));
+                let filled = value.is_some_and(|v| n <= v);
+                let star = if filled { RichText::new("★").color(style::WARNING) } else { RichText::new("☆") };
+                let button = ui.add(egui::Button::selectable(selected, star.size(16.0)));
                 let label = format!("{name} {n}");
                 button.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, label.clone()));
                 if button.on_hover_text(format!("{n} of {MAX_RATING}")).clicked() {

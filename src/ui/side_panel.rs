@@ -4,11 +4,13 @@
 use egui::text::LayoutJob;
 use egui::{RichText, TextFormat};
 
+use super::scorecard::decision_color;
 use super::{bulk_export, style, widgets};
 use crate::api::InterviewRecord;
 use crate::api::related::RelatedKind;
-use crate::app::interview_list::STATUS_FILTERS;
+use crate::app::interview_list::{ListSort, STATUS_FILTERS};
 use crate::app::{CandidateFilter, Command, Session, SidePanel, View};
+use crate::review::Decision;
 
 /// Draws the side panel: the Interviews / Recent switch and the view chosen.
 pub fn side_panel_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
@@ -70,8 +72,7 @@ fn interview_list_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
     let mut to_toggle = None;
     let mut to_pick: Vec<String> = Vec::new();
     let mut wants_more = false;
-    let related = &session.related;
-    let visible: Vec<_> = list.visible(&view.edits.filters.text, |kind, id| related.name(kind, id)).cloned().collect();
+    let visible = session.list_rows(&view.edits.filters);
     bulk_export::selection_bar_ui(view, ui, &visible);
     let selection = &view.edits.bulk;
     egui::ScrollArea::vertical().id_salt("browse_list").auto_shrink([false, false]).show(ui, |ui| {
@@ -81,7 +82,8 @@ fn interview_list_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
         }
         for record in &visible {
             let selected = current.as_deref() == Some(record.interview.id.as_str());
-            let job = row_text(ui, record, session);
+            let mut job = row_text(ui, record, session);
+            append_review_line(ui, &mut job, record, session);
             let response = ui
                 .horizontal(|ui| {
                     if selection.selecting {
@@ -192,6 +194,16 @@ fn filters_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
             }
         });
     }
+    ui.horizontal(|ui| {
+        let label = ui.label("Sort");
+        let combo = egui::ComboBox::from_id_salt("list_sort").selected_text(filters.sort.label()).width(120.0);
+        let shown = combo.show_ui(ui, |ui| {
+            for sort in ListSort::ALL {
+                ui.selectable_value(&mut filters.sort, sort, sort.label());
+            }
+        });
+        shown.response.labelled_by(label.id);
+    });
     let label = ui.label("Filter loaded");
     ui.add(
         egui::TextEdit::singleline(&mut filters.text).hint_text("Name, job, status or ID").desired_width(f32::INFINITY),
@@ -264,6 +276,42 @@ fn row_text(ui: &egui::Ui, record: &InterviewRecord, session: &Session) -> Layou
     let color = interview.status.as_ref().map_or(style::MUTED, style::status_color);
     job_text.append(&details.join(" · "), 0.0, TextFormat { font_id: small, color, ..TextFormat::default() });
     job_text
+}
+
+/// Appends a third line to a row when there is anything to say: the AI's rating, this
+/// reviewer's decision and the panel's.
+fn append_review_line(ui: &egui::Ui, job: &mut LayoutJob, record: &InterviewRecord, session: &Session) {
+    let id = &record.interview.id;
+    let small = egui::TextStyle::Small.resolve(ui.style());
+    let mut first = true;
+    let mut add = |text: &str, color: egui::Color32| {
+        let separator = if first { "\n" } else { " · " };
+        first = false;
+        job.append(separator, 0.0, TextFormat { font_id: small.clone(), color: style::MUTED, ..TextFormat::default() });
+        job.append(text, 0.0, TextFormat { font_id: small.clone(), color, ..TextFormat::default() });
+    };
+    if let Some(ai) = record.interview.overall_rating() {
+        add(&format!("AI {ai:.0}"), style::MUTED);
+    }
+    let panel = session.reviews.panel(id);
+    if let Some(mine) = panel.iter().find(|r| r.mine).and_then(|r| r.review.decision()) {
+        add(&format!("You: {}", mine.label()), decision_color(mine));
+    }
+    let others: Vec<Decision> = panel.iter().filter(|r| !r.mine).filter_map(|r| r.review.decision()).collect();
+    if !others.is_empty() {
+        let counts: Vec<String> = Decision::ALL
+            .iter()
+            .filter_map(|d| {
+                let n = others.iter().filter(|o| *o == d).count();
+                (n > 0).then(|| format!("{n} {}", d.key()))
+            })
+            .collect();
+        let color = match others.first() {
+            Some(first) if others.iter().all(|d| d == first) => decision_color(*first),
+            _ => style::WARNING,
+        };
+        add(&format!("Panel: {}", counts.join(", ")), color);
+    }
 }
 
 fn agents_seen(session: &Session) -> Vec<String> {
