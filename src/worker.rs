@@ -790,8 +790,16 @@ async fn review_io<T: Send + 'static>(
     path: PathBuf,
     work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, StoreError> {
-    let timed_out = || StoreError::TimedOut { path: path.clone(), seconds: REVIEW_IO_TIMEOUT.as_secs() };
-    match tokio::time::timeout(REVIEW_IO_TIMEOUT, tokio::task::spawn_blocking(work)).await {
+    review_io_within(REVIEW_IO_TIMEOUT, path, work).await
+}
+
+async fn review_io_within<T: Send + 'static>(
+    limit: Duration,
+    path: PathBuf,
+    work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    let timed_out = || StoreError::TimedOut { path: path.clone(), seconds: limit.as_secs() };
+    match tokio::time::timeout(limit, tokio::task::spawn_blocking(work)).await {
         Ok(Ok(result)) => result,
         Ok(Err(_)) | Err(_) => Err(timed_out()),
     }
@@ -951,6 +959,19 @@ async fn write_file(path: PathBuf, contents: String) -> Result<PathBuf, WriteErr
 
 #[cfg(test)]
 mod tests {
+    #[tokio::test]
+    async fn a_review_file_that_blocks_like_a_cloud_placeholder_times_out_with_its_name() {
+        let path = PathBuf::from("/reviews/Jana/iv-1.json");
+        let blocked = super::review_io_within(Duration::from_millis(50), path, || {
+            std::thread::sleep(Duration::from_millis(400));
+            Ok(())
+        });
+        let err = blocked.await.unwrap_err();
+        assert!(matches!(err, StoreError::TimedOut { .. }), "{err:?}");
+        assert!(err.to_string().contains("iv-1.json"), "{err}");
+        assert!(err.to_string().contains("cloud file still downloading"), "{err}");
+    }
+
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;

@@ -460,6 +460,43 @@ mod tests {
     }
 
     #[test]
+    fn blind_review_hides_the_candidate_until_a_decision_is_saved() {
+        let ctx = egui::Context::default();
+        let dir = tempfile::tempdir().unwrap();
+        let options = AppOptions { review_folder: Some(dir.path().to_owned()), ..AppOptions::demo() };
+        let mut app = App::with_context(&ctx, State::default(), options);
+        wait_for(&mut app, "the demo connection", |app| app.session.screen == Screen::Main);
+        let blind = crate::review::ReviewSettings { blind: true, ..crate::review::ReviewSettings::default() };
+        app.apply(Command::SetReviewSettings(blind), &ctx, None);
+        app.apply(Command::OpenInterview(DEMO_PHONE_INTERVIEW_ID.to_owned()), &ctx, None);
+        wait_for(&mut app, "the interview, its names and its review", |app| {
+            app.session.current_record().is_some_and(|r| app.related_records(&r).is_some())
+                && app.edits.reviews.contains_key(DEMO_PHONE_INTERVIEW_ID)
+        });
+        app.sync_session();
+        let record = app.session.current_record().unwrap();
+        let candidate = record.interview.candidate_id.clone().unwrap();
+        let shown = app.session.related.name(RelatedKind::Candidate, &candidate).unwrap();
+        assert_eq!(shown, crate::review::pseudonym(&candidate));
+        assert!(app.session.related.details(RelatedKind::Candidate, &candidate).unwrap().contains("hidden"));
+        let words = app.session.related.hidden_words(&candidate);
+        let text = "Am I speaking with Oliver Bennett? Oliverio is someone else.";
+        let masked = super::transcript_view::mask_words(text, &words);
+        assert_eq!(masked, "Am I speaking with ****** *******? Oliverio is someone else.");
+
+        let draft = app.edits.reviews.get_mut(DEMO_PHONE_INTERVIEW_ID).unwrap();
+        draft.decision =
+            Some(crate::review::Stamped { value: crate::review::Decision::Hold, at: jiff::Timestamp::now() });
+        app.apply(Command::ReviewEdited(DEMO_PHONE_INTERVIEW_ID.to_owned()), &ctx, None);
+        app.flush_reviews(true);
+        app.sync_session();
+        assert_eq!(app.session.related.name(RelatedKind::Candidate, &candidate).as_deref(), Some("Oliver Bennett"));
+        let file =
+            crate::review::ReviewFolder::new(dir.path()).load(&app.session.reviews.reviewer, DEMO_PHONE_INTERVIEW_ID);
+        assert!(file.unwrap().unwrap().blind, "the review records that it was blind");
+    }
+
+    #[test]
     fn live_refresh_backs_off_while_nothing_changes_and_stops_on_a_final_status() {
         let mut live = LiveRefresh::default();
         let now = Instant::now();
