@@ -49,6 +49,8 @@ pub struct ReviewDesk {
     scanning: bool,
     next_scan: Option<Instant>,
     last_ticket: u64,
+    /// The folder existed at some point this run (so its absence is news).
+    folder_seen: bool,
 }
 
 /// The save state of one interview's review.
@@ -521,6 +523,14 @@ impl App {
             return;
         }
         desk.scanning = false;
+        let mut scan = scan;
+        if scan.folder_missing && desk.folder_seen {
+            scan.folder_error = Some(format!(
+                "The review folder {} is gone (an unplugged or disconnected drive?). Your reviews stay in the window and are saved when it is back.",
+                folder.root.display()
+            ));
+        }
+        desk.folder_seen |= !scan.folder_missing;
         let mut reload = Vec::new();
         for found in scan.reviews.iter().filter(|r| r.mine) {
             let id = &found.review.interview_id;

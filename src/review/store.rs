@@ -225,7 +225,10 @@ impl ReviewFolder {
         let my_key = file_key(me);
         let reviewers = match std::fs::read_dir(&self.root) {
             Ok(entries) => entries,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return scan,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                scan.folder_missing = true;
+                return scan;
+            }
             Err(err) => {
                 scan.folder_error = Some(format!("could not read the review folder {}: {err}", self.root.display()));
                 return scan;
@@ -323,6 +326,8 @@ pub struct Scan {
     pub problems: Vec<FolderProblem>,
     /// The folder itself could not be read (an unplugged network drive).
     pub folder_error: Option<String>,
+    /// The folder does not exist (not yet: nothing was saved; or no more: a drive is gone).
+    pub folder_missing: bool,
 }
 
 /// A file in the review folder that was not read as a review.
@@ -468,6 +473,7 @@ mod tests {
         assert!(kinds.iter().any(|k| matches!(k, ProblemKind::Unreadable(r) if r.contains("iv-3.json"))), "{kinds:?}");
         assert!(kinds.iter().any(|k| matches!(k, ProblemKind::ConflictCopy { mine: true, .. })));
         assert_eq!(folder.scan("Jana", &mut cache), scan, "a second scan from the cache sees the same");
-        assert!(ReviewFolder::new(dir.path().join("gone")).scan("Jana", &mut cache).reviews.is_empty());
+        let gone = ReviewFolder::new(dir.path().join("gone")).scan("Jana", &mut cache);
+        assert!(gone.reviews.is_empty() && gone.folder_missing);
     }
 }

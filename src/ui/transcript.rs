@@ -321,7 +321,9 @@ fn row_ui(
                 ui.vertical(|ui| {
                     ui.set_width(SPEAKER_WIDTH - 10.0);
                     let (name, hover) = speaker_label(turn, names);
-                    ui.label(RichText::new(name).color(color).strong()).on_hover_text(hover);
+                    // One line, as the row heights assume: a long name is cut short (the full
+                    // one is on hover).
+                    ui.add(egui::Label::new(RichText::new(name).color(color).strong()).truncate()).on_hover_text(hover);
                     if let Some(time) = turn.start.and_then(format_offset) {
                         ui.label(RichText::new(time).weak().monospace());
                     }
