@@ -108,6 +108,7 @@ fn demo_long_body() -> Result<Vec<u8>, String> {
     runtime.block_on(async {
         let server = interview_desk::demo::DemoServer::start(0).await.map_err(|e| e.to_string())?;
         let url = format!("{}/interviews/{}", server.base_url(), interview_desk::demo::DEMO_LONG_INTERVIEW_ID);
+        interview_desk::api::install_tls();
         let response = reqwest::Client::new()
             .get(url)
             .bearer_auth(interview_desk::demo::DEMO_API_KEY)

@@ -160,6 +160,7 @@ impl ApiClient {
     /// [`ApiError::Network`] when the TLS backend cannot be set up.
     pub fn new(config: &ApiConfig, key: ApiKey) -> Result<Self, ApiError> {
         let base = config.parsed_base_url()?;
+        super::install_tls();
         let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(config.connect_timeout)

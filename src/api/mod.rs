@@ -20,6 +20,14 @@ pub use model::{
 };
 pub use rate_limit::{ClientNotice, RateLimitStatus, RetryPolicy, WaitReason};
 
+/// Makes rustls on ring the process's TLS provider, once (later calls do nothing). Every
+/// `reqwest::Client` needs one; [`ApiClient::new`] calls this, and so must code that builds a
+/// client of its own.
+pub fn install_tls() {
+    // An error only says that a provider is installed already.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// Finds an interview ID in what the user pasted: a bare UUID, or any URL or text containing
 /// one (the first UUID wins). Returns it lower-case and hyphenated, or `None`.
 pub fn interview_id_from(text: &str) -> Option<String> {

@@ -1215,7 +1215,6 @@ fn app_creator(start: &GuiStart, started: Arc<AtomicBool>) -> eframe::AppCreator
             settings_path: if demo { None } else { profiles::settings_path() },
             review_folder: review_folder.clone(),
             reviewer: reviewer.clone(),
-            ..AppOptions::default()
         };
         Ok(Box::new(App::new(cc, options)))
     })

@@ -170,6 +170,7 @@ mod tests {
 
     /// A started server and a client.
     async fn server() -> (DemoServer, reqwest::Client) {
+        crate::api::install_tls();
         (DemoServer::start(0).await.unwrap(), reqwest::Client::new())
     }
 
@@ -416,6 +417,7 @@ mod tests {
         let delay = Duration::from_millis(150);
         let server = DemoServer::start_with(0, DemoOptions { delay, ..DemoOptions::default() }).await.unwrap();
         let started = Instant::now();
+        crate::api::install_tls();
         let (status, _, _) = get(&server, &reqwest::Client::new(), "/interviews").await;
         assert_eq!(status, 200);
         assert!(started.elapsed() >= delay);
@@ -430,6 +432,7 @@ mod tests {
         server.shutdown();
         let mut refused = false;
         for _ in 0..50 {
+            crate::api::install_tls();
             let fresh = reqwest::Client::new();
             if fresh.get(&url).bearer_auth(DEMO_API_KEY).send().await.is_err() {
                 refused = true;

@@ -3,7 +3,7 @@
 //! human-oversight record of an AI-run interview, kept in plain files that belong to the
 //! reviewer and are never sent to the Instaview API.
 //!
-//! - [`format`]: the file format (versioned; unknown fields are kept).
+//! - [`mod@format`]: the file format (versioned; unknown fields are kept).
 //! - [`store`]: the review folder, one subfolder per reviewer, with conflict detection.
 //! - Here: the review settings, fitting a review to its interview, the panel's disagreements
 //!   and blind review's pseudonyms.
