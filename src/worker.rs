@@ -118,6 +118,18 @@ pub enum Command {
         /// Also save the analysis PDF of this interview ID.
         pdf_of: Option<String>,
     },
+    /// Wait for the user's choice of file, then write `bytes` to it atomically; when no dialog
+    /// could be shown, to `fallback`. Answered by [`Event::FileSaved`].
+    SaveFile {
+        /// The open dialog's answer.
+        choice: DialogFuture,
+        /// The file's contents.
+        bytes: Vec<u8>,
+        /// Where to write it when no dialog could be shown.
+        fallback: PathBuf,
+        /// What it is, for the message ("the evaluation table").
+        what: String,
+    },
     /// Wait for the user's folder choice, then export `targets` into it (see
     /// [`crate::export::bulk::run`]). Answered by [`Event::BulkProgress`] after each interview and one
     /// [`Event::BulkFinished`].
@@ -336,6 +348,13 @@ pub enum Event {
         ticket: u64,
         /// The settings as they now are in the file, or what went wrong.
         result: Result<Box<Settings>, SettingsFailure>,
+    },
+    /// Answer to [`Command::SaveFile`].
+    FileSaved {
+        /// What was saved, as the command said.
+        what: String,
+        /// Where it was written, `Ok(None)` when the dialog was cancelled, or why not.
+        result: Result<Option<PathBuf>, WriteError>,
     },
     /// Answer to [`Command::LoadReview`]: the review, `None` when there is none yet.
     ReviewLoaded {
@@ -692,6 +711,20 @@ async fn handle(state: &mut WorkerState, command: Command) {
                     },
                 };
                 events.send(Event::Exported { result, pdf }).await;
+            });
+        }
+        Command::SaveFile { choice, bytes, fallback, what } => {
+            tokio::spawn(async move {
+                let path = match choice.await {
+                    DialogAnswer::Cancelled => None,
+                    DialogAnswer::Unavailable => Some(fallback),
+                    DialogAnswer::Chosen(path) => Some(path),
+                };
+                let result = match path {
+                    Some(path) => write_atomically_in_background(path.clone(), bytes).await.map(|()| Some(path)),
+                    None => Ok(None),
+                };
+                events.send(Event::FileSaved { what, result }).await;
             });
         }
         Command::BulkExport { choice, targets, options, source, cancel } => {

@@ -59,7 +59,7 @@ async fn an_envelope_with_a_repeated_data_key_still_exports_valid_json() {
     let record = client(&server, "", None).get_interview(ID).await.unwrap();
     assert_eq!(record.raw_text, format!(r#"{{"id":"{ID}","n":1E5}}"#), "the text of the data that is kept");
     let source = ExportSource { base_url: server.base_url.clone(), company_id: None };
-    let text = export_document(&record, &source, None, jiff::Timestamp::UNIX_EPOCH);
+    let text = export_document(&record, &source, None, jiff::Timestamp::UNIX_EPOCH, &[]);
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(doc["interview"], record.raw);
 }

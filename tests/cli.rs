@@ -377,3 +377,65 @@ fn a_review_killed_while_it_is_written_is_the_old_or_the_new_one() {
         std::fs::read_dir(folder.path().join("Jana")).unwrap().flatten().map(|e| e.file_name()).collect();
     assert!(names.iter().filter(|n| n.to_string_lossy().ends_with(".json")).count() <= 1, "{names:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_table_and_fetch_carry_the_reviews_of_the_review_folder() {
+    let server = DemoServer::start(0).await.unwrap();
+    let base = server.base_url().to_owned();
+    let config = tempfile::tempdir().unwrap();
+    std::fs::write(config.path().join("settings.json"), r#"{"profiles": [], "review": {"reviewer": "Jana"}}"#).unwrap();
+    let review = |args: &[&str]| run_in(config.path(), args, None, None);
+    let set =
+        review(&["review", "set", DEMO_PHONE_INTERVIEW_ID, "--decision", "advance", "--rating", "4", "--note", "=1+1"]);
+    assert_eq!(code(&set), 0, "{}", stderr(&set));
+    let petr = review(&[
+        "review",
+        "set",
+        DEMO_PHONE_INTERVIEW_ID,
+        "--reviewer",
+        "Petr",
+        "--decision",
+        "reject",
+        "--rating",
+        "2",
+    ]);
+    assert_eq!(code(&petr), 0, "{}", stderr(&petr));
+
+    let out = config.path().join("table.csv");
+    let args = ["export", "--table", out.to_str().unwrap(), "--status", "COMPLETED", "--base-url", &base];
+    let exported = run_in(config.path(), &args, Some(DEMO_API_KEY), None);
+    assert_eq!(code(&exported), 0, "{}", stderr(&exported));
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "a BOM for Excel");
+    let mut reader = csv::ReaderBuilder::new().from_reader(&bytes[3..]);
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("{name}: {header:?}"));
+    assert!(rows.len() >= 5, "one row per completed interview: {}", rows.len());
+    let phone = rows.iter().find(|r| r.get(column("Interview ID")) == Some(DEMO_PHONE_INTERVIEW_ID)).unwrap();
+    assert_eq!(phone.get(column("Candidate")), Some("Oliver Bennett"));
+    assert_eq!(phone.get(column("AI rating")), Some("78"));
+    assert_eq!(phone.get(column("Your decision")), Some("Advance"));
+    assert_eq!(phone.get(column("Your notes")), Some("'=1+1"), "never a formula");
+    assert_eq!(phone.get(column("Panel reject")), Some("1"));
+    assert!(header.iter().any(|h| h.starts_with("Score: ")), "the analysis scores: {header:?}");
+    assert!(stderr(&exported).contains("row(s)"), "{}", stderr(&exported));
+
+    let fetched =
+        run_in(config.path(), &["fetch", DEMO_PHONE_INTERVIEW_ID, "--base-url", &base], Some(DEMO_API_KEY), None);
+    let document: serde_json::Value = serde_json::from_slice(&fetched.stdout).unwrap();
+    assert_eq!(document["version"], 2);
+    let reviewers: Vec<&str> =
+        document["reviews"].as_array().unwrap().iter().filter_map(|r| r["reviewer"].as_str()).collect();
+    assert_eq!(reviewers.len(), 2, "{reviewers:?}");
+    assert!(reviewers.contains(&"Jana") && reviewers.contains(&"Petr"));
+
+    let bad = run_in(
+        config.path(),
+        &["export", "--table", "x.csv", "--delimiter", "|", "--base-url", &base],
+        Some(DEMO_API_KEY),
+        None,
+    );
+    assert_eq!(code(&bad), 2, "{}", stderr(&bad));
+    server.shutdown();
+}

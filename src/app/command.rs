@@ -52,6 +52,9 @@ pub enum Command {
     SavePdf(Option<PathBuf>),
     /// Export the interviews picked in the list into a folder chosen in a dialog.
     ExportSelected,
+    /// Save the evaluation table (XLSX, one row per interview) of the interviews picked in the
+    /// list, to a file chosen in a dialog.
+    ExportSelectedTable,
     /// Start the bulk export window's run again with the same interviews: into this typed
     /// folder (no dialog could be shown), or into one chosen in a dialog again (`None`).
     RestartBulkExport(Option<PathBuf>),

@@ -78,6 +78,7 @@ impl App {
                 let targets = self.bulk_targets();
                 self.start_bulk_export(frame, targets, None);
             }
+            Command::ExportSelectedTable => self.export_table(frame),
             Command::RestartBulkExport(folder) => {
                 if let Some(job) = self.session.bulk_job.take() {
                     self.start_bulk_export(frame, job.targets, folder);
@@ -289,9 +290,11 @@ impl App {
             finished: None,
             no_dialog: false,
         });
+        let ids: Vec<String> = targets.iter().map(|t| t.id.clone()).collect();
         let options = BulkOptions {
             names: self.session.export_prefs.names,
             export: ExportOptions { transcript: self.session.export_prefs.transcript },
+            reviews: Arc::new(self.reviews_by_id(&ids)),
             ..BulkOptions::default()
         };
         self.send(WorkerCommand::BulkExport { choice, targets, options, source: self.export_source(), cancel });
@@ -366,12 +369,70 @@ impl App {
         self.send(WorkerCommand::SaveAs { choice, contents, pdf_of });
     }
 
+    /// "Table (XLSX)…": the evaluation table of the interviews picked in the list (as the list
+    /// holds them, with the names looked up so far and every reviewer's review), written by the
+    /// worker to a file chosen in the save dialog (else into the Downloads folder).
+    fn export_table(&mut self, frame: Option<&eframe::Frame>) {
+        let selected = &self.edits.bulk;
+        let records: Vec<Arc<InterviewRecord>> =
+            self.session.list.items().iter().filter(|r| selected.is_selected(&r.interview.id)).cloned().collect();
+        if records.is_empty() {
+            return;
+        }
+        let me = self.session.reviews.reviewer.clone();
+        let related = |kind: RelatedKind, id: &Option<String>| -> Option<serde_json::Value> {
+            match self.session.related.records.get(&(kind, id.clone()?))? {
+                Remote::Ready(value) => Some(value.clone()),
+                _ => None,
+            }
+        };
+        let rows: Vec<_> = records
+            .iter()
+            .map(|record| {
+                let interview = &record.interview;
+                let names = [
+                    related(RelatedKind::Candidate, &interview.candidate_id),
+                    related(RelatedKind::Agent, &interview.agent_id),
+                    related(RelatedKind::Job, &interview.job_id),
+                ];
+                (record.clone(), names, self.reviews_for_export(&interview.id))
+            })
+            .collect();
+        let inputs: Vec<crate::export::table::RowInput<'_>> = rows
+            .iter()
+            .map(|(record, [candidate, agent, job], reviews)| crate::export::table::RowInput {
+                record,
+                candidate: candidate.as_ref(),
+                agent: agent.as_ref(),
+                job: job.as_ref(),
+                reviews,
+                me: &me,
+            })
+            .collect();
+        let table = crate::export::table::build(&inputs);
+        let bytes = match crate::export::table::to_xlsx(&table, None) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                self.session.notifications.error(format!("Could not build the table: {err}"));
+                return;
+            }
+        };
+        let name = format!("interviews-{}.xlsx", jiff::Zoned::now().strftime("%Y-%m-%d"));
+        let choice = self.dialog.save_file("Save evaluation table", &name, "xlsx", frame);
+        let choice = Box::pin(async move { choice.await.map(|path| with_extension(path, "xlsx")) });
+        let fallback = crate::dialog::fallback_folder().join(&name);
+        let what = format!("the evaluation table ({} interviews)", table.rows.len());
+        self.send(WorkerCommand::SaveFile { choice, bytes, fallback, what });
+    }
+
     /// The export document of `record` with the Export tab's choices (names only once every
     /// lookup has finished).
     pub fn export_text(&self, record: &InterviewRecord) -> String {
         let related = if self.session.export_prefs.names { self.related_records(record) } else { None };
         let options = ExportOptions { transcript: self.session.export_prefs.transcript };
-        export_document_with(record, &self.export_source(), related.as_ref(), jiff::Timestamp::now(), options)
+        let reviews = self.reviews_for_export(&record.interview.id);
+        let source = self.export_source();
+        export_document_with(record, &source, related.as_ref(), jiff::Timestamp::now(), options, &reviews)
     }
 
     /// The candidate, agent and job records looked up for `record`, for the export; `None`

@@ -30,6 +30,15 @@ impl App {
 
     pub(super) fn on_event(&mut self, event: Event) {
         match event {
+            Event::FileSaved { what, result } => match result {
+                Ok(Some(path)) => {
+                    self.session.notifications.info(format!("Saved {what} to {}", path.display()));
+                }
+                Ok(None) => {}
+                Err(err) => {
+                    self.session.notifications.error(format!("Could not save {what}: {err}"));
+                }
+            },
             Event::ReviewLoaded { folder, interview_id, result } => {
                 self.on_review_loaded(&folder, interview_id, result);
             }

@@ -556,6 +556,24 @@ impl App {
         }
     }
 
+    /// Every reviewer's review of `interview_id` for an export: this reviewer's as in the window
+    /// (when anything is recorded), the others' as last read from the folder.
+    pub(super) fn reviews_for_export(&self, interview_id: &str) -> Vec<Review> {
+        let desk = &self.session.reviews;
+        let mine = self.edits.reviews.get(interview_id).filter(|r| r.has_content()).cloned();
+        let mine = mine.or_else(|| desk.mine(interview_id).map(|r| r.review.clone()));
+        let others = desk.panel(interview_id).into_iter().filter(|r| !r.mine).map(|r| r.review.clone());
+        mine.into_iter().chain(others).collect()
+    }
+
+    /// [`Self::reviews_for_export`] of each of `ids` that has any.
+    pub(super) fn reviews_by_id(&self, ids: &[String]) -> crate::export::bulk::ReviewsById {
+        ids.iter()
+            .map(|id| (id.clone(), self.reviews_for_export(id)))
+            .filter(|(_, reviews)| !reviews.is_empty())
+            .collect()
+    }
+
     /// Sends every change not yet saved; with `wait`, waits up to [`FLUSH_WAIT`] for the
     /// answers (closing the window).
     pub(super) fn flush_reviews(&mut self, wait: bool) {

@@ -147,8 +147,22 @@ pub enum CliCommand {
     /// exported, else the code of the first failure (see README) after a summary.
     Export {
         /// The folder to write into (created if missing).
-        #[arg(long, value_name = "DIR")]
-        out_dir: PathBuf,
+        #[arg(long, value_name = "DIR", required_unless_present = "table")]
+        out_dir: Option<PathBuf>,
+        /// Also (or only, without --out-dir) write the evaluation table: one row per interview
+        /// with the candidate, the AI's assessment, your review and the panel's. A .xlsx file
+        /// gets typed cells and a second sheet with the transcripts (unless --no-transcript);
+        /// any other name is written as CSV.
+        #[arg(long, value_name = "FILE.xlsx|FILE.csv")]
+        table: Option<PathBuf>,
+        /// The table's field separator: `,` or `;` (Excel where the decimal separator is a comma;
+        /// numbers are then written with a decimal comma).
+        #[arg(long, value_name = "CHAR", default_value_t = ',', value_parser = parse_delimiter)]
+        delimiter: char,
+        /// Write the table without the byte order mark Excel needs to read UTF-8 (for tools that
+        /// do not want one).
+        #[arg(long)]
+        no_bom: bool,
         /// Which interviews.
         #[command(flatten)]
         filters: ListFilters,
@@ -439,7 +453,18 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             with_runtime(|rt| rt.block_on(list(filters.query(), json, &connection)))
         }
-        Some(CliCommand::Export { out_dir, filters, ids, no_names, no_transcript, concurrency, connection }) => {
+        Some(CliCommand::Export {
+            out_dir,
+            table,
+            delimiter,
+            no_bom,
+            filters,
+            ids,
+            no_names,
+            no_transcript,
+            concurrency,
+            connection,
+        }) => {
             if let Some(warning) = filters.status_warning() {
                 warn(&warning);
             }
@@ -451,8 +476,23 @@ pub fn run(cli: Cli) -> ExitCode {
                 names: !no_names,
                 export: ExportOptions { transcript: !no_transcript },
                 concurrency: usize::from(concurrency),
+                reviews: Arc::new(review::reviews_by_id(None)),
             };
-            with_runtime(|rt| rt.block_on(bulk_export(&out_dir, selection, options, &connection)))
+            let csv = crate::export::table::CsvOptions { delimiter: delimiter as u8, bom: !no_bom };
+            with_runtime(|rt| {
+                rt.block_on(async {
+                    if let Some(file) = &table {
+                        let code = table_export(file, selection.clone(), &options, csv, &connection).await;
+                        if code != EXIT_OK || out_dir.is_none() {
+                            return code;
+                        }
+                    }
+                    match &out_dir {
+                        Some(folder) => bulk_export(folder, selection, options, &connection).await,
+                        None => EXIT_OK,
+                    }
+                })
+            })
         }
         Some(CliCommand::Key { action }) => with_runtime(|rt| rt.block_on(key_command(action))),
         Some(CliCommand::Review { action, review_folder, reviewer }) => review::run(action, review_folder, reviewer),
@@ -522,7 +562,8 @@ async fn fetch(reference: &str, out: Option<PathBuf>, connection: &ConnectionArg
         Err(err) => return fail(EXIT_USAGE, &err.to_string()),
     };
     let source = ExportSource { base_url: config.base_url.clone(), company_id: config.company_id.clone() };
-    let document = export_document(&record, &source, related.as_ref(), jiff::Timestamp::now());
+    let reviews = review::reviews_by_id(None).remove(&record.interview.id).unwrap_or_default();
+    let document = export_document(&record, &source, related.as_ref(), jiff::Timestamp::now(), &reviews);
     match out {
         Some(path) => match write_atomically(&path, document.as_bytes()) {
             Ok(()) => EXIT_OK,
@@ -598,6 +639,7 @@ async fn list_all(client: &ApiClient, query: &mut InterviewQuery) -> Result<(Vec
 }
 
 /// Which interviews `export` takes.
+#[derive(Clone)]
 enum Selection {
     /// The IDs in a file (`-`: standard input).
     Ids(PathBuf),
@@ -651,6 +693,99 @@ async fn bulk_export(folder: &Path, selection: Selection, options: BulkOptions, 
         progress_done();
     }
     summarise(folder, &report)
+}
+
+/// `--delimiter`: a comma or a semicolon.
+fn parse_delimiter(text: &str) -> Result<char, String> {
+    match text {
+        "," => Ok(','),
+        ";" => Ok(';'),
+        _ => Err(format!("{text:?}: the separator is , or ;")),
+    }
+}
+
+/// `export --table`: every selected interview (fetched whole, with its candidate, agent and job
+/// unless `--no-names`) as one row of the evaluation table, written atomically to `file`.
+async fn table_export(
+    file: &Path,
+    selection: Selection,
+    options: &BulkOptions,
+    csv: crate::export::table::CsvOptions,
+    connection: &ConnectionArgs,
+) -> u8 {
+    use futures_util::StreamExt as _;
+    let client = match client_for(connection).await {
+        Ok(client) => client,
+        Err(code) => return code,
+    };
+    let ids: Vec<String> = match selection {
+        Selection::Ids(list) => match read_id_file(&list) {
+            Ok(ids) => ids,
+            Err(message) => return fail(EXIT_USAGE, &message),
+        },
+        Selection::List(mut query) => match list_all(&client, &mut query).await {
+            Ok((rows, _)) => rows.iter().map(|record| record.interview.id.clone()).collect(),
+            Err(code) => return code,
+        },
+    };
+    let names = options.names;
+    let client = &client;
+    let fetched: Vec<Result<(InterviewRecord, RelatedRecords), ApiError>> = futures_util::stream::iter(ids)
+        .map(|id| async move {
+            let record = client.get_interview(&id).await?;
+            let related =
+                if names { related_records(client, &record.interview).await } else { RelatedRecords::default() };
+            Ok((record, related))
+        })
+        .buffered(options.concurrency.max(1))
+        .collect()
+        .await;
+    let mut rows = Vec::new();
+    for result in fetched {
+        match result {
+            Ok(row) => rows.push(row),
+            Err(err) => return fail(err.exit_code(), &api_message(&err)),
+        }
+    }
+    let me = crate::review::ReviewSettings::default();
+    let me = profiles::settings_path()
+        .and_then(|path| Settings::load(&path).ok())
+        .map_or_else(|| me.reviewer_name(), |s| s.review.reviewer_name());
+    let empty = Vec::new();
+    let inputs: Vec<crate::export::table::RowInput<'_>> = rows
+        .iter()
+        .map(|(record, related)| crate::export::table::RowInput {
+            record,
+            candidate: related.candidate.as_ref(),
+            agent: related.agent.as_ref(),
+            job: related.job.as_ref(),
+            reviews: options.reviews.get(&record.interview.id).unwrap_or(&empty),
+            me: &me,
+        })
+        .collect();
+    let table = crate::export::table::build(&inputs);
+    let xlsx = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let built = if xlsx {
+        let turns: Vec<crate::export::table::TurnRow> = if options.export.transcript {
+            rows.iter().flat_map(|(record, _)| crate::export::table::turn_rows(record)).collect()
+        } else {
+            Vec::new()
+        };
+        crate::export::table::to_xlsx(&table, options.export.transcript.then_some(turns.as_slice()))
+    } else {
+        crate::export::table::to_csv(&table, csv)
+    };
+    let bytes = match built {
+        Ok(bytes) => bytes,
+        Err(err) => return fail(EXIT_USAGE, &err.to_string()),
+    };
+    match write_atomically(file, &bytes) {
+        Ok(()) => {
+            note(&format!("wrote {} row(s) to {}", table.rows.len(), file.display()));
+            EXIT_OK
+        }
+        Err(err) => fail(EXIT_WRITE, &err.to_string()),
+    }
 }
 
 /// The IDs in `file`, one per line (an ID or a link containing one), without duplicates.
@@ -1224,6 +1359,12 @@ fn app_creator(start: &GuiStart, started: Arc<AtomicBool>) -> eframe::AppCreator
 #[expect(clippy::print_stderr, reason = "the command line reports on stderr")]
 fn warn(message: &str) {
     eprintln!("interview-desk: warning: {message}");
+}
+
+/// Prints `interview-desk: <message>` on one line to stderr (what was done).
+#[expect(clippy::print_stderr, reason = "the command line reports on stderr")]
+fn note(message: &str) {
+    eprintln!("interview-desk: {message}");
 }
 
 /// Prints `interview-desk: <message>` on one line to stderr and returns `code`.

@@ -57,15 +57,41 @@ pub enum ReviewCommand {
     },
 }
 
+/// The review settings in `settings.json`; missing or unreadable settings only mean the
+/// defaults.
+fn review_settings() -> ReviewSettings {
+    settings_path().and_then(|path| Settings::load(&path).ok()).map(|s| s.review).unwrap_or_default()
+}
+
+/// The review folder: `folder`, else [`crate::review::store::REVIEW_DIR_ENV`], else the
+/// settings' one, else the default.
+fn review_folder(folder: Option<PathBuf>, settings: &ReviewSettings) -> Option<ReviewFolder> {
+    let configured = folder.or_else(|| settings.folder.clone());
+    crate::review::store::folder_to_use(configured.as_deref(), false).map(ReviewFolder::new)
+}
+
+/// Every reviewer's reviews in the review folder (`folder` or the default one), by interview
+/// ID, for the export documents. Files that cannot be read are warned about and left out.
+pub fn reviews_by_id(folder: Option<PathBuf>) -> crate::export::bulk::ReviewsById {
+    let settings = review_settings();
+    let Some(folder) = review_folder(folder, &settings) else { return Default::default() };
+    let scan = folder.scan(&settings.reviewer_name(), &mut ScanCache::default());
+    for problem in &scan.problems {
+        super::warn(&format!("review folder: {problem}"));
+    }
+    let mut by_id = crate::export::bulk::ReviewsById::new();
+    for found in scan.reviews {
+        by_id.entry(found.review.interview_id.clone()).or_default().push(found.review);
+    }
+    by_id
+}
+
 /// Runs a `review` subcommand; returns the exit code.
 pub fn run(command: ReviewCommand, folder: Option<PathBuf>, reviewer: Option<String>) -> u8 {
-    // Missing or unreadable settings only mean the defaults.
-    let settings = settings_path().and_then(|path| Settings::load(&path).ok()).map(|s| s.review).unwrap_or_default();
-    let configured = folder.or_else(|| settings.folder.clone());
-    let Some(root) = crate::review::store::folder_to_use(configured.as_deref(), false) else {
+    let settings = review_settings();
+    let Some(folder) = review_folder(folder, &settings) else {
         return fail(EXIT_USAGE, "no review folder: the OS names no data folder; give --review-folder");
     };
-    let folder = ReviewFolder::new(root);
     let reviewer = reviewer.filter(|r| !r.trim().is_empty()).unwrap_or_else(|| settings.reviewer_name());
     match command {
         ReviewCommand::Show { interview, json } => {

@@ -42,9 +42,9 @@ pub const MANIFEST_VERSION: u32 = 1;
 /// Requests in flight at once unless [`BulkOptions::concurrency`] says otherwise.
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
-/// `manifest.json`: `{"format": "interview-desk.manifest", "version": 1, "updatedAt": "<RFC
-/// 3339 UTC>", "source": {"baseUrl", "companyId"}, "files": [{"interviewId", "file",
-/// "updatedAt", "size", "sha256"}, ...]}`, files sorted by name.
+/// `manifest.json`: `{"format": "interview-desk.manifest", "version": 1, "documentVersion": 2,
+/// "updatedAt": "<RFC 3339 UTC>", "source": {"baseUrl", "companyId"}, "files": [{"interviewId",
+/// "file", "updatedAt", "size", "sha256", "reviews"}, ...]}`, files sorted by name.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Manifest {
@@ -52,6 +52,10 @@ pub struct Manifest {
     pub format: String,
     /// Always [`MANIFEST_VERSION`].
     pub version: u32,
+    /// The version of the export documents it lists ([`super::EXPORT_VERSION`]; 1 when a manifest
+    /// from before version 2 does not say).
+    #[serde(default = "first_document_version")]
+    pub document_version: u32,
     /// When the manifest was last written (UTC, whole seconds).
     pub updated_at: String,
     /// The server the files came from (the latest run's; never the key).
@@ -84,6 +88,14 @@ pub struct ManifestEntry {
     pub size: u64,
     /// SHA-256 of the file, lower-case hex.
     pub sha256: String,
+    /// The reviews in the document: `reviewer:revision` pairs, sorted, `;`-separated; absent
+    /// when there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviews: Option<String>,
+}
+
+fn first_document_version() -> u32 {
+    1
 }
 
 impl Manifest {
@@ -91,6 +103,7 @@ impl Manifest {
         Self {
             format: MANIFEST_FORMAT.to_owned(),
             version: MANIFEST_VERSION,
+            document_version: super::EXPORT_VERSION,
             updated_at: rfc3339_utc(jiff::Timestamp::now()),
             source: ManifestSource { base_url: source.base_url.clone(), company_id: source.company_id.clone() },
             files: Vec::new(),
@@ -190,8 +203,12 @@ impl BulkTarget {
     }
 }
 
+/// The reviewers' reviews of each interview, by interview ID (what goes into each document's
+/// `reviews`).
+pub type ReviewsById = std::collections::HashMap<String, Vec<crate::review::Review>>;
+
 /// How a bulk export runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BulkOptions {
     /// Look up the candidate, agent and job of each interview (each one once per run) and put
     /// them in the documents.
@@ -200,12 +217,30 @@ pub struct BulkOptions {
     pub export: ExportOptions,
     /// Most requests in flight at once (at least 1).
     pub concurrency: usize,
+    /// The reviews to put in the documents.
+    pub reviews: Arc<ReviewsById>,
 }
 
 impl Default for BulkOptions {
     fn default() -> Self {
-        Self { names: true, export: ExportOptions::default(), concurrency: DEFAULT_CONCURRENCY }
+        Self {
+            names: true,
+            export: ExportOptions::default(),
+            concurrency: DEFAULT_CONCURRENCY,
+            reviews: Arc::default(),
+        }
     }
+}
+
+/// What a manifest entry records of an interview's reviews: every reviewer with the revision
+/// of their review, so a changed review writes the document again.
+fn reviews_key(reviews: &[crate::review::Review]) -> Option<String> {
+    if reviews.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<String> = reviews.iter().map(|r| format!("{}:{}", r.reviewer, r.revision)).collect();
+    parts.sort();
+    Some(parts.join(";"))
 }
 
 /// Counts of a running or finished bulk export.
@@ -371,6 +406,7 @@ pub async fn run(
     .await
     .map_err(FolderError::Start)??;
     let mut manifest = prepared.unwrap_or_else(|| Manifest::new(source));
+    let document_version_now = manifest.document_version == super::EXPORT_VERSION;
     manifest.source = ManifestSource { base_url: source.base_url.clone(), company_id: source.company_id.clone() };
     let run = Run {
         client,
@@ -388,8 +424,9 @@ pub async fn run(
         started,
         progress,
         remaining: Mutex::new(targets.len()),
+        document_version_now,
     };
-    let concurrency = options.concurrency.max(1);
+    let concurrency = run.options.concurrency.max(1);
     let mut tasks =
         futures_util::stream::iter(targets).map(|target| run.export_one(target)).buffer_unordered(concurrency);
     let stopped = async {
@@ -452,6 +489,8 @@ struct Run<'a> {
     progress: &'a (dyn Fn(&BulkProgress) + Send + Sync),
     /// Interviews not finished yet (for pacing to the hour window).
     remaining: Mutex<usize>,
+    /// The folder's documents are of this version already (else each is written again).
+    document_version_now: bool,
 }
 
 /// A candidate, agent or job record, fetched once per run by whichever task asks first.
@@ -512,8 +551,12 @@ impl Run<'_> {
     /// has begun, so the counts always match the folder.
     async fn export(&self, target: &BulkTarget) -> Result<Outcome, Stop> {
         let listed = self.manifest.lock().await.entry(&target.id).cloned();
+        let reviews = self.reviews_of(&target.id);
+        // An older document version, or reviews changed since, are written again.
+        let same_reviews = |entry: &ManifestEntry| entry.reviews == reviews_key(reviews) && self.document_version_now;
         if let (Some(entry), Some(updated_at)) = (&listed, &target.updated_at)
             && entry.updated_at.as_ref() == Some(updated_at)
+            && same_reviews(entry)
             && self.file_matches(entry).await
         {
             return Ok(Outcome::Unchanged);
@@ -530,7 +573,11 @@ impl Run<'_> {
         };
         if let Some(entry) = &listed {
             let updated_at = updated_at_text(&record.raw);
-            if updated_at.is_some() && entry.updated_at == updated_at && self.file_matches(entry).await {
+            if updated_at.is_some()
+                && entry.updated_at == updated_at
+                && same_reviews(entry)
+                && self.file_matches(entry).await
+            {
                 return Ok(Outcome::Unchanged);
             }
         }
@@ -544,7 +591,9 @@ impl Run<'_> {
         related: Option<&RelatedRecords>,
         listed: Option<ManifestEntry>,
     ) -> Result<Outcome, WriteError> {
-        let document = export_document_with(record, self.source, related, jiff::Timestamp::now(), self.options.export);
+        let reviews = self.reviews_of(&record.interview.id);
+        let document =
+            export_document_with(record, self.source, related, jiff::Timestamp::now(), self.options.export, reviews);
         let file = listed.map_or_else(|| bulk_file_name(&record.interview.id), |entry| entry.file);
         let entry = ManifestEntry {
             interview_id: record.interview.id.clone(),
@@ -552,11 +601,13 @@ impl Run<'_> {
             updated_at: updated_at_text(&record.raw),
             size: document.len() as u64,
             sha256: sha256_hex(document.as_bytes()),
+            reviews: reviews_key(reviews),
         };
         let path = self.folder.join(&file);
         let size = entry.size;
         write_atomically_in_background(path, document.into_bytes()).await?;
         let mut manifest = self.manifest.lock().await;
+        manifest.document_version = super::EXPORT_VERSION;
         manifest.files.retain(|old| !old.interview_id.eq_ignore_ascii_case(&entry.interview_id));
         manifest.files.push(entry);
         manifest.files.sort_by(|a, b| a.file.cmp(&b.file));
@@ -565,6 +616,15 @@ impl Run<'_> {
         let path = self.folder.join(MANIFEST_FILE_NAME);
         write_atomically_in_background(path, text.into_bytes()).await?;
         Ok(Outcome::Written(size))
+    }
+
+    /// The reviews of interview `id` to put in its document (IDs compared without case).
+    fn reviews_of(&self, id: &str) -> &[crate::review::Review] {
+        let reviews = &self.options.reviews;
+        reviews
+            .get(id)
+            .or_else(|| reviews.iter().find(|(key, _)| key.eq_ignore_ascii_case(id)).map(|(_, list)| list))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Whether the entry's file exists with the recorded size and SHA-256.

@@ -1,7 +1,10 @@
-//! The export document (format `interview-desk.interview`, version 1), default file names that
-//! are valid on every OS, and atomic writes; [`bulk`] exports many interviews into one folder.
+//! The export document (format `interview-desk.interview`, version 2; `docs/export.schema.json`),
+//! default file names that are valid on every OS, and atomic writes; [`bulk`] exports many
+//! interviews into one folder, [`table`] writes one row per interview for spreadsheets and ATS
+//! imports.
 
 pub mod bulk;
+pub mod table;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -14,8 +17,9 @@ use crate::api::{Interview, InterviewRecord};
 /// `format` of the export document.
 pub const EXPORT_FORMAT: &str = "interview-desk.interview";
 
-/// `version` of the export document.
-pub const EXPORT_VERSION: u32 = 1;
+/// `version` of the export document. Version 2 added `reviews` (the reviewers' evaluations) and
+/// `gdprExpiryDate`; everything of version 1 is unchanged.
+pub const EXPORT_VERSION: u32 = 2;
 
 /// Where the interview came from; written to the document's `source` (no key, ever).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,21 +44,24 @@ pub struct RelatedRecords {
 
 /// Builds the export document as pretty JSON (two-space indent, trailing newline):
 ///
-/// `{"format": "interview-desk.interview", "version": 1, "exportedAt": "<RFC 3339 UTC>",
+/// `{"format": "interview-desk.interview", "version": 2, "exportedAt": "<RFC 3339 UTC>",
 ///   "source": {"baseUrl", "companyId"}, "interview": <the interview exactly as sent>,
-///   "candidate": {...} | null, "agent": {...} | null, "job": {...} | null}`
+///   "candidate": {...} | null, "agent": {...} | null, "job": {...} | null,
+///   "gdprExpiryDate": "<as the candidate record has it>" | null, "reviews": [<review>, ...]}`
 ///
 /// `interview` is the raw object with every key and every number's exact text, whatever the
-/// typed model knows. The `candidate`, `agent` and `job` keys are present only when `related`
-/// is given (names were looked up). The GUI and the CLI both call this, so they write the same
-/// bytes for the same data and time.
+/// typed model knows. The `candidate`, `agent`, `job` and `gdprExpiryDate` keys are present only
+/// when `related` is given (names were looked up). `reviews` holds every reviewer's review of
+/// the interview as its review file has it (`docs/review.schema.json`). The GUI and the CLI
+/// both call this, so they write the same bytes for the same data and time.
 pub fn export_document(
     record: &InterviewRecord,
     source: &ExportSource,
     related: Option<&RelatedRecords>,
     exported_at: jiff::Timestamp,
+    reviews: &[crate::review::Review],
 ) -> String {
-    export_document_with(record, source, related, exported_at, ExportOptions::default())
+    export_document_with(record, source, related, exported_at, ExportOptions::default(), reviews)
 }
 
 /// What an export document leaves out.
@@ -80,6 +87,7 @@ pub fn export_document_with(
     related: Option<&RelatedRecords>,
     exported_at: jiff::Timestamp,
     options: ExportOptions,
+    reviews: &[crate::review::Review],
 ) -> String {
     let mut document = Map::new();
     document.insert("format".into(), json!(EXPORT_FORMAT));
@@ -104,7 +112,14 @@ pub fn export_document_with(
             let compact = value.as_ref().map_or_else(|| "null".to_owned(), Value::to_string);
             reindent(&compact, 1, &mut text);
         }
+        let expiry = related.candidate.as_ref().and_then(|c| c.get("gdprExpiryDate")).cloned().unwrap_or(Value::Null);
+        text.push_str(",\n  \"gdprExpiryDate\": ");
+        reindent(&expiry.to_string(), 1, &mut text);
     }
+    let reviews: Vec<Value> =
+        reviews.iter().filter_map(|review| serde_json::from_str::<Value>(&review.to_json()).ok()).collect();
+    text.push_str(",\n  \"reviews\": ");
+    reindent(&Value::Array(reviews).to_string(), 1, &mut text);
     text.push_str("\n}\n");
     text
 }
@@ -495,34 +510,81 @@ mod tests {
         let record = InterviewRecord::from_parts(raw, body.to_owned()).unwrap();
         let source = ExportSource { base_url: "https://api.instaview.sk".into(), company_id: None };
         let at: jiff::Timestamp = "2026-11-29T17:04:05.678Z".parse().unwrap();
-        let text = export_document(&record, &source, None, at);
+        let text = export_document(&record, &source, None, at, &[]);
         assert!(text.contains("0.1000000000000000055511151231257827"));
         assert!(text.contains("18446744073709551615"));
         assert!(text.contains("-1e400") && text.contains("1E5"));
         assert!(text.contains(r#""s": "a\"{,}:[""#), "strings are copied untouched");
         let doc: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(doc["format"], "interview-desk.interview");
-        assert_eq!(doc["version"], 1);
+        assert_eq!(doc["version"], 2);
+        assert_eq!(doc["reviews"], json!([]), "no reviews yet");
         assert_eq!(doc["exportedAt"], "2026-11-29T17:04:06Z");
         assert_eq!(doc["source"], json!({"baseUrl": "https://api.instaview.sk", "companyId": null}));
         let keys: Vec<&String> = doc["interview"].as_object().unwrap().keys().collect();
         assert_eq!(keys, ["id", "zeta", "alpha", "status"]);
         assert_eq!(doc["interview"], serde_json::from_str::<Value>(body).unwrap());
-        let compact: String = text.split_once("\"interview\": ").unwrap().1.split_whitespace().collect();
+        let interview_text = text.split_once("\"interview\": ").unwrap().1.split_once(",\n  \"reviews\"").unwrap().0;
+        let compact: String = interview_text.split_whitespace().collect();
         let original: String = body.split_whitespace().collect();
         assert_eq!(compact.trim_end_matches('}'), original.trim_end_matches('}'), "the interview's text is unchanged");
-        assert_eq!(text, export_document(&record, &source, None, at), "same data, same bytes");
+        assert_eq!(text, export_document(&record, &source, None, at, &[]), "same data, same bytes");
         assert!(doc.get("candidate").is_none(), "no related keys unless names were looked up");
         let related = RelatedRecords { candidate: Some(json!({"firstName": "Ľubica"})), agent: None, job: None };
-        let with_names: Value = serde_json::from_str(&export_document(&record, &source, Some(&related), at)).unwrap();
+        let with_names: Value =
+            serde_json::from_str(&export_document(&record, &source, Some(&related), at, &[])).unwrap();
         assert_eq!(with_names["candidate"]["firstName"], "Ľubica");
         assert_eq!((&with_names["agent"], &with_names["job"]), (&Value::Null, &Value::Null));
         let keys: Vec<&String> = with_names.as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["format", "version", "exportedAt", "source", "interview", "candidate", "agent", "job"]);
+        assert_eq!(
+            keys,
+            [
+                "format",
+                "version",
+                "exportedAt",
+                "source",
+                "interview",
+                "candidate",
+                "agent",
+                "job",
+                "gdprExpiryDate",
+                "reviews"
+            ]
+        );
+        assert_eq!(with_names["gdprExpiryDate"], Value::Null);
         let serde_pretty = serde_json::to_string_pretty(&json!({"a": {"b": [1, {"c": null}], "d": {}}})).unwrap();
         let mut ours = String::new();
         reindent(r#"{"a":{"b":[1,{"c":null}],"d":{}}}"#, 0, &mut ours);
         assert_eq!(ours, serde_pretty, "the same layout as serde_json's pretty printer");
+    }
+
+    #[test]
+    fn version_2_carries_every_reviewers_evaluation_and_the_gdpr_expiry() {
+        let body = r#"{"id":"3f6c2a1e-8b4d-4c2a-9e71-5d0b7a2f9c10","status":"COMPLETED"}"#;
+        let record = InterviewRecord::from_parts(serde_json::from_str(body).unwrap(), body.to_owned()).unwrap();
+        let source = ExportSource { base_url: "https://api.instaview.sk".into(), company_id: None };
+        let at: jiff::Timestamp = "2026-11-29T17:04:05Z".parse().unwrap();
+        let mut jana = crate::review::Review::new("3f6c2a1e-8b4d-4c2a-9e71-5d0b7a2f9c10", "Jana", at);
+        jana.revision = 3;
+        jana.notes = "</script> \"quoted\"".into();
+        jana.decision = Some(crate::review::Stamped { value: crate::review::Decision::Advance, at });
+        let petr = crate::review::Review::new("3f6c2a1e-8b4d-4c2a-9e71-5d0b7a2f9c10", "Petr", at);
+        let candidate = json!({"firstName": "Ľubica", "gdprExpiryDate": "2027-06-30"});
+        let related = RelatedRecords { candidate: Some(candidate), agent: None, job: None };
+        let text = export_document(&record, &source, Some(&related), at, &[jana, petr]);
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(doc["gdprExpiryDate"], "2027-06-30");
+        assert_eq!(doc["reviews"][0]["reviewer"], "Jana");
+        assert_eq!(doc["reviews"][0]["decision"]["value"], "advance");
+        assert_eq!(doc["reviews"][0]["notes"], "</script> \"quoted\"");
+        assert_eq!(doc["reviews"][0]["revision"], 3);
+        assert_eq!(doc["reviews"][1]["reviewer"], "Petr");
+        assert_eq!(doc["interview"], serde_json::from_str::<Value>(body).unwrap());
+        let schema: Value = serde_json::from_str(include_str!("../../docs/export.schema.json")).unwrap();
+        for key in doc.as_object().unwrap().keys() {
+            assert!(schema["properties"].get(key).is_some(), "docs/export.schema.json lacks {key}");
+        }
+        assert_eq!(schema["properties"]["version"]["const"], EXPORT_VERSION);
     }
 
     #[test]
@@ -531,13 +593,13 @@ mod tests {
         let record = InterviewRecord::from_parts(serde_json::from_str(body).unwrap(), body.to_owned()).unwrap();
         let source = ExportSource { base_url: "https://api.instaview.sk".into(), company_id: None };
         let at: jiff::Timestamp = "2026-11-29T17:04:05Z".parse().unwrap();
-        let text = export_document_with(&record, &source, None, at, ExportOptions { transcript: false });
+        let text = export_document_with(&record, &source, None, at, ExportOptions { transcript: false }, &[]);
         let doc: Value = serde_json::from_str(&text).unwrap();
         let keys: Vec<&String> = doc["interview"].as_object().unwrap().keys().collect();
         assert_eq!(keys, ["id", "e", "status"]);
         assert!(text.contains("1E5") && !text.contains("Hi"));
         assert_eq!(doc["omitted"], json!(["transcript"]));
-        let full: Value = serde_json::from_str(&export_document(&record, &source, None, at)).unwrap();
+        let full: Value = serde_json::from_str(&export_document(&record, &source, None, at, &[])).unwrap();
         assert!(full.get("omitted").is_none() && full["interview"]["transcript"].is_array());
     }
 }

@@ -12,6 +12,7 @@ pub fn selection_bar_ui(view: &mut View<'_>, ui: &mut egui::Ui, visible: &[std::
     let running = view.session.bulk_job.as_ref().is_some_and(|job| job.finished.is_none());
     let selection = &mut view.edits.bulk;
     let mut export = false;
+    let mut table = false;
     ui.horizontal_wrapped(|ui| {
         if !selection.selecting {
             if ui.button("Select…").on_hover_text("Pick interviews to export into a folder").clicked() {
@@ -34,12 +35,22 @@ pub fn selection_bar_ui(view: &mut View<'_>, ui: &mut egui::Ui, visible: &[std::
         {
             export = true;
         }
+        if ui
+            .add_enabled(count > 0, egui::Button::new("Table (XLSX)…"))
+            .on_hover_text("Save one spreadsheet row per picked interview: candidate, AI rating and scores, your review and the panel's")
+            .clicked()
+        {
+            table = true;
+        }
         if ui.button("Done").on_hover_text("Hide the check boxes").clicked() {
             selection.selecting = false;
         }
     });
     if export {
         view.push(Command::ExportSelected);
+    }
+    if table {
+        view.push(Command::ExportSelectedTable);
     }
 }
 
