@@ -1,7 +1,7 @@
 //! Paged lists in both documented shapes across several pages, one bad item among good ones,
 //! and the analysis PDF, against a real local HTTP server.
 
-mod common;
+use crate::common;
 
 use common::{Reply, TestServer};
 use interview_desk::api::list::InterviewQuery;

@@ -3,7 +3,7 @@
 
 #![expect(clippy::unwrap_used, reason = "test setup fails loudly")]
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

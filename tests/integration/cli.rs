@@ -2,7 +2,7 @@
 
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output};
 

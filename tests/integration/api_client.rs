@@ -2,7 +2,7 @@
 
 #![expect(clippy::unwrap_used, reason = "test setup fails loudly")]
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
