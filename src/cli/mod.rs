@@ -730,9 +730,9 @@ async fn table_export(
     };
     let names = options.names;
     let client = &client;
-    let fetched: Vec<Result<(InterviewRecord, RelatedRecords), ApiError>> = futures_util::stream::iter(ids)
+    let fetched: Vec<Result<(InterviewRecord, RelatedRecords), (String, ApiError)>> = futures_util::stream::iter(ids)
         .map(|id| async move {
-            let record = client.get_interview(&id).await?;
+            let record = client.get_interview(&id).await.map_err(|err| (id.clone(), err))?;
             let related =
                 if names { related_records(client, &record.interview).await } else { RelatedRecords::default() };
             Ok((record, related))
@@ -740,11 +740,17 @@ async fn table_export(
         .buffered(options.concurrency.max(1))
         .collect()
         .await;
+    // One interview that cannot be fetched leaves its row out; the others are written, and the
+    // exit code says the table is incomplete (as `export --out-dir` does).
     let mut rows = Vec::new();
+    let mut first_failure = None;
     for result in fetched {
         match result {
             Ok(row) => rows.push(row),
-            Err(err) => return fail(err.exit_code(), &api_message(&err)),
+            Err((id, err)) => {
+                warn(&format!("{id} is left out of the table: {}", api_message(&err)));
+                first_failure.get_or_insert(err.exit_code());
+            }
         }
     }
     let me = crate::review::ReviewSettings::default();
@@ -782,7 +788,7 @@ async fn table_export(
     match write_atomically(file, &bytes) {
         Ok(()) => {
             note(&format!("wrote {} row(s) to {}", table.rows.len(), file.display()));
-            EXIT_OK
+            first_failure.unwrap_or(EXIT_OK)
         }
         Err(err) => fail(EXIT_WRITE, &err.to_string()),
     }

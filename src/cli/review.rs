@@ -27,17 +27,17 @@ pub enum ReviewCommand {
         /// The interview ID (or a link containing it).
         interview: String,
         /// advance, hold or reject; `none` clears it.
-        #[arg(long, value_name = "DECISION")]
+        #[arg(long, value_name = "DECISION", allow_hyphen_values = true)]
         decision: Option<String>,
         /// Overall rating 1–5; `none` clears it.
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", allow_hyphen_values = true)]
         rating: Option<String>,
         /// Rate a criterion 1–5 (`none` clears it), e.g. `--criterion Communication=4`.
         /// Repeatable. The name must be one of the scorecard's criteria.
-        #[arg(long, value_name = "NAME=N")]
+        #[arg(long, value_name = "NAME=N", allow_hyphen_values = true)]
         criterion: Vec<String>,
-        /// Replace the notes with this text.
-        #[arg(long, value_name = "TEXT")]
+        /// Replace the notes with this text (it may start with `-`).
+        #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
         note: Option<String>,
     },
     /// List your reviews: interview ID, decision, rating, last change (UTC).
@@ -63,11 +63,14 @@ fn review_settings() -> ReviewSettings {
     settings_path().and_then(|path| Settings::load(&path).ok()).map(|s| s.review).unwrap_or_default()
 }
 
-/// The review folder: `folder`, else [`crate::review::store::REVIEW_DIR_ENV`], else the
-/// settings' one, else the default.
+/// The review folder: `folder` (`--review-folder`, else [`crate::review::store::REVIEW_DIR_ENV`]),
+/// else the settings' one, else the default.
 fn review_folder(folder: Option<PathBuf>, settings: &ReviewSettings) -> Option<ReviewFolder> {
-    let configured = folder.or_else(|| settings.folder.clone());
-    crate::review::store::folder_to_use(configured.as_deref(), false).map(ReviewFolder::new)
+    // `folder` is the flag, or the environment variable when there is no flag (clap reads it).
+    match folder {
+        Some(folder) => Some(ReviewFolder::new(folder)),
+        None => crate::review::store::folder_to_use(settings.folder.as_deref(), false).map(ReviewFolder::new),
+    }
 }
 
 /// Every reviewer's reviews in the review folder (`folder` or the default one), by interview
@@ -96,6 +99,7 @@ pub fn run(command: ReviewCommand, folder: Option<PathBuf>, reviewer: Option<Str
     match command {
         ReviewCommand::Show { interview, json } => {
             let Some(id) = interview_id(&interview) else { return bad_id(&interview) };
+            warn_about_copies(&folder, &reviewer, &id);
             match folder.load(&reviewer, &id) {
                 Ok(Some(review)) if json => write_stdout(review.to_json().as_bytes()),
                 Ok(Some(review)) => write_stdout(summary(&review).as_bytes()),
@@ -107,10 +111,14 @@ pub fn run(command: ReviewCommand, folder: Option<PathBuf>, reviewer: Option<Str
         }
         ReviewCommand::Set { interview, decision, rating, criterion, note } => {
             let Some(id) = interview_id(&interview) else { return bad_id(&interview) };
+            warn_about_copies(&folder, &reviewer, &id);
             set(&folder, &reviewer, &settings, &id, Changes { decision, rating, criteria: criterion, note })
         }
         ReviewCommand::List { decided, undecided, all, json } => {
             let scan = folder.scan(&reviewer, &mut ScanCache::default());
+            if scan.folder_missing {
+                super::warn(&format!("the review folder {} does not exist (yet)", folder.root.display()));
+            }
             for problem in &scan.problems {
                 super::warn(&problem.to_string());
             }
@@ -130,6 +138,19 @@ pub fn run(command: ReviewCommand, folder: Option<PathBuf>, reviewer: Option<Str
     }
 }
 
+/// Warns about sync conflict copies of `reviewer`'s review of `id` (the window offers to merge
+/// them; here they are only named).
+fn warn_about_copies(folder: &ReviewFolder, reviewer: &str, id: &str) {
+    let scan = folder.scan(reviewer, &mut ScanCache::default());
+    for copy in scan.copies.iter().filter(|c| c.mine && c.review.interview_id.eq_ignore_ascii_case(id)) {
+        super::warn(&format!(
+            "{} is a second copy of this review (a sync conflict copy, {}); open the interview in the window to keep one",
+            copy.path.display(),
+            copy.review.decision().map_or("undecided", Decision::label)
+        ));
+    }
+}
+
 /// What `review set` changes.
 struct Changes {
     decision: Option<String>,
@@ -140,9 +161,10 @@ struct Changes {
 
 fn set(folder: &ReviewFolder, reviewer: &str, settings: &ReviewSettings, id: &str, changes: Changes) -> u8 {
     let now = jiff::Timestamp::now();
+    let is_none = |text: &str| text.eq_ignore_ascii_case("none");
     let decision = match changes.decision.as_deref().map(str::trim) {
         None => None,
-        Some("none") => Some(None),
+        Some(text) if is_none(text) => Some(None),
         Some(text) => match Decision::parse(text) {
             Ok(decision) => Some(Some(decision)),
             Err(err) => return fail(EXIT_USAGE, &err.to_string()),
@@ -150,7 +172,7 @@ fn set(folder: &ReviewFolder, reviewer: &str, settings: &ReviewSettings, id: &st
     };
     let rating = match changes.rating.as_deref().map(str::trim) {
         None => None,
-        Some("none") => Some(None),
+        Some(text) if is_none(text) => Some(None),
         Some(text) => match parse_rating(text) {
             Ok(n) => Some(Some(n)),
             Err(err) => return fail(EXIT_USAGE, &err.to_string()),
@@ -162,7 +184,7 @@ fn set(folder: &ReviewFolder, reviewer: &str, settings: &ReviewSettings, id: &st
             return fail(EXIT_USAGE, &format!("--criterion {item:?}: write NAME=N, e.g. Communication=4"));
         };
         let value = match value.trim() {
-            "none" => None,
+            text if is_none(text) => None,
             text => match parse_rating(text) {
                 Ok(n) => Some(n),
                 Err(err) => return fail(EXIT_USAGE, &format!("--criterion {name}: {err}")),
@@ -231,23 +253,43 @@ fn set(folder: &ReviewFolder, reviewer: &str, settings: &ReviewSettings, id: &st
     fail(EXIT_WRITE, "the review kept changing elsewhere while it was being saved; try again")
 }
 
+/// The one interview ID in `text`; `None` when there is none, or more than one (a candidate's
+/// link holds the candidate's ID too: which one was meant cannot be told).
 fn interview_id(text: &str) -> Option<String> {
-    crate::api::interview_id_from(text)
+    let mut ids: Vec<String> =
+        text.split(|c: char| !(c.is_ascii_hexdigit() || c == '-')).filter_map(crate::api::interview_id_from).collect();
+    ids.dedup();
+    if ids.len() == 1 { ids.pop() } else { None }
 }
 
 fn bad_id(text: &str) -> u8 {
-    fail(EXIT_USAGE, &format!("{:?} is not an interview ID (expected a UUID)", super::shorten(text)))
+    fail(EXIT_USAGE, &format!("{:?} is not one interview ID (expected exactly one UUID)", super::shorten(text)))
 }
 
 fn store_failure(err: &StoreError) -> u8 {
     let code = match err {
-        StoreError::Format { .. } | StoreError::Read { .. } | StoreError::NewerFormat { .. } => EXIT_DECODE,
+        StoreError::Format { .. }
+        | StoreError::Read { .. }
+        | StoreError::NewerFormat { .. }
+        | StoreError::NotDownloaded { .. } => EXIT_DECODE,
         _ => EXIT_WRITE,
     };
     fail(code, &err.to_string())
 }
 
+/// `text` with control characters (but line feeds and tabs) shown as `\u{..}`, so a note
+/// cannot send escape sequences to the terminal.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() && c != '\n' && c != '\t' { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect()
+}
+
 fn summary(review: &Review) -> String {
+    printable(&summary_text(review))
+}
+
+fn summary_text(review: &Review) -> String {
     let mut out = format!("Review of {} by {} (revision {})\n", review.interview_id, review.reviewer, review.revision);
     out.push_str(&format!("Decision: {}\n", review.decision().map_or("undecided", Decision::label)));
     let rating = review.rating().map_or_else(|| "unrated".to_owned(), |n| format!("{n}/{MAX_RATING}"));

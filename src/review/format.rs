@@ -266,7 +266,15 @@ pub struct Review {
     /// Fields this version does not know, kept as read.
     #[serde(skip)]
     pub extra: Map<String, Value>,
+    /// Fields this version does not know inside `decision`, `rating` and `analysis`, by that
+    /// key, kept as read.
+    #[serde(skip)]
+    pub nested_extra: Map<String, Value>,
 }
+
+/// The objects inside a review whose unknown fields are kept, with the fields they know.
+const NESTED_FIELDS: [(&str, &[&str]); 3] =
+    [("decision", &["value", "at"]), ("rating", &["value", "at"]), ("analysis", &["id", "updatedAt"])];
 
 /// Why a review file could not be read. `Display` says what is wrong, without the path (the
 /// caller names it).
@@ -304,6 +312,7 @@ impl Review {
             notes: String::new(),
             notes_at: None,
             extra: Map::new(),
+            nested_extra: Map::new(),
         }
     }
 
@@ -355,9 +364,26 @@ impl Review {
         }
         let items = ["criteria", "aiPoints", "evidence"].map(|key| take_item_extras(&mut map, key));
         let extra = unknown_fields(&map, REVIEW_FIELDS);
-        let mut review: Self =
-            serde_json::from_value(Value::Object(map)).map_err(|e| FormatError::Invalid(e.to_string()))?;
+        let mut nested_extra = Map::new();
+        for (key, known) in NESTED_FIELDS {
+            if let Some(Value::Object(fields)) = map.get(key) {
+                let unknown = unknown_fields(fields, known);
+                if !unknown.is_empty() {
+                    nested_extra.insert(key.to_owned(), Value::Object(unknown));
+                }
+            }
+        }
+        let mut review: Self = match serde_json::from_value(Value::Object(map)) {
+            Ok(review) => review,
+            // Read again from the text, for a message with the line and column of the bad value.
+            Err(err) => {
+                let located =
+                    serde_json::from_str::<Self>(text).err().map_or_else(|| err.to_string(), |e| e.to_string());
+                return Err(FormatError::Invalid(located));
+            }
+        };
         review.extra = extra;
+        review.nested_extra = nested_extra;
         let [criteria, points, evidence] = items;
         for (item, extra) in review.criteria.iter_mut().zip(criteria) {
             item.extra = extra;
@@ -377,6 +403,11 @@ impl Review {
         let mut value = serde_json::to_value(self).unwrap_or(Value::Null);
         if let Value::Object(map) = &mut value {
             put_back(map, &self.extra);
+            for (key, unknown) in &self.nested_extra {
+                if let (Some(Value::Object(fields)), Value::Object(unknown)) = (map.get_mut(key), unknown) {
+                    put_back(fields, unknown);
+                }
+            }
             put_back_items(map, "criteria", self.criteria.iter().map(|c| &c.extra));
             put_back_items(map, "aiPoints", self.ai_points.iter().map(|p| &p.extra));
             put_back_items(map, "evidence", self.evidence.iter().map(|e| &e.extra));
@@ -505,11 +536,13 @@ mod tests {
         let mut value: Value = serde_json::from_str(&sample().to_json()).unwrap();
         value["panelRound"] = serde_json::json!({"round": 2});
         value["criteria"][1]["weight"] = serde_json::json!(0.25);
+        value["decision"]["by"] = serde_json::json!("phone call");
         let back = Review::from_json(&value.to_string()).unwrap();
         let again: Value = serde_json::from_str(&back.to_json()).unwrap();
         assert_eq!(again["panelRound"]["round"], 2);
         assert_eq!(again["criteria"][1]["weight"], serde_json::json!(0.25));
         assert_eq!(again["criteria"][1]["rating"], 5);
+        assert_eq!(again["decision"]["by"], "phone call", "inside decision too");
     }
 
     #[test]

@@ -39,39 +39,56 @@ pub fn folder_to_use(configured: Option<&Path>, demo: bool) -> Option<PathBuf> {
     configured.map(Path::to_owned).or_else(|| default_folder(demo))
 }
 
-/// The reviewer's name when the settings give none: the OS user name, else "Reviewer".
+/// The reviewer's name when the settings give none: the OS user name (`USER`, `USERNAME`,
+/// `LOGNAME`, else the home folder's name), else "Reviewer".
 pub fn os_user_name() -> String {
     ["USER", "USERNAME", "LOGNAME"]
         .iter()
         .find_map(|var| std::env::var(var).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()))
+        .or_else(|| {
+            // Without those variables (a service, `sudo -i`), the home folder is named after the user.
+            let home = directories::BaseDirs::new()?.home_dir().to_owned();
+            home.file_name().map(|n| n.to_string_lossy().into_owned()).filter(|n| !n.is_empty())
+        })
         .unwrap_or_else(|| "Reviewer".to_owned())
 }
 
-/// A file or folder name for `text` that every OS accepts: letters (of any script), digits,
-/// `-`, `_` and `.` are kept, spaces become `-`, anything else `_`; at most 80 characters,
-/// never empty, never a name Windows reserves (`CON`, `NUL`, ...), never starting with a dot.
+/// A file or folder name for `text` that every OS accepts, different for different texts:
+/// letters (of any script), digits, spaces, `-` and `_` are kept; any other character, a
+/// leading or trailing space or dot, and the first letter of a name Windows reserves (`CON`,
+/// `NUL`, `COM1`, ...) are written as `%` and their UTF-8 bytes in hex (`a/b` → `a%2Fb`). At
+/// most 100 characters are kept before a `~` and a hash of the whole text. Never empty.
 pub fn file_key(text: &str) -> String {
-    let mut key: String = text
-        .trim()
-        .chars()
-        .map(|c| match c {
-            c if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') => c,
-            ' ' => '-',
-            _ => '_',
-        })
-        .take(80)
-        .collect();
-    while key.ends_with('.') {
-        key.pop();
-    }
-    if key.starts_with('.') {
-        key.insert(0, '_');
+    let text = text.trim_matches(|c: char| c.is_whitespace() && c != ' ');
+    let count = text.chars().count();
+    let mut key = String::new();
+    for (index, c) in text.chars().enumerate() {
+        let edge = index == 0 || index + 1 == count;
+        let plain = c.is_alphanumeric() || matches!(c, '-' | '_') || (c == ' ' && !edge) || (c == '.' && !edge);
+        if plain {
+            key.push(c);
+        } else {
+            let mut bytes = [0; 4];
+            for byte in c.encode_utf8(&mut bytes).bytes() {
+                key.push_str(&format!("%{byte:02X}"));
+            }
+        }
     }
     let stem = key.split('.').next().unwrap_or_default().to_ascii_uppercase();
     let reserved = ["CON", "PRN", "AUX", "NUL"].contains(&stem.as_str())
         || (stem.len() == 4 && (stem.starts_with("COM") || stem.starts_with("LPT")));
-    if key.is_empty() || reserved {
-        key.insert(0, '_');
+    if reserved && let Some(first) = key.chars().next() {
+        key.replace_range(..first.len_utf8(), &format!("%{:02X}", first as u32));
+    }
+    if key.is_empty() {
+        return "%00".to_owned();
+    }
+    if key.chars().count() > 100 {
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::digest(text.as_bytes());
+        let short: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+        let head: String = key.chars().take(100).collect();
+        return format!("{head}~{short}");
     }
     key
 }
@@ -130,6 +147,13 @@ pub enum StoreError {
     /// The file could not be written (disk full, read-only, held open by another program).
     #[error(transparent)]
     Write(#[from] WriteError),
+    /// The file is a cloud placeholder not downloaded yet (iCloud's `.<name>.icloud`): it is
+    /// neither read nor replaced, so the real file cannot clash with a new one.
+    #[error("{} is in the cloud and not downloaded yet; open it in Finder (or wait for the sync) and try again", path.display())]
+    NotDownloaded {
+        /// The file.
+        path: PathBuf,
+    },
     /// The disk did not answer in time: a cloud file still downloading, or a network drive
     /// that is gone. The read or write may still finish later.
     #[error("{} did not answer within {seconds} s (a cloud file still downloading, or a network drive that is not reachable)", path.display())]
@@ -172,7 +196,25 @@ impl ReviewFolder {
     /// # Errors
     /// [`StoreError::Read`] or [`StoreError::Format`] when the file exists but cannot be used.
     pub fn load(&self, reviewer: &str, interview_id: &str) -> Result<Option<Review>, StoreError> {
-        read_review(&self.path_of(reviewer, interview_id))
+        let path = self.path_of(reviewer, interview_id);
+        let found = read_review(&path)?;
+        if found.is_none() && placeholder_of(&path).exists() {
+            return Err(StoreError::NotDownloaded { path });
+        }
+        match found {
+            Some(review) if !review.interview_id.eq_ignore_ascii_case(interview_id) => Err(StoreError::Format {
+                path,
+                source: FormatError::Invalid(format!(
+                    "it is a review of interview {}, not of this one",
+                    review.interview_id
+                )),
+            }),
+            Some(review) if review.reviewer != reviewer => Err(StoreError::Format {
+                path,
+                source: FormatError::Invalid(format!("it is {}'s review, not {reviewer}'s", review.reviewer)),
+            }),
+            found => Ok(found),
+        }
     }
 
     /// Writes `review` as its next revision and returns what was written (`revision` one more
@@ -190,7 +232,10 @@ impl ReviewFolder {
         if review.is_newer_format() {
             return Err(StoreError::NewerFormat { path, version: review.version });
         }
-        let on_disk = match read_review(&path) {
+        if !path.exists() && placeholder_of(&path).exists() {
+            return Err(StoreError::NotDownloaded { path });
+        }
+        let on_disk = match self.load(&review.reviewer, &review.interview_id) {
             Ok(found) => found,
             Err(StoreError::NewerFormat { path, version }) => return Err(StoreError::NewerFormat { path, version }),
             Err(err) if mode == SaveMode::IfUnchanged => return Err(err),
@@ -200,6 +245,9 @@ impl ReviewFolder {
                 None
             }
         };
+        if let Some(newer) = on_disk.as_ref().filter(|r| r.is_newer_format()) {
+            return Err(StoreError::NewerFormat { path, version: newer.version });
+        }
         let disk_revision = on_disk.as_ref().map_or(0, |r| r.revision);
         if mode == SaveMode::IfUnchanged
             && let Some(theirs) = on_disk
@@ -371,6 +419,12 @@ impl std::fmt::Display for FolderProblem {
     }
 }
 
+/// iCloud's placeholder of `path` while it is not downloaded: `.<name>.icloud` beside it.
+fn placeholder_of(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!(".{name}.icloud"))
+}
+
 /// Reads one review file; `Ok(None)` when it does not exist.
 fn read_review(path: &Path) -> Result<Option<Review>, StoreError> {
     let bytes = match std::fs::read(path) {
@@ -393,14 +447,19 @@ mod tests {
     }
 
     #[test]
-    fn names_are_safe_on_every_os() {
-        assert_eq!(file_key("Jana Nováková"), "Jana-Nováková");
+    fn names_are_safe_on_every_os_and_different_for_different_names() {
+        assert_eq!(file_key("Jana Nováková"), "Jana Nováková");
         assert_eq!(file_key("李明"), "李明");
-        assert_eq!(file_key("a/b\\c:d*?"), "a_b_c_d__");
-        assert_eq!(file_key("CON"), "_CON");
-        assert_eq!(file_key("..hidden"), "_..hidden");
-        assert_eq!(file_key(""), "_");
-        assert_eq!(file_key("name."), "name");
+        assert_eq!(file_key("a/b\\c:d*?"), "a%2Fb%5Cc%3Ad%2A%3F");
+        assert_eq!(file_key("CON"), "%43ON");
+        assert_eq!(file_key("..hidden"), "%2E.hidden");
+        assert_eq!(file_key(""), "%00");
+        assert_eq!(file_key("name."), "name%2E");
+        let names = ["Eva Kováč", "Eva-Kováč", "a/b", "a\\b", "a_b", ".", "..", "Jana ", "Jana", "x%2Fy", "x/y"];
+        let keys: std::collections::HashSet<String> = names.iter().map(|n| file_key(n)).collect();
+        assert_eq!(keys.len(), names.len(), "no two names share a folder: {keys:?}");
+        let long = "x".repeat(300);
+        assert!(file_key(&long).chars().count() < 120 && file_key(&long) != file_key(&format!("{long}y")));
     }
 
     #[test]
@@ -444,6 +503,37 @@ mod tests {
         folder.save(&review, 0, SaveMode::Replace).unwrap();
         let aside = std::fs::read_to_string(path.with_extension("json.unreadable")).unwrap();
         assert!(aside.ends_with("\"vers"), "the damaged file is kept beside");
+    }
+
+    #[test]
+    fn a_file_of_another_interview_or_reviewer_a_placeholder_or_a_newer_format_is_never_written_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = ReviewFolder::new(dir.path());
+        let mut b = Review::new("iv-b", "Jana", now());
+        b.notes = "B's own review".into();
+        folder.save(&b, 0, SaveMode::IfUnchanged).unwrap();
+        // A copy of B's review under A's name (a sync client, a hand copy).
+        std::fs::copy(folder.path_of("Jana", "iv-b"), folder.path_of("Jana", "iv-a")).unwrap();
+        let err = folder.load("Jana", "iv-a").unwrap_err();
+        assert!(err.to_string().contains("a review of interview iv-b"), "{err}");
+        let a = Review::new("iv-a", "Jana", now());
+        assert!(folder.save(&a, 0, SaveMode::IfUnchanged).is_err());
+        assert_eq!(folder.load("Jana", "iv-b").unwrap().unwrap().notes, "B's own review", "B is untouched");
+
+        let placeholder = folder.reviewer_folder("Jana").join(".iv-c.json.icloud");
+        std::fs::write(&placeholder, b"bplist").unwrap();
+        assert!(matches!(folder.load("Jana", "iv-c"), Err(StoreError::NotDownloaded { .. })));
+        let c = Review::new("iv-c", "Jana", now());
+        assert!(matches!(folder.save(&c, 0, SaveMode::Replace), Err(StoreError::NotDownloaded { .. })));
+        assert!(!folder.path_of("Jana", "iv-c").exists(), "no file to clash with the real one");
+
+        let mut newer = Review::new("iv-d", "Jana", now());
+        newer.version = 9;
+        let path = folder.path_of("Jana", "iv-d");
+        std::fs::write(&path, newer.to_json()).unwrap();
+        let d = Review::new("iv-d", "Jana", now());
+        assert!(matches!(folder.save(&d, 0, SaveMode::Replace), Err(StoreError::NewerFormat { version: 9, .. })));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), newer.to_json());
     }
 
     #[test]

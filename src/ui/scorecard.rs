@@ -373,16 +373,17 @@ fn evidence_ui(ui: &mut egui::Ui, draft: &mut Review) -> (bool, Option<usize>) {
                         jump = Some(evidence.turn);
                     }
                     let selected = evidence.criterion.clone().unwrap_or_else(|| "No criterion".to_owned());
-                    egui::ComboBox::from_id_salt(("evidence_criterion", index)).selected_text(selected).show_ui(
-                        ui,
-                        |ui| {
+                    let shown = egui::ComboBox::from_id_salt(("evidence_criterion", index))
+                        .selected_text(selected)
+                        .show_ui(ui, |ui| {
                             changed |= ui.selectable_value(&mut evidence.criterion, None, "No criterion").changed();
                             for name in &criteria {
                                 changed |=
                                     ui.selectable_value(&mut evidence.criterion, Some(name.clone()), name).changed();
                             }
-                        },
-                    );
+                        });
+                    let name = format!("Criterion of evidence {}", index + 1);
+                    shown.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, name.clone()));
                     if ui.small_button("Remove").clicked() {
                         remove = Some(index);
                     }
@@ -493,11 +494,13 @@ fn queue_bar_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
         None => {
             ui.horizontal(|ui| {
                 let kind = view.edits.scorecard.queue_kind.get_or_insert(QueueKind::CompletedUndecided);
-                egui::ComboBox::from_id_salt("queue_kind").selected_text(kind.label()).width(200.0).show_ui(ui, |ui| {
+                let combo = egui::ComboBox::from_id_salt("queue_kind").selected_text(kind.label()).width(200.0);
+                let shown = combo.show_ui(ui, |ui| {
                     for choice in [QueueKind::CompletedUndecided, QueueKind::CurrentList] {
                         ui.selectable_value(kind, choice, choice.label());
                     }
                 });
+                shown.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Review queue"));
                 let kind = *kind;
                 if ui.button("Start queue").on_hover_text("Walk these interviews one at a time").clicked() {
                     view.commands.push(Command::StartQueue(kind));

@@ -306,7 +306,7 @@ fn review_set_show_and_list_work_on_the_review_files_and_bad_values_are_usage_er
         (vec!["set", id, "--decision", "maybe"], "unknown decision \"maybe\""),
         (vec!["set", id, "--criterion", "Charisma=3"], "unknown criterion \"Charisma\""),
         (vec!["set", id, "--criterion", "Communication"], "write NAME=N"),
-        (vec!["set", "not-an-id", "--rating", "3"], "is not an interview ID"),
+        (vec!["set", "not-an-id", "--rating", "3"], "is not one interview ID"),
     ] {
         let out = review(&args);
         assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
@@ -323,6 +323,14 @@ fn review_set_show_and_list_work_on_the_review_files_and_bad_values_are_usage_er
         "refused changes write nothing"
     );
 
+    // Values that start with "-", and `none` in any case.
+    let dash = review(&["set", id, "--note", "- strong SQL", "--rating", "NONE"]);
+    assert_eq!(code(&dash), 0, "{}", stderr(&dash));
+    let shown: serde_json::Value = serde_json::from_slice(&review(&["show", id, "--json"]).stdout).unwrap();
+    assert_eq!((shown["notes"].as_str(), shown.get("rating")), (Some("- strong SQL"), None));
+    // A link with a candidate's ID and an interview's: which one was meant cannot be told.
+    let two = format!("https://app.instaview.sk/candidates/a2d94b77-1c3e-4f58-b6a0-7e21c9d4f3b8/interviews/{id}");
+    assert_eq!(code(&review(&["set", &two, "--rating", "3"])), 2);
     let undecided = "ec0f0ec3-0d2c-4225-88a5-bfefcc46fa88";
     assert_eq!(code(&review(&["set", undecided, "--rating", "2"])), 0);
     let list = |flag: &str| String::from_utf8_lossy(&review(&["list", flag]).stdout).into_owned();
@@ -332,7 +340,7 @@ fn review_set_show_and_list_work_on_the_review_files_and_bad_values_are_usage_er
     assert_eq!(lines.lines().count(), 2, "{lines}");
 
     // A damaged file is named, exit 8, and the others still list.
-    let path = folder.join("Jana-Nováková").join(format!("{undecided}.json"));
+    let path = interview_desk::review::ReviewFolder::new(&folder).path_of("Jana Nováková", undecided);
     std::fs::write(&path, "{\"format\":\"interview-desk/review\",").unwrap();
     let damaged = review(&["show", undecided]);
     assert_eq!(code(&damaged), 8);
