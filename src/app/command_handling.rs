@@ -380,12 +380,8 @@ impl App {
             return;
         }
         let me = self.session.reviews.reviewer.clone();
-        let related = |kind: RelatedKind, id: &Option<String>| -> Option<serde_json::Value> {
-            match self.session.related.records.get(&(kind, id.clone()?))? {
-                Remote::Ready(value) => Some(value.clone()),
-                _ => None,
-            }
-        };
+        let related =
+            |kind: RelatedKind, id: &Option<String>| self.session.related.record(kind, id.as_deref()?).cloned();
         let rows: Vec<_> = records
             .iter()
             .map(|record| {

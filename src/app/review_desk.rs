@@ -210,11 +210,12 @@ impl App {
     /// when they changed, what was loaded from the old folder is forgotten (changes not yet
     /// saved are saved there first).
     pub(super) fn sync_review_settings(&mut self) {
-        let settings = self.session.settings.review.clone();
-        let desk = &self.session.reviews;
-        if desk.folder.is_some() && desk.settings == settings {
+        // Called every frame: compare first, copy only when something changed.
+        if self.session.reviews.folder.is_some() && self.session.reviews.settings == self.session.settings.review {
             return;
         }
+        let settings = self.session.settings.review.clone();
+        let desk = &self.session.reviews;
         let folder = match &self.review_folder_option {
             Some(given) => Some(given.clone()),
             None => crate::review::store::folder_to_use(settings.folder.as_deref(), self.session.demo),
@@ -257,8 +258,10 @@ impl App {
                 }
                 candidates.push(candidate.clone());
             }
+            let known = &self.session.related.hidden;
             for candidate in candidates.into_iter().filter(|c| !decided.contains(c)) {
-                let pseudonym = crate::review::pseudonym(&candidate);
+                // Called every frame: a pseudonym is hashed once, then reused.
+                let pseudonym = known.get(&candidate).cloned().unwrap_or_else(|| crate::review::pseudonym(&candidate));
                 hidden.insert(candidate, pseudonym);
             }
         }

@@ -311,10 +311,7 @@ impl RelatedCache {
         {
             return Some(pseudonym.clone());
         }
-        match self.records.get(&(kind, id.to_owned()))? {
-            Remote::Ready(record) => kind.display_name(record),
-            _ => None,
-        }
+        kind.display_name(self.record(kind, id)?)
     }
 
     /// The record's short description (agent type and focus, candidate e-mail), if any.
@@ -322,8 +319,13 @@ impl RelatedCache {
         if kind == RelatedKind::Candidate && self.hidden.contains_key(id) {
             return Some("hidden by blind review until you decide".to_owned());
         }
+        kind.details(self.record(kind, id)?)
+    }
+
+    /// The record as the server sent it, once it has arrived (never masked: for exports).
+    pub fn record(&self, kind: RelatedKind, id: &str) -> Option<&Value> {
         match self.records.get(&(kind, id.to_owned()))? {
-            Remote::Ready(record) => kind.details(record),
+            Remote::Ready(record) => Some(record),
             _ => None,
         }
     }
@@ -339,9 +341,7 @@ impl RelatedCache {
         if !self.hidden.contains_key(candidate_id) {
             return Vec::new();
         }
-        let Some(Remote::Ready(record)) = self.records.get(&(RelatedKind::Candidate, candidate_id.to_owned())) else {
-            return Vec::new();
-        };
+        let Some(record) = self.record(RelatedKind::Candidate, candidate_id) else { return Vec::new() };
         let mut words: Vec<String> = RelatedKind::Candidate
             .display_name(record)
             .unwrap_or_default()

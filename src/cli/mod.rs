@@ -753,10 +753,7 @@ async fn table_export(
             }
         }
     }
-    let me = crate::review::ReviewSettings::default();
-    let me = profiles::settings_path()
-        .and_then(|path| Settings::load(&path).ok())
-        .map_or_else(|| me.reviewer_name(), |s| s.review.reviewer_name());
+    let me = review::review_settings().reviewer_name();
     let empty = Vec::new();
     let inputs: Vec<crate::export::table::RowInput<'_>> = rows
         .iter()

@@ -59,7 +59,7 @@ pub enum ReviewCommand {
 
 /// The review settings in `settings.json`; missing or unreadable settings only mean the
 /// defaults.
-fn review_settings() -> ReviewSettings {
+pub fn review_settings() -> ReviewSettings {
     settings_path().and_then(|path| Settings::load(&path).ok()).map(|s| s.review).unwrap_or_default()
 }
 
