@@ -44,6 +44,24 @@ pub type Waker = Arc<dyn Fn() + Send + Sync>;
 /// A pending "where to save?" answer from a native file dialog.
 pub type DialogFuture = Pin<Box<dyn Future<Output = crate::dialog::DialogAnswer> + Send>>;
 
+/// Makes a file's contents on a blocking thread of the worker (a report, a table, a
+/// transcript file), so a large one never costs the UI a frame.
+pub type FileBuilder = Box<dyn FnOnce() -> Result<Vec<u8>, BuildError> + Send>;
+
+/// Why a file's contents could not be made (the builder's own error).
+pub type BuildError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Why [`Command::SaveFile`] saved nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveFileError {
+    /// The contents could not be made (e.g. subtitles of a transcript without times).
+    #[error("{0}")]
+    Build(BuildError),
+    /// The file could not be written.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
 /// What the UI asks the worker to do. Every command is answered by one [`Event`].
 pub enum Command {
     /// Read the saved key of `account` from the key store. Answered by [`Event::KeyLoaded`].
@@ -118,13 +136,14 @@ pub enum Command {
         /// Also save the analysis PDF of this interview ID.
         pdf_of: Option<String>,
     },
-    /// Wait for the user's choice of file, then write `bytes` to it atomically; when no dialog
-    /// could be shown, to `fallback`. Answered by [`Event::FileSaved`].
+    /// Wait for the user's choice of file, then make the contents (off the UI thread) and
+    /// write them to it atomically; when no dialog could be shown, to `fallback`. Answered by
+    /// [`Event::FileSaved`].
     SaveFile {
         /// The open dialog's answer.
         choice: DialogFuture,
-        /// The file's contents.
-        bytes: Vec<u8>,
+        /// Makes the file's contents, once a file was chosen.
+        build: FileBuilder,
         /// Where to write it when no dialog could be shown.
         fallback: PathBuf,
         /// What it is, for the message ("the evaluation table").
@@ -354,7 +373,7 @@ pub enum Event {
         /// What was saved, as the command said.
         what: String,
         /// Where it was written, `Ok(None)` when the dialog was cancelled, or why not.
-        result: Result<Option<PathBuf>, WriteError>,
+        result: Result<Option<PathBuf>, SaveFileError>,
     },
     /// Answer to [`Command::LoadReview`]: the review, `None` when there is none yet.
     ReviewLoaded {
@@ -713,7 +732,7 @@ async fn handle(state: &mut WorkerState, command: Command) {
                 events.send(Event::Exported { result, pdf }).await;
             });
         }
-        Command::SaveFile { choice, bytes, fallback, what } => {
+        Command::SaveFile { choice, build, fallback, what } => {
             tokio::spawn(async move {
                 let path = match choice.await {
                     DialogAnswer::Cancelled => None,
@@ -721,7 +740,7 @@ async fn handle(state: &mut WorkerState, command: Command) {
                     DialogAnswer::Chosen(path) => Some(path),
                 };
                 let result = match path {
-                    Some(path) => write_atomically_in_background(path.clone(), bytes).await.map(|()| Some(path)),
+                    Some(path) => save_built(path, build).await.map(Some),
                     None => Ok(None),
                 };
                 events.send(Event::FileSaved { what, result }).await;
@@ -984,6 +1003,16 @@ async fn save_pdf(client: Option<ApiClient>, id: &str, choice: DialogFuture) -> 
 
 fn not_connected() -> ApiError {
     ApiError::InvalidRequest("Not connected: set up the connection first.".to_owned())
+}
+
+/// Makes the contents on a blocking thread, then writes them to `path` atomically.
+async fn save_built(path: PathBuf, build: FileBuilder) -> Result<PathBuf, SaveFileError> {
+    let bytes = match tokio::task::spawn_blocking(build).await {
+        Ok(built) => built.map_err(SaveFileError::Build)?,
+        Err(err) => return Err(SaveFileError::Build(format!("the file could not be made: {err}").into())),
+    };
+    write_atomically_in_background(path.clone(), bytes).await?;
+    Ok(path)
 }
 
 async fn write_file(path: PathBuf, contents: String) -> Result<PathBuf, WriteError> {

@@ -309,29 +309,39 @@ impl Transcript {
 /// `{"success": .., "data": {..}}` envelope is unwrapped once. Anything that is not an object
 /// is [`Transcript::Missing`].
 pub fn transcript_of_interview(interview: &Value) -> Transcript {
+    located_transcript(interview).1
+}
+
+/// The transcript as [`transcript_of_interview`] finds it, with the key it came from as the
+/// interview spells it (`"transcript"`, `"messages"`, or `"data.transcript"` inside an
+/// envelope); `None` when the transcript is missing.
+pub fn located_transcript(interview: &Value) -> (Option<String>, Transcript) {
     let Some(map) = interview.as_object() else {
-        return Transcript::Missing;
+        return (None, Transcript::Missing);
     };
-    let mut fallback = Transcript::Missing;
+    let mut fallback = (None, Transcript::Missing);
     for key in INTERVIEW_KEYS {
-        let Some(value) = get_ci(map, key) else {
+        let Some((found, value)) =
+            map.get_key_value(key).or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)))
+        else {
             continue;
         };
         match normalise(value) {
-            turns @ Transcript::Turns(_) => return turns,
+            turns @ Transcript::Turns(_) => return (Some(found.clone()), turns),
             Transcript::Missing => {}
             unstructured @ Transcript::Unstructured(_) => {
-                if fallback == Transcript::Missing {
-                    fallback = unstructured;
+                if fallback.1 == Transcript::Missing {
+                    fallback = (Some(found.clone()), unstructured);
                 }
             }
         }
     }
-    if fallback == Transcript::Missing
+    if fallback.1 == Transcript::Missing
         && let Some(data) = map.get("data").filter(|data| data.is_object())
         && map.contains_key("success")
     {
-        return transcript_of_interview(data);
+        let (key, transcript) = located_transcript(data);
+        return (key.map(|key| format!("data.{key}")), transcript);
     }
     fallback
 }

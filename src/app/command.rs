@@ -50,6 +50,17 @@ pub enum Command {
     /// Save the open interview's analysis PDF: through the save dialog (`None`), or to this
     /// typed path.
     SavePdf(Option<PathBuf>),
+    /// Save the open interview's review report (HTML) to a file chosen in a dialog, with the
+    /// Export tab's transcript and anonymise choices.
+    SaveReport,
+    /// Save the open interview's transcript in the Export tab's format to a file chosen in a
+    /// dialog.
+    SaveTranscript,
+    /// Save the evaluation table of the open interview alone (one row) as XLSX (`true`) or CSV.
+    SaveInterviewTable {
+        /// XLSX when true, CSV (with a BOM, comma-separated) when false.
+        xlsx: bool,
+    },
     /// Export the interviews picked in the list into a folder chosen in a dialog.
     ExportSelected,
     /// Save the evaluation table (XLSX, one row per interview) of the interviews picked in the

@@ -57,11 +57,12 @@ impl App {
                 }
             }
             Command::SetExportPrefs(prefs) => {
-                if self.session.export_prefs != prefs {
-                    self.session.export_prefs = prefs;
-                    if let Some(current) = self.session.current.as_mut() {
-                        current.export_preview = None;
-                    }
+                let old = self.session.export_prefs;
+                self.session.export_prefs = prefs;
+                if (old.transcript, old.names) != (prefs.transcript, prefs.names)
+                    && let Some(current) = self.session.current.as_mut()
+                {
+                    current.export_preview = None;
                 }
             }
             Command::BuildExportPreview => {
@@ -79,6 +80,13 @@ impl App {
                 self.start_bulk_export(frame, targets, None);
             }
             Command::ExportSelectedTable => self.export_table(frame),
+            Command::SaveReport => self.save_report(frame),
+            Command::SaveTranscript => self.save_transcript(frame),
+            Command::SaveInterviewTable { xlsx } => {
+                if let Some(record) = self.session.current_record() {
+                    self.save_table(frame, vec![record], xlsx);
+                }
+            }
             Command::RestartBulkExport(folder) => {
                 if let Some(job) = self.session.bulk_job.take() {
                     self.start_bulk_export(frame, job.targets, folder);
@@ -370,55 +378,129 @@ impl App {
     }
 
     /// "Table (XLSX)…": the evaluation table of the interviews picked in the list (as the list
-    /// holds them, with the names looked up so far and every reviewer's review), written by the
-    /// worker to a file chosen in the save dialog (else into the Downloads folder).
+    /// holds them, with the names looked up so far and every reviewer's review).
     fn export_table(&mut self, frame: Option<&eframe::Frame>) {
         let selected = &self.edits.bulk;
         let records: Vec<Arc<InterviewRecord>> =
             self.session.list.items().iter().filter(|r| selected.is_selected(&r.interview.id)).cloned().collect();
-        if records.is_empty() {
-            return;
+        if !records.is_empty() {
+            self.save_table(frame, records, true);
         }
-        let me = self.session.reviews.reviewer.clone();
+    }
+
+    /// The candidate, agent and job records looked up so far for `record` (`None` for each not
+    /// arrived).
+    fn related_so_far(&self, record: &InterviewRecord) -> [Option<serde_json::Value>; 3] {
         let related =
             |kind: RelatedKind, id: &Option<String>| self.session.related.record(kind, id.as_deref()?).cloned();
+        let interview = &record.interview;
+        [
+            related(RelatedKind::Candidate, &interview.candidate_id),
+            related(RelatedKind::Agent, &interview.agent_id),
+            related(RelatedKind::Job, &interview.job_id),
+        ]
+    }
+
+    /// Saves the evaluation table of `records` as XLSX or CSV: the save dialog opens now, the
+    /// worker builds the table and writes it to the chosen file (else into the Downloads
+    /// folder).
+    fn save_table(&mut self, frame: Option<&eframe::Frame>, records: Vec<Arc<InterviewRecord>>, xlsx: bool) {
+        let me = self.session.reviews.reviewer.clone();
         let rows: Vec<_> = records
-            .iter()
+            .into_iter()
             .map(|record| {
-                let interview = &record.interview;
-                let names = [
-                    related(RelatedKind::Candidate, &interview.candidate_id),
-                    related(RelatedKind::Agent, &interview.agent_id),
-                    related(RelatedKind::Job, &interview.job_id),
-                ];
-                (record.clone(), names, self.reviews_for_export(&interview.id))
+                let names = self.related_so_far(&record);
+                let reviews = self.reviews_for_export(&record.interview.id);
+                (record, names, reviews)
             })
             .collect();
-        let inputs: Vec<crate::export::table::RowInput<'_>> = rows
-            .iter()
-            .map(|(record, [candidate, agent, job], reviews)| crate::export::table::RowInput {
-                record,
+        let count = rows.len();
+        let build: crate::worker::FileBuilder = Box::new(move || {
+            let inputs: Vec<crate::export::table::RowInput<'_>> = rows
+                .iter()
+                .map(|(record, [candidate, agent, job], reviews)| crate::export::table::RowInput {
+                    record,
+                    candidate: candidate.as_ref(),
+                    agent: agent.as_ref(),
+                    job: job.as_ref(),
+                    reviews,
+                    me: &me,
+                })
+                .collect();
+            let table = crate::export::table::build(&inputs);
+            let bytes = if xlsx {
+                crate::export::table::to_xlsx(&table, None)?
+            } else {
+                crate::export::table::to_csv(&table, crate::export::table::CsvOptions::default())?
+            };
+            Ok(bytes)
+        });
+        let extension = if xlsx { "xlsx" } else { "csv" };
+        let name = match (count, self.session.current_record()) {
+            (1, Some(record)) => {
+                PathBuf::from(default_file_name(&record.interview)).with_extension(extension).to_string_lossy().into_owned()
+            }
+            _ => format!("interviews-{}.{extension}", jiff::Zoned::now().strftime("%Y-%m-%d")),
+        };
+        let what = if count == 1 { "the evaluation table".to_owned() } else { format!("the evaluation table ({count} interviews)") };
+        self.save_built(frame, "Save evaluation table", &name, extension, build, what);
+    }
+
+    /// Opens the save dialog for `name` and has the worker make the file with `build` and
+    /// write it there (or into the Downloads folder when no dialog could be shown).
+    fn save_built(
+        &mut self,
+        frame: Option<&eframe::Frame>,
+        title: &str,
+        name: &str,
+        extension: &'static str,
+        build: crate::worker::FileBuilder,
+        what: String,
+    ) {
+        let choice = self.dialog.save_file(title, name, extension, frame);
+        let choice = Box::pin(async move { choice.await.map(|path| with_extension(path, extension)) });
+        let fallback = crate::dialog::fallback_folder().join(name);
+        self.send(WorkerCommand::SaveFile { choice, build, fallback, what });
+    }
+
+    /// "Save report…": the open interview's review report (HTML). Under blind review, before
+    /// a decision, the report is anonymised whatever the Export tab says.
+    fn save_report(&mut self, frame: Option<&eframe::Frame>) {
+        let Some(record) = self.session.current_record() else { return };
+        let [candidate, agent, job] = self.related_so_far(&record);
+        let reviews = self.reviews_for_export(&record.interview.id);
+        let prefs = self.session.export_prefs;
+        let hidden = record.interview.candidate_id.as_deref().is_some_and(|id| self.session.related.is_hidden(id));
+        let options = crate::export::report::ReportOptions { transcript: prefs.transcript, anonymise: prefs.anonymise || hidden };
+        let me = self.session.reviews.reviewer.clone();
+        let name = PathBuf::from(default_file_name(&record.interview)).with_extension("html").to_string_lossy().into_owned();
+        let build: crate::worker::FileBuilder = Box::new(move || {
+            let input = crate::export::report::ReportInput {
+                record: &record,
                 candidate: candidate.as_ref(),
                 agent: agent.as_ref(),
                 job: job.as_ref(),
-                reviews,
-                me: &me,
-            })
-            .collect();
-        let table = crate::export::table::build(&inputs);
-        let bytes = match crate::export::table::to_xlsx(&table, None) {
-            Ok(bytes) => bytes,
-            Err(err) => {
-                self.session.notifications.error(format!("Could not build the table: {err}"));
-                return;
-            }
-        };
-        let name = format!("interviews-{}.xlsx", jiff::Zoned::now().strftime("%Y-%m-%d"));
-        let choice = self.dialog.save_file("Save evaluation table", &name, "xlsx", frame);
-        let choice = Box::pin(async move { choice.await.map(|path| with_extension(path, "xlsx")) });
-        let fallback = crate::dialog::fallback_folder().join(&name);
-        let what = format!("the evaluation table ({} interviews)", table.rows.len());
-        self.send(WorkerCommand::SaveFile { choice, bytes, fallback, what });
+                reviews: &reviews,
+                made_by: &me,
+                made_at: jiff::Timestamp::now(),
+                options,
+            };
+            Ok(crate::export::report::report_html(&input).into_bytes())
+        });
+        self.save_built(frame, "Save review report", &name, "html", build, "the review report".to_owned());
+    }
+
+    /// "Save transcript as…": the open interview's transcript in the Export tab's format.
+    fn save_transcript(&mut self, frame: Option<&eframe::Frame>) {
+        let Some(record) = self.session.current_record() else { return };
+        let format = self.session.export_prefs.transcript_format;
+        let extension = format.extension();
+        let stem = PathBuf::from(default_file_name(&record.interview)).with_extension("");
+        let name = format!("{}-transcript.{extension}", stem.to_string_lossy());
+        let build: crate::worker::FileBuilder = Box::new(move || {
+            Ok(crate::export::transcript_file::transcript_file(&record, format)?.into_bytes())
+        });
+        self.save_built(frame, "Save transcript", &name, extension, build, "the transcript".to_owned());
     }
 
     /// The export document of `record` with the Export tab's choices (names only once every

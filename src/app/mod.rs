@@ -481,7 +481,7 @@ mod tests {
         assert!(app.session.related.details(RelatedKind::Candidate, &candidate).unwrap().contains("hidden"));
         let words = app.session.related.hidden_words(&candidate);
         let text = "Am I speaking with Oliver Bennett? Oliverio is someone else.";
-        let masked = super::transcript_view::mask_words(text, &words);
+        let masked = crate::review::mask_words(text, &words);
         assert_eq!(masked, "Am I speaking with ****** *******? Oliverio is someone else.");
 
         let draft = app.edits.reviews.get_mut(DEMO_PHONE_INTERVIEW_ID).unwrap();

@@ -37,11 +37,22 @@ pub struct ExportPrefs {
     pub names: bool,
     /// Also save the analysis PDF beside the document.
     pub pdf_beside: bool,
+    /// The review report shows the blind-review pseudonym instead of the candidate's name and
+    /// e-mail.
+    pub anonymise: bool,
+    /// The format of *Save transcript as…*.
+    pub transcript_format: crate::export::transcript_file::TranscriptFormat,
 }
 
 impl Default for ExportPrefs {
     fn default() -> Self {
-        Self { transcript: true, names: true, pdf_beside: false }
+        Self {
+            transcript: true,
+            names: true,
+            pdf_beside: false,
+            anonymise: false,
+            transcript_format: crate::export::transcript_file::TranscriptFormat::Txt,
+        }
     }
 }
 

@@ -335,22 +335,13 @@ impl RelatedCache {
         self.hidden.contains_key(candidate_id)
     }
 
-    /// The hidden candidates' real names, with what stands for them: the first and last name
-    /// as separate words, so either is hidden where it occurs alone in a transcript.
+    /// The words of a hidden candidate's name and e-mail ([`crate::review::name_words`]);
+    /// empty when the candidate is not hidden or its record has not arrived.
     pub fn hidden_words(&self, candidate_id: &str) -> Vec<String> {
         if !self.hidden.contains_key(candidate_id) {
             return Vec::new();
         }
-        let Some(record) = self.record(RelatedKind::Candidate, candidate_id) else { return Vec::new() };
-        let mut words: Vec<String> = RelatedKind::Candidate
-            .display_name(record)
-            .unwrap_or_default()
-            .split_whitespace()
-            .filter(|w| w.chars().count() > 1)
-            .map(str::to_owned)
-            .collect();
-        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-        words
+        self.record(RelatedKind::Candidate, candidate_id).map(crate::review::name_words).unwrap_or_default()
     }
 
     /// Why the record could not be loaded, if it failed.

@@ -57,35 +57,6 @@ pub struct SpeakerNames {
     pub hidden_words: Vec<String>,
 }
 
-/// `text` with every whole-word occurrence of `words` replaced by as many `*` as it has bytes
-/// (so search matches, which are byte ranges, stay where they are).
-pub fn mask_words<'a>(text: &'a str, words: &[String]) -> std::borrow::Cow<'a, str> {
-    if words.is_empty() {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut bytes = text.as_bytes().to_vec();
-    let mut masked = false;
-    for word in words.iter().filter(|w| !w.is_empty()) {
-        for (start, found) in text.match_indices(word.as_str()) {
-            let end = start + found.len();
-            let before = text.get(..start).and_then(|t| t.chars().next_back());
-            let after = text.get(end..).and_then(|t| t.chars().next());
-            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
-                continue;
-            }
-            if let Some(slice) = bytes.get_mut(start..end) {
-                slice.fill(b'*');
-                masked = true;
-            }
-        }
-    }
-    if !masked {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    // Whole characters were replaced by ASCII, so the bytes are still UTF-8.
-    std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned()))
-}
-
 /// Search, filter and scroll state of the Transcript tab (kept per open interview).
 #[derive(Default)]
 pub struct TranscriptView {

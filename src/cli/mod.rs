@@ -22,7 +22,7 @@ use crate::credentials::{ApiKey, CredentialError, SecretStore as _, StoreInfo, c
 use crate::demo::{DEMO_API_KEY, DemoOptions, DemoServer};
 use crate::dialog::NativeSaveDialog;
 use crate::export::bulk::{self, BulkError, BulkOptions, BulkProgress, BulkReport, BulkTarget, CancelToken};
-use crate::export::{ExportOptions, ExportSource, RelatedRecords, export_document, write_atomically};
+use crate::export::{ExportOptions, ExportSource, RelatedRecords, export_document_with, write_atomically};
 use crate::profiles::{self, DEFAULT_PROFILE, NameError, Profile, Settings, SettingsError};
 use crate::worker::StoreChoice;
 
@@ -106,6 +106,11 @@ pub enum CliCommand {
         /// Write here (atomically) instead of standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// `json`: the export document; `html`: the review report for a hiring manager (one
+        /// self-contained page: the AI's assessment with charts, every reviewer's evaluation,
+        /// pinned evidence, the transcript).
+        #[arg(long, value_enum, default_value_t = DocumentFormat::Json)]
+        format: DocumentFormat,
         /// Which server and company to talk to.
         #[command(flatten)]
         connection: ConnectionArgs,
@@ -113,6 +118,36 @@ pub enum CliCommand {
         /// three requests fewer).
         #[arg(long)]
         no_names: bool,
+        /// Leave the transcript out (the JSON document says so in `omitted`).
+        #[arg(long)]
+        no_transcript: bool,
+        /// Report only: the candidate's name and e-mail replaced by the blind-review pseudonym.
+        #[arg(long)]
+        anonymise: bool,
+        /// Replace the --out file if it exists (without, you are asked on a terminal; elsewhere
+        /// it is refused with exit code 9).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write one interview's transcript as text, Markdown, subtitles or normalised JSON.
+    ///
+    /// SRT and VTT cues start at the turn times; turns without a time join the cue before them.
+    /// Exit code 5 when the interview has no transcript (or no turn times, for subtitles).
+    Transcript {
+        /// The interview ID (or a link containing it).
+        interview: String,
+        /// The file format.
+        #[arg(long, value_enum, default_value_t = crate::export::transcript_file::TranscriptFormat::Txt)]
+        format: crate::export::transcript_file::TranscriptFormat,
+        /// Write here (atomically) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Replace the --out file if it exists.
+        #[arg(long)]
+        force: bool,
+        /// Which server and company to talk to.
+        #[command(flatten)]
+        connection: ConnectionArgs,
     },
     /// Download the AI analysis report of one interview as a PDF.
     ///
@@ -123,6 +158,9 @@ pub enum CliCommand {
         /// Where to write the PDF (atomically).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Replace the --out file if it exists.
+        #[arg(long)]
+        force: bool,
         /// Which server and company to talk to.
         #[command(flatten)]
         connection: ConnectionArgs,
@@ -163,6 +201,16 @@ pub enum CliCommand {
         /// do not want one).
         #[arg(long)]
         no_bom: bool,
+        /// Replace the --table file if it exists.
+        #[arg(long)]
+        force: bool,
+        /// What goes into --out-dir: `json` export documents with manifest.json, or `html`
+        /// review reports with an index.html that links them (sortable by rating).
+        #[arg(long, value_enum, default_value_t = DocumentFormat::Json)]
+        format: DocumentFormat,
+        /// Reports only: the candidates' names and e-mails replaced by their pseudonyms.
+        #[arg(long)]
+        anonymise: bool,
         /// Which interviews.
         #[command(flatten)]
         filters: ListFilters,
@@ -217,6 +265,15 @@ pub enum CliCommand {
         #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100_000))]
         extra_interviews: u32,
     },
+}
+
+/// What `fetch` writes and `export` puts into its folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DocumentFormat {
+    /// The export document (JSON, lossless).
+    Json,
+    /// The review report (HTML).
+    Html,
 }
 
 /// `key` subcommands. None of them ever prints any part of the key.
@@ -441,10 +498,27 @@ pub fn init_logging() {
 /// Runs what the command line asks for and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
-        Some(CliCommand::Fetch { interview, out, connection, no_names }) => {
-            with_runtime(|rt| rt.block_on(fetch(&interview, out, &connection, !no_names)))
+        Some(CliCommand::Fetch { interview, out, format, connection, no_names, no_transcript, anonymise, force }) => {
+            if let Some(path) = &out
+                && let Err(code) = may_replace(path, force)
+            {
+                return ExitCode::from(code);
+            }
+            let options = FetchOptions { format, names: !no_names, transcript: !no_transcript, anonymise };
+            with_runtime(|rt| rt.block_on(fetch(&interview, out, &connection, options)))
         }
-        Some(CliCommand::Pdf { interview, out, connection }) => {
+        Some(CliCommand::Transcript { interview, format, out, force, connection }) => {
+            if let Some(path) = &out
+                && let Err(code) = may_replace(path, force)
+            {
+                return ExitCode::from(code);
+            }
+            with_runtime(|rt| rt.block_on(transcript(&interview, format, out, &connection)))
+        }
+        Some(CliCommand::Pdf { interview, out, force, connection }) => {
+            if let Err(code) = may_replace(&out, force) {
+                return ExitCode::from(code);
+            }
             with_runtime(|rt| rt.block_on(pdf(&interview, &out, &connection)))
         }
         Some(CliCommand::List { filters, json, connection }) => {
@@ -458,6 +532,9 @@ pub fn run(cli: Cli) -> ExitCode {
             table,
             delimiter,
             no_bom,
+            force,
+            format,
+            anonymise,
             filters,
             ids,
             no_names,
@@ -479,6 +556,11 @@ pub fn run(cli: Cli) -> ExitCode {
                 reviews: Arc::new(review::reviews_by_id(None)),
             };
             let csv = crate::export::table::CsvOptions { delimiter: delimiter as u8, bom: !no_bom };
+            if let Some(file) = &table
+                && let Err(code) = may_replace(file, force)
+            {
+                return ExitCode::from(code);
+            }
             with_runtime(|rt| {
                 rt.block_on(async {
                     if let Some(file) = &table {
@@ -487,9 +569,12 @@ pub fn run(cli: Cli) -> ExitCode {
                             return code;
                         }
                     }
-                    match &out_dir {
-                        Some(folder) => bulk_export(folder, selection, options, &connection).await,
-                        None => EXIT_OK,
+                    match (&out_dir, format) {
+                        (Some(folder), DocumentFormat::Json) => bulk_export(folder, selection, options, &connection).await,
+                        (Some(folder), DocumentFormat::Html) => {
+                            report_export(folder, selection, &options, anonymise, &connection).await
+                        }
+                        (None, _) => EXIT_OK,
                     }
                 })
             })
@@ -546,8 +631,17 @@ async fn client_for(connection: &ConnectionArgs) -> Result<ApiClient, u8> {
     ApiClient::new(&resolved.config, key).map_err(|err| fail(err.exit_code(), &api_message(&err)))
 }
 
-/// `fetch`: one interview to a file or stdout.
-async fn fetch(reference: &str, out: Option<PathBuf>, connection: &ConnectionArgs, names: bool) -> u8 {
+/// What `fetch` writes.
+#[derive(Clone, Copy, Debug)]
+struct FetchOptions {
+    format: DocumentFormat,
+    names: bool,
+    transcript: bool,
+    anonymise: bool,
+}
+
+/// `fetch`: one interview's export document or review report to a file or stdout.
+async fn fetch(reference: &str, out: Option<PathBuf>, connection: &ConnectionArgs, options: FetchOptions) -> u8 {
     let (id, client) = match connect(reference, connection).await {
         Ok(connected) => connected,
         Err(code) => return code,
@@ -556,14 +650,30 @@ async fn fetch(reference: &str, out: Option<PathBuf>, connection: &ConnectionArg
         Ok(record) => record,
         Err(err) => return fail(err.exit_code(), &api_message(&err)),
     };
-    let related = if names { Some(related_records(&client, &record.interview).await) } else { None };
+    let related = if options.names { Some(related_records(&client, &record.interview).await) } else { None };
     let config = match connection.resolve(false) {
         Ok(resolved) => resolved.config,
         Err(err) => return fail(EXIT_USAGE, &err.to_string()),
     };
     let source = ExportSource { base_url: config.base_url.clone(), company_id: config.company_id.clone() };
     let reviews = review::reviews_by_id(None).remove(&record.interview.id).unwrap_or_default();
-    let document = export_document(&record, &source, related.as_ref(), jiff::Timestamp::now(), &reviews);
+    let document = match options.format {
+        DocumentFormat::Json => export_document_with(
+            &record,
+            &source,
+            related.as_ref(),
+            jiff::Timestamp::now(),
+            ExportOptions { transcript: options.transcript },
+            &reviews,
+        ),
+        DocumentFormat::Html => {
+            let related = related.unwrap_or_default();
+            let me = review::review_settings().reviewer_name();
+            let report_options =
+                crate::export::report::ReportOptions { transcript: options.transcript, anonymise: options.anonymise };
+            crate::export::report::report_html(&report_input(&record, &related, &reviews, &me, report_options))
+        }
+    };
     match out {
         Some(path) => match write_atomically(&path, document.as_bytes()) {
             Ok(()) => EXIT_OK,
@@ -571,6 +681,74 @@ async fn fetch(reference: &str, out: Option<PathBuf>, connection: &ConnectionArg
         },
         None => write_stdout(document.as_bytes()),
     }
+}
+
+/// The report input for one fetched interview, made now by `me`.
+fn report_input<'a>(
+    record: &'a InterviewRecord,
+    related: &'a RelatedRecords,
+    reviews: &'a [crate::review::Review],
+    me: &'a str,
+    options: crate::export::report::ReportOptions,
+) -> crate::export::report::ReportInput<'a> {
+    crate::export::report::ReportInput {
+        record,
+        candidate: related.candidate.as_ref(),
+        agent: related.agent.as_ref(),
+        job: related.job.as_ref(),
+        reviews,
+        made_by: me,
+        made_at: jiff::Timestamp::now(),
+        options,
+    }
+}
+
+/// `transcript`: one interview's transcript in `format` to a file or stdout.
+async fn transcript(
+    reference: &str,
+    format: crate::export::transcript_file::TranscriptFormat,
+    out: Option<PathBuf>,
+    connection: &ConnectionArgs,
+) -> u8 {
+    let (id, client) = match connect(reference, connection).await {
+        Ok(connected) => connected,
+        Err(code) => return code,
+    };
+    let record = match client.get_interview(&id).await {
+        Ok(record) => record,
+        Err(err) => return fail(err.exit_code(), &api_message(&err)),
+    };
+    let text = match crate::export::transcript_file::transcript_file(&record, format) {
+        Ok(text) => text,
+        Err(err) => return fail(EXIT_NOT_FOUND, &format!("interview {id}: {err}")),
+    };
+    match out {
+        Some(path) => match write_atomically(&path, text.as_bytes()) {
+            Ok(()) => EXIT_OK,
+            Err(err) => fail(EXIT_WRITE, &err.to_string()),
+        },
+        None => write_stdout(text.as_bytes()),
+    }
+}
+
+/// Whether `path` may be written: yes when it does not exist or `force` is given; when it
+/// exists, asks on a terminal and refuses elsewhere (exit code 9, after the message).
+fn may_replace(path: &Path, force: bool) -> Result<(), u8> {
+    if force || !path.exists() {
+        return Ok(());
+    }
+    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        #[expect(clippy::print_stderr, reason = "the question is asked on stderr, as the key prompt is")]
+        {
+            eprint!("interview-desk: {} exists. Replace it? [y/N] ", path.display());
+        }
+        let mut answer = String::new();
+        if std::io::stdin().read_line(&mut answer).is_ok() && matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
+            return Ok(());
+        }
+        return Err(fail(EXIT_WRITE, &format!("{} was left as it was", path.display())));
+    }
+    Err(fail(EXIT_WRITE, &format!("{} exists; pass --force to replace it", path.display())))
 }
 
 /// Looks up the candidate, agent and job; a failed lookup becomes `null` with a warning.
@@ -704,32 +882,25 @@ fn parse_delimiter(text: &str) -> Result<char, String> {
     }
 }
 
-/// `export --table`: every selected interview (fetched whole, with its candidate, agent and job
-/// unless `--no-names`) as one row of the evaluation table, written atomically to `file`.
-async fn table_export(
-    file: &Path,
+/// Every selected interview fetched whole (with its candidate, agent and job unless
+/// `options.names` is off), in the selection's order; an interview that cannot be fetched is
+/// left out with a warning, and the exit code of the first such failure is returned with the
+/// rows. `Err` holds the exit code when nothing could be selected.
+async fn fetch_rows(
+    client: &ApiClient,
     selection: Selection,
     options: &BulkOptions,
-    csv: crate::export::table::CsvOptions,
-    connection: &ConnectionArgs,
-) -> u8 {
+    what: &str,
+) -> Result<(Vec<(InterviewRecord, RelatedRecords)>, Option<u8>), u8> {
     use futures_util::StreamExt as _;
-    let client = match client_for(connection).await {
-        Ok(client) => client,
-        Err(code) => return code,
-    };
     let ids: Vec<String> = match selection {
-        Selection::Ids(list) => match read_id_file(&list) {
-            Ok(ids) => ids,
-            Err(message) => return fail(EXIT_USAGE, &message),
-        },
-        Selection::List(mut query) => match list_all(&client, &mut query).await {
-            Ok((rows, _)) => rows.iter().map(|record| record.interview.id.clone()).collect(),
-            Err(code) => return code,
-        },
+        Selection::Ids(list) => read_id_file(&list).map_err(|message| fail(EXIT_USAGE, &message))?,
+        Selection::List(mut query) => {
+            let (rows, _) = list_all(client, &mut query).await?;
+            rows.iter().map(|record| record.interview.id.clone()).collect()
+        }
     };
     let names = options.names;
-    let client = &client;
     let fetched: Vec<Result<(InterviewRecord, RelatedRecords), (String, ApiError)>> = futures_util::stream::iter(ids)
         .map(|id| async move {
             let record = client.get_interview(&id).await.map_err(|err| (id.clone(), err))?;
@@ -740,19 +911,39 @@ async fn table_export(
         .buffered(options.concurrency.max(1))
         .collect()
         .await;
-    // One interview that cannot be fetched leaves its row out; the others are written, and the
-    // exit code says the table is incomplete (as `export --out-dir` does).
+    // One interview that cannot be fetched is left out; the others are written, and the exit
+    // code says the output is incomplete (as `export --out-dir` does).
     let mut rows = Vec::new();
     let mut first_failure = None;
     for result in fetched {
         match result {
             Ok(row) => rows.push(row),
             Err((id, err)) => {
-                warn(&format!("{id} is left out of the table: {}", api_message(&err)));
+                warn(&format!("{id} is left out of the {what}: {}", api_message(&err)));
                 first_failure.get_or_insert(err.exit_code());
             }
         }
     }
+    Ok((rows, first_failure))
+}
+
+/// `export --table`: every selected interview as one row of the evaluation table, written
+/// atomically to `file`.
+async fn table_export(
+    file: &Path,
+    selection: Selection,
+    options: &BulkOptions,
+    csv: crate::export::table::CsvOptions,
+    connection: &ConnectionArgs,
+) -> u8 {
+    let client = match client_for(connection).await {
+        Ok(client) => client,
+        Err(code) => return code,
+    };
+    let (rows, first_failure) = match fetch_rows(&client, selection, options, "table").await {
+        Ok(fetched) => fetched,
+        Err(code) => return code,
+    };
     let me = review::review_settings().reviewer_name();
     let empty = Vec::new();
     let inputs: Vec<crate::export::table::RowInput<'_>> = rows
@@ -789,6 +980,50 @@ async fn table_export(
         }
         Err(err) => fail(EXIT_WRITE, &err.to_string()),
     }
+}
+
+/// `export --format html`: a review report per selected interview in `folder` (named as the
+/// JSON exports are, with `.html`) and an `index.html` linking them, highest AI rating first.
+/// The folder's own reports are rewritten on every run.
+async fn report_export(
+    folder: &Path,
+    selection: Selection,
+    options: &BulkOptions,
+    anonymise: bool,
+    connection: &ConnectionArgs,
+) -> u8 {
+    use crate::export::report::{IndexEntry, ReportOptions, index_html, report_html};
+    let client = match client_for(connection).await {
+        Ok(client) => client,
+        Err(code) => return code,
+    };
+    if let Err(err) = std::fs::create_dir_all(folder) {
+        return fail(EXIT_WRITE, &format!("could not create {}: {}", folder.display(), crate::export::describe_io_error(&err)));
+    }
+    let (rows, first_failure) = match fetch_rows(&client, selection, options, "reports").await {
+        Ok(fetched) => fetched,
+        Err(code) => return code,
+    };
+    let me = review::review_settings().reviewer_name();
+    let report_options = ReportOptions { transcript: options.export.transcript, anonymise };
+    let empty = Vec::new();
+    let mut entries = Vec::with_capacity(rows.len());
+    for (record, related) in &rows {
+        let reviews = options.reviews.get(&record.interview.id).unwrap_or(&empty);
+        let input = report_input(record, related, reviews, &me, report_options);
+        let name =
+            PathBuf::from(crate::export::default_file_name(&record.interview)).with_extension("html").to_string_lossy().into_owned();
+        if let Err(err) = write_atomically(&folder.join(&name), report_html(&input).as_bytes()) {
+            return fail(EXIT_WRITE, &err.to_string());
+        }
+        entries.push(IndexEntry::of(&input, name));
+    }
+    let index = index_html(&entries, &me, jiff::Timestamp::now());
+    if let Err(err) = write_atomically(&folder.join("index.html"), index.as_bytes()) {
+        return fail(EXIT_WRITE, &err.to_string());
+    }
+    note(&format!("wrote {} report(s) and index.html to {}", entries.len(), folder.display()));
+    first_failure.unwrap_or(EXIT_OK)
 }
 
 /// The IDs in `file`, one per line (an ID or a link containing one), without duplicates.

@@ -4,6 +4,8 @@
 //! imports.
 
 pub mod bulk;
+pub mod report;
+pub mod transcript_file;
 pub mod table;
 
 use std::io::Write as _;

@@ -206,6 +206,56 @@ pub fn pseudonym(key: &str) -> String {
     format!("Candidate {short}")
 }
 
+/// The words of a candidate's name and e-mail that blind review and an anonymised report hide
+/// where they occur in a text: the first and last names as separate words (so either is hidden
+/// where it occurs alone) and the e-mail, longest first; one-letter words are kept.
+pub fn name_words(candidate: &serde_json::Value) -> Vec<String> {
+    let mut words: Vec<String> = crate::api::related::RelatedKind::Candidate
+        .display_name(candidate)
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter(|w| w.chars().count() > 1)
+        .map(str::to_owned)
+        .collect();
+    if let Some(email) = candidate.get("email").and_then(serde_json::Value::as_str).map(str::trim)
+        && !email.is_empty()
+        && !words.iter().any(|w| w == email)
+    {
+        words.push(email.to_owned());
+    }
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    words
+}
+
+/// `text` with every whole-word occurrence of `words` replaced by as many `*` as it has bytes
+/// (so search matches, which are byte ranges, stay where they are).
+pub fn mask_words<'a>(text: &'a str, words: &[String]) -> std::borrow::Cow<'a, str> {
+    if words.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    let mut masked = false;
+    for word in words.iter().filter(|w| !w.is_empty()) {
+        for (start, found) in text.match_indices(word.as_str()) {
+            let end = start + found.len();
+            let before = text.get(..start).and_then(|t| t.chars().next_back());
+            let after = text.get(end..).and_then(|t| t.chars().next());
+            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
+                continue;
+            }
+            if let Some(slice) = bytes.get_mut(start..end) {
+                slice.fill(b'*');
+                masked = true;
+            }
+        }
+    }
+    if !masked {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    // Whole characters were replaced by ASCII, so the bytes are still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,6 +36,8 @@ pub fn export_ui(view: &mut View<'_>, ui: &mut egui::Ui, record: &InterviewRecor
     status_ui(view, ui);
     pdf_ui(view, ui);
     ui.separator();
+    for_people_ui(view, ui, record);
+    ui.separator();
     let hidden = record.interview.candidate_id.as_deref().is_some_and(|id| session.related.is_hidden(id));
     if hidden {
         ui.label(RichText::new("The preview is hidden by blind review until you decide (the document holds the candidate's name and e-mail).").weak());
@@ -47,6 +49,57 @@ pub fn export_ui(view: &mut View<'_>, ui: &mut egui::Ui, record: &InterviewRecor
             ui.spinner();
             view.push(Command::BuildExportPreview);
         }
+    }
+}
+
+/// Files for people rather than scripts: the review report, the transcript and the
+/// evaluation table of this interview.
+fn for_people_ui(view: &mut View<'_>, ui: &mut egui::Ui, record: &InterviewRecord) {
+    use crate::export::transcript_file::TranscriptFormat;
+    let mut prefs = view.session.export_prefs;
+    let hidden = record.interview.candidate_id.as_deref().is_some_and(|id| view.session.related.is_hidden(id));
+    ui.label(RichText::new("For people").strong());
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .button("Save report…")
+            .on_hover_text("One HTML page for a hiring manager: the AI's assessment with charts, every reviewer's evaluation, pinned evidence and (if included above) the transcript. Opens in any browser and prints to PDF.")
+            .clicked()
+        {
+            view.push(Command::SaveReport);
+        }
+        let mut anonymise = prefs.anonymise || hidden;
+        let response = ui
+            .add_enabled(!hidden, egui::Checkbox::new(&mut anonymise, "Anonymise"))
+            .on_hover_text("The report shows the blind-review pseudonym instead of the candidate's name and e-mail")
+            .on_disabled_hover_text("Blind review hides the candidate until you decide, so the report is anonymised");
+        if response.changed() {
+            prefs.anonymise = anonymise;
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        if ui.button("Save transcript as…").clicked() {
+            view.push(Command::SaveTranscript);
+        }
+        egui::ComboBox::from_id_salt("transcript_format")
+            .selected_text(prefs.transcript_format.label())
+            .show_ui(ui, |ui| {
+                for format in TranscriptFormat::ALL {
+                    ui.selectable_value(&mut prefs.transcript_format, format, format.label());
+                }
+            })
+            .response
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Transcript file format"));
+    });
+    ui.horizontal_wrapped(|ui| {
+        if ui.button("Save table (XLSX)…").on_hover_text("This interview as one row of the evaluation table, for Excel").clicked() {
+            view.push(Command::SaveInterviewTable { xlsx: true });
+        }
+        if ui.button("Save table (CSV)…").on_hover_text("The same row as CSV (UTF-8 with a BOM, for Excel and ATS imports)").clicked() {
+            view.push(Command::SaveInterviewTable { xlsx: false });
+        }
+    });
+    if prefs != view.session.export_prefs {
+        view.push(Command::SetExportPrefs(prefs));
     }
 }
 

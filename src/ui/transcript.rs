@@ -287,7 +287,7 @@ fn row_job(view: &TranscriptView, row: usize, text: &str, width: f32, formats: &
     let hits = view.matches.get(start..end).unwrap_or_default();
     let ranges: Vec<Range<usize>> = hits.iter().map(|m| m.range.clone()).collect();
     let current = (start..end).contains(&view.current).then(|| view.current - start);
-    let text = crate::app::transcript_view::mask_words(text, &view.names.hidden_words);
+    let text = crate::review::mask_words(text, &view.names.hidden_words);
     highlighted_job(
         &text,
         &ranges,
