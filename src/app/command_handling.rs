@@ -437,12 +437,17 @@ impl App {
         });
         let extension = if xlsx { "xlsx" } else { "csv" };
         let name = match (count, self.session.current_record()) {
-            (1, Some(record)) => {
-                PathBuf::from(default_file_name(&record.interview)).with_extension(extension).to_string_lossy().into_owned()
-            }
+            (1, Some(record)) => PathBuf::from(default_file_name(&record.interview))
+                .with_extension(extension)
+                .to_string_lossy()
+                .into_owned(),
             _ => format!("interviews-{}.{extension}", jiff::Zoned::now().strftime("%Y-%m-%d")),
         };
-        let what = if count == 1 { "the evaluation table".to_owned() } else { format!("the evaluation table ({count} interviews)") };
+        let what = if count == 1 {
+            "the evaluation table".to_owned()
+        } else {
+            format!("the evaluation table ({count} interviews)")
+        };
         self.save_built(frame, "Save evaluation table", &name, extension, build, what);
     }
 
@@ -471,9 +476,11 @@ impl App {
         let reviews = self.reviews_for_export(&record.interview.id);
         let prefs = self.session.export_prefs;
         let hidden = record.interview.candidate_id.as_deref().is_some_and(|id| self.session.related.is_hidden(id));
-        let options = crate::export::report::ReportOptions { transcript: prefs.transcript, anonymise: prefs.anonymise || hidden };
+        let options =
+            crate::export::report::ReportOptions { transcript: prefs.transcript, anonymise: prefs.anonymise || hidden };
         let me = self.session.reviews.reviewer.clone();
-        let name = PathBuf::from(default_file_name(&record.interview)).with_extension("html").to_string_lossy().into_owned();
+        let name =
+            PathBuf::from(default_file_name(&record.interview)).with_extension("html").to_string_lossy().into_owned();
         let build: crate::worker::FileBuilder = Box::new(move || {
             let input = crate::export::report::ReportInput {
                 record: &record,
@@ -497,9 +504,8 @@ impl App {
         let extension = format.extension();
         let stem = PathBuf::from(default_file_name(&record.interview)).with_extension("");
         let name = format!("{}-transcript.{extension}", stem.to_string_lossy());
-        let build: crate::worker::FileBuilder = Box::new(move || {
-            Ok(crate::export::transcript_file::transcript_file(&record, format)?.into_bytes())
-        });
+        let build: crate::worker::FileBuilder =
+            Box::new(move || Ok(crate::export::transcript_file::transcript_file(&record, format)?.into_bytes()));
         self.save_built(frame, "Save transcript", &name, extension, build, "the transcript".to_owned());
     }
 

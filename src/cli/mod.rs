@@ -570,7 +570,9 @@ pub fn run(cli: Cli) -> ExitCode {
                         }
                     }
                     match (&out_dir, format) {
-                        (Some(folder), DocumentFormat::Json) => bulk_export(folder, selection, options, &connection).await,
+                        (Some(folder), DocumentFormat::Json) => {
+                            bulk_export(folder, selection, options, &connection).await
+                        }
                         (Some(folder), DocumentFormat::Html) => {
                             report_export(folder, selection, &options, anonymise, &connection).await
                         }
@@ -998,7 +1000,10 @@ async fn report_export(
         Err(code) => return code,
     };
     if let Err(err) = std::fs::create_dir_all(folder) {
-        return fail(EXIT_WRITE, &format!("could not create {}: {}", folder.display(), crate::export::describe_io_error(&err)));
+        return fail(
+            EXIT_WRITE,
+            &format!("could not create {}: {}", folder.display(), crate::export::describe_io_error(&err)),
+        );
     }
     let (rows, first_failure) = match fetch_rows(&client, selection, options, "reports").await {
         Ok(fetched) => fetched,
@@ -1011,8 +1016,10 @@ async fn report_export(
     for (record, related) in &rows {
         let reviews = options.reviews.get(&record.interview.id).unwrap_or(&empty);
         let input = report_input(record, related, reviews, &me, report_options);
-        let name =
-            PathBuf::from(crate::export::default_file_name(&record.interview)).with_extension("html").to_string_lossy().into_owned();
+        let name = PathBuf::from(crate::export::default_file_name(&record.interview))
+            .with_extension("html")
+            .to_string_lossy()
+            .into_owned();
         if let Err(err) = write_atomically(&folder.join(&name), report_html(&input).as_bytes()) {
             return fail(EXIT_WRITE, &err.to_string());
         }

@@ -5,8 +5,8 @@
 
 pub mod bulk;
 pub mod report;
-pub mod transcript_file;
 pub mod table;
+pub mod transcript_file;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

@@ -112,8 +112,11 @@ struct Masker {
 
 impl Masker {
     fn new(input: &ReportInput<'_>) -> Self {
-        let words =
-            if input.options.anonymise { input.candidate.map(crate::review::name_words).unwrap_or_default() } else { Vec::new() };
+        let words = if input.options.anonymise {
+            input.candidate.map(crate::review::name_words).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         Self { words }
     }
 
@@ -705,7 +708,12 @@ mod tests {
         }))
     }
 
-    fn input<'a>(record: &'a InterviewRecord, candidate: Option<&'a Value>, reviews: &'a [Review], options: ReportOptions) -> ReportInput<'a> {
+    fn input<'a>(
+        record: &'a InterviewRecord,
+        candidate: Option<&'a Value>,
+        reviews: &'a [Review],
+        options: ReportOptions,
+    ) -> ReportInput<'a> {
         ReportInput {
             record,
             candidate,
@@ -722,7 +730,8 @@ mod tests {
     fn server_text_is_escaped_and_no_script_can_run() {
         let record = hostile();
         let candidate = json!({"firstName": "</script><script>alert(2)</script>", "lastName": "X"});
-        let html = report_html(&input(&record, Some(&candidate), &[], ReportOptions { transcript: true, anonymise: false }));
+        let html =
+            report_html(&input(&record, Some(&candidate), &[], ReportOptions { transcript: true, anonymise: false }));
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the turn shows as text");
         assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
         assert!(html.contains("&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;"));
@@ -742,7 +751,12 @@ mod tests {
         let mut review = Review::new(&record.interview.id, "Eva", "2026-12-02T09:00:00Z".parse().unwrap());
         review.notes = "Jana was clear; write to jana@example.sk".to_owned();
         let reviews = [review];
-        let html = report_html(&input(&record, Some(&candidate), &reviews, ReportOptions { transcript: true, anonymise: true }));
+        let html = report_html(&input(
+            &record,
+            Some(&candidate),
+            &reviews,
+            ReportOptions { transcript: true, anonymise: true },
+        ));
         assert!(!html.contains("Jana") && !html.contains("Nováková") && !html.contains("jana@example.sk"), "{html}");
         assert!(html.contains(&crate::review::pseudonym("cand-1")));
     }
@@ -767,8 +781,26 @@ mod tests {
     #[test]
     fn index_links_every_report_and_allows_only_its_own_script() {
         let entries = [
-            IndexEntry { file: "a b#1.html".into(), candidate: "<i>A</i>".into(), job: None, status: "Completed".into(), ai_rating: Some(40.0), decision: None, mean_rating: None, finished: None },
-            IndexEntry { file: "b.html".into(), candidate: "B".into(), job: None, status: "Completed".into(), ai_rating: Some(90.0), decision: Some(Decision::Advance), mean_rating: Some(4.5), finished: None },
+            IndexEntry {
+                file: "a b#1.html".into(),
+                candidate: "<i>A</i>".into(),
+                job: None,
+                status: "Completed".into(),
+                ai_rating: Some(40.0),
+                decision: None,
+                mean_rating: None,
+                finished: None,
+            },
+            IndexEntry {
+                file: "b.html".into(),
+                candidate: "B".into(),
+                job: None,
+                status: "Completed".into(),
+                ai_rating: Some(90.0),
+                decision: Some(Decision::Advance),
+                mean_rating: Some(4.5),
+                finished: None,
+            },
         ];
         let html = index_html(&entries, "Eva", "2026-12-02T10:00:00Z".parse().unwrap());
         assert!(html.contains("href=\"a%20b%231.html\""));

@@ -181,7 +181,9 @@ fn markdown_escape(text: &str) -> String {
             _ => out.push(c),
         }
     }
-    if out.starts_with(['-', '+', '>']) || out.split_once(". ").is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty()) {
+    if out.starts_with(['-', '+', '>'])
+        || out.split_once(". ").is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty())
+    {
         out.insert(0, '\\');
     }
     out
@@ -328,7 +330,10 @@ mod tests {
              3\n00:00:10,000 --> 00:00:12,000\nAgent: Bye\n\n"
         );
         let vtt = transcript_file(&record, TranscriptFormat::Vtt).unwrap();
-        assert!(vtt.starts_with("WEBVTT\n\n00:00:01.500 --> 00:00:04.250\n<v Agent>Hello &amp; &lt;welcome>\n"), "{vtt}");
+        assert!(
+            vtt.starts_with("WEBVTT\n\n00:00:01.500 --> 00:00:04.250\n<v Agent>Hello &amp; &lt;welcome>\n"),
+            "{vtt}"
+        );
         assert!(vtt.contains("\n00:00:10.000 --> 00:00:12.000\n<v Agent>Bye\n"));
     }
 
@@ -353,7 +358,8 @@ mod tests {
         let value: Value = serde_json::from_str(&transcript_json(&record)).unwrap();
         assert_eq!(value["interviewId"], "iv-3");
         assert_eq!(value["source"], "messages");
-        let speakers: Vec<&str> = value["turns"].as_array().unwrap().iter().map(|t| t["speaker"].as_str().unwrap()).collect();
+        let speakers: Vec<&str> =
+            value["turns"].as_array().unwrap().iter().map(|t| t["speaker"].as_str().unwrap()).collect();
         assert_eq!(speakers, ["system", "agent", "tool", "unknown"]);
         assert_eq!(value["turns"][1]["start"], 0.5);
         assert_eq!(value["turns"][1]["label"], "assistant");

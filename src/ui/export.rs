@@ -91,10 +91,18 @@ fn for_people_ui(view: &mut View<'_>, ui: &mut egui::Ui, record: &InterviewRecor
             .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Transcript file format"));
     });
     ui.horizontal_wrapped(|ui| {
-        if ui.button("Save table (XLSX)…").on_hover_text("This interview as one row of the evaluation table, for Excel").clicked() {
+        if ui
+            .button("Save table (XLSX)…")
+            .on_hover_text("This interview as one row of the evaluation table, for Excel")
+            .clicked()
+        {
             view.push(Command::SaveInterviewTable { xlsx: true });
         }
-        if ui.button("Save table (CSV)…").on_hover_text("The same row as CSV (UTF-8 with a BOM, for Excel and ATS imports)").clicked() {
+        if ui
+            .button("Save table (CSV)…")
+            .on_hover_text("The same row as CSV (UTF-8 with a BOM, for Excel and ATS imports)")
+            .clicked()
+        {
             view.push(Command::SaveInterviewTable { xlsx: false });
         }
     });

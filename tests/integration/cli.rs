@@ -113,6 +113,11 @@ async fn fetch_writes_the_export_document_and_reports_each_failure_with_its_exit
     assert_eq!(code(&saved), 0, "{}", stderr(&saved));
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
     let scheduled = "91d0b6f4-3a2c-4e7d-8b15-c6a9e2f04d38";
+    let exists =
+        run(&["pdf", DEMO_PHONE_INTERVIEW_ID, "--base-url", &base, "--out", pdf.to_str().unwrap()], Some(DEMO_API_KEY));
+    assert_eq!(code(&exists), 9, "an existing file is not replaced without --force");
+    assert!(stderr(&exists).contains("exists; pass --force"), "{}", stderr(&exists));
+    let pdf = dir.path().join("none.pdf");
     let none = run(&["pdf", scheduled, "--base-url", &base, "--out", pdf.to_str().unwrap()], Some(DEMO_API_KEY));
     assert_eq!(code(&none), 5, "{}", stderr(&none));
     assert!(stderr(&none).contains("no analysis"), "{}", stderr(&none));
@@ -445,5 +450,116 @@ async fn export_table_and_fetch_carry_the_reviews_of_the_review_folder() {
         None,
     );
     assert_eq!(code(&bad), 2, "{}", stderr(&bad));
+    server.shutdown();
+}
+
+/// The review report from the command line: every server and reviewer text escaped, the
+/// reviewers' verdicts and evidence shown, anonymised on request; a folder of reports with an
+/// index that links each; --force before replacing a file.
+#[tokio::test(flavor = "multi_thread")]
+async fn fetch_and_export_write_review_reports_people_can_open() {
+    let server = DemoServer::start(0).await.unwrap();
+    let base = server.base_url().to_owned();
+    let config = tempfile::tempdir().unwrap();
+    std::fs::write(config.path().join("settings.json"), r#"{"profiles": [], "review": {"reviewer": "Jana"}}"#).unwrap();
+    let german = "ec0f0ec3-0d2c-4225-88a5-bfefcc46fa88";
+    let note = "</script><script>alert(2)</script> Katharina <img src=x onerror=alert(1)>";
+    let set = run_in(
+        config.path(),
+        &["review", "set", german, "--decision", "advance", "--rating", "4", "--note", note],
+        None,
+        None,
+    );
+    assert_eq!(code(&set), 0, "{}", stderr(&set));
+
+    let report = config.path().join("report.html");
+    let args = ["fetch", german, "--format", "html", "--base-url", &base, "--out", report.to_str().unwrap()];
+    let fetched = run_in(config.path(), &args, Some(DEMO_API_KEY), None);
+    assert_eq!(code(&fetched), 0, "{}", stderr(&fetched));
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("Katharina Müller-Voß") && html.contains("Customer Success Specialist"));
+    assert!(html.contains("&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;"), "the note is text");
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(!html.contains("<script") && !html.contains("<img"));
+    assert!(html.contains("<span class=\"decision advance\">Advance</span>"));
+    assert!(html.contains("Guten Morgen"), "the transcript is in by default");
+
+    let again = run_in(config.path(), &args, Some(DEMO_API_KEY), None);
+    assert_eq!(code(&again), 9, "{}", stderr(&again));
+    let forced: Vec<&str> = args.iter().copied().chain(["--force", "--anonymise", "--no-transcript"]).collect();
+    let anonymised = run_in(config.path(), &forced, Some(DEMO_API_KEY), None);
+    assert_eq!(code(&anonymised), 0, "{}", stderr(&anonymised));
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(!html.contains("Katharina") && !html.contains("mueller-voss"), "no name or e-mail, even in the note");
+    assert!(!html.contains("Guten Morgen"), "--no-transcript");
+
+    let folder = config.path().join("reports");
+    let export = [
+        "export",
+        "--format",
+        "html",
+        "--status",
+        "COMPLETED",
+        "--base-url",
+        &base,
+        "--out-dir",
+        folder.to_str().unwrap(),
+    ];
+    let exported = run_in(config.path(), &export, Some(DEMO_API_KEY), None);
+    assert_eq!(code(&exported), 0, "{}", stderr(&exported));
+    let index = std::fs::read_to_string(folder.join("index.html")).unwrap();
+    let links: Vec<&str> = index.split("href=\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
+    assert!(links.len() >= 5, "one link per completed interview: {links:?}");
+    for link in &links {
+        assert!(folder.join(link).is_file(), "{link} is in the folder");
+    }
+    assert!(index.find("Sofia Lindqvist").unwrap() < index.find("Daniel Horváth").unwrap(), "88 before 35");
+    server.shutdown();
+}
+
+/// Transcript files from the command line: subtitles timed from the turns, the normalised
+/// JSON, and a clear exit code when there is nothing to write.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_transcript_command_writes_every_format() {
+    let server = DemoServer::start(0).await.unwrap();
+    let base = server.base_url().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let german = "ec0f0ec3-0d2c-4225-88a5-bfefcc46fa88";
+    let text = |format: &str| {
+        let output = run(&["transcript", german, "--format", format, "--base-url", &base], Some(DEMO_API_KEY));
+        assert_eq!(code(&output), 0, "{format}: {}", stderr(&output));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let srt = text("srt");
+    assert!(srt.starts_with("1\n00:00:00,000 --> 00:01:03,"), "{srt}");
+    assert!(!srt.contains(",1000"));
+    let vtt = text("vtt");
+    assert!(vtt.starts_with("WEBVTT\n\n00:00:00.000 --> 00:01:03."));
+    assert!(vtt.contains("<v Candidate>Guten Morgen!"));
+    let json: serde_json::Value = serde_json::from_str(&text("json")).unwrap();
+    assert_eq!(json["interviewId"], german);
+    assert_eq!(json["source"], "transcript");
+    assert_eq!(json["turns"][1]["speaker"], "candidate");
+    assert!(json["turns"][1]["start"].as_f64().unwrap() > 60.0);
+    assert!(text("txt").starts_with("[0:00] Agent: Guten Morgen"));
+    assert!(text("md").contains("**Candidate** · 1:03"));
+
+    let out = dir.path().join("t.vtt");
+    let written = run(
+        &["transcript", german, "--format", "vtt", "--base-url", &base, "--out", out.to_str().unwrap()],
+        Some(DEMO_API_KEY),
+    );
+    assert_eq!(code(&written), 0, "{}", stderr(&written));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), vtt);
+
+    let scheduled = "91d0b6f4-3a2c-4e7d-8b15-c6a9e2f04d38";
+    let none = run(&["transcript", scheduled, "--base-url", &base], Some(DEMO_API_KEY));
+    assert_eq!(code(&none), 5, "{}", stderr(&none));
+    assert!(stderr(&none).contains("no transcript"), "{}", stderr(&none));
+    let slovak = "0aa3dec6-75e3-470e-a1b2-b1a3d7588ea3";
+    let untimed = run(&["transcript", slovak, "--format", "srt", "--base-url", &base], Some(DEMO_API_KEY));
+    assert_eq!(code(&untimed), 5, "its turns have no times: {}", stderr(&untimed));
+    assert!(stderr(&untimed).contains("no turn times"), "{}", stderr(&untimed));
     server.shutdown();
 }

@@ -2,6 +2,7 @@
 //! loopback. One test binary for them all, so each platform links it once.
 
 mod api_client;
+mod browser;
 mod bulk;
 mod charts;
 mod cli;

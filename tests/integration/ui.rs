@@ -1373,3 +1373,65 @@ fn the_queue_walks_the_completed_interviews_with_the_keyboard_alone() {
         assert_eq!(review.notes, "Hold on 2", "typing H or 2 in the notes changed nothing else");
     }
 }
+
+/// The Export tab's files for people: the review report (anonymised on request), the
+/// transcript as subtitles in the chosen format, and this interview's table row, each written
+/// where the save dialog said.
+#[test]
+fn the_export_tab_saves_an_anonymised_report_subtitles_and_the_table_row() {
+    let german = "ec0f0ec3-0d2c-4225-88a5-bfefcc46fa88";
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("handover");
+    let options = AppOptions {
+        demo: true,
+        dialog: Box::new(FixedSaveDialog(Some(target.clone()))),
+        review_folder: Some(dir.path().join("reviews")),
+        reviewer: Some("Eva".to_owned()),
+        ..test_options()
+    };
+    let mut harness = Harness::builder().with_size([1400.0, 900.0]).build_eframe(move |cc| App::new(cc, options));
+    step_until(&mut harness, "the demo connection", |app| app.session.screen == Screen::Main);
+    open(&mut harness, german);
+    step_until(&mut harness, "the candidate's name", |app| {
+        app.session.related.record(RelatedKind::Candidate, "08aedb69-10ad-4e5e-84be-f247a50ae300").is_some()
+    });
+    harness.get_by_role_and_label(Role::Button, "Export").click();
+    harness.run_steps(3);
+
+    click_into_view(&mut harness, "Anonymise");
+    click_into_view(&mut harness, "Save report…");
+    let report = target.with_extension("html");
+    step_until(&mut harness, "the report", |_| report.exists());
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("Customer Success Specialist"), "the job is named");
+    assert!(!html.contains("Katharina") && !html.contains("Müller-Voß"), "anonymised: no name anywhere");
+    assert!(html.contains(&interview_desk::review::pseudonym("08aedb69-10ad-4e5e-84be-f247a50ae300")));
+    assert!(html.contains("Transcript</h2>") && html.contains("Guten Morgen"), "the transcript is included");
+    for _ in 0..100 {
+        if harness.query_by_label_contains("Saved the review report to").is_some() {
+            break;
+        }
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.get_by_label_contains("Saved the review report to");
+
+    click_into_view(&mut harness, "Transcript file format");
+    harness.run_steps(2);
+    press(&mut harness, "SubRip subtitles (.srt)");
+    click_into_view(&mut harness, "Save transcript as…");
+    let srt = target.with_extension("srt");
+    step_until(&mut harness, "the subtitles", |_| srt.exists());
+    let text = std::fs::read_to_string(&srt).unwrap();
+    assert!(text.starts_with("1\n00:00:00,000 --> 00:01:03,"), "{}", text.chars().take(80).collect::<String>());
+    assert!(text.contains("\nCandidate: Guten Morgen! Ja, ich bin bereit."));
+
+    click_into_view(&mut harness, "Save table (CSV)…");
+    let csv = target.with_extension("csv");
+    step_until(&mut harness, "the table", |_| csv.exists());
+    let bytes = std::fs::read(&csv).unwrap();
+    let mut reader = csv::ReaderBuilder::new().from_reader(&bytes[3..]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "one row: this interview");
+    assert!(rows[0].iter().any(|cell| cell == german));
+}
