@@ -8,6 +8,7 @@ mod model;
 pub mod rate_limit;
 pub mod related;
 pub mod scores;
+pub mod subtitles;
 pub mod time;
 pub mod transcript;
 

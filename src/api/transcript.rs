@@ -30,9 +30,30 @@
 
 use serde_json::{Map, Value};
 
-/// Keys of an interview object that may hold the transcript, in the order they are tried.
-pub const INTERVIEW_KEYS: [&str; 6] =
-    ["transcript", "messages", "conversation", "transcription", "dialogue", "utterances"];
+/// Keys of an interview object that may hold the transcript. When several hold one, the one
+/// with the most information (turns with times, then turns with a known speaker) is used, the
+/// first in this order on a tie; the others stay in the raw JSON and the export.
+///
+/// Besides the obvious names, these are where voice-agent and speech-to-text platforms put it:
+/// Retell's `transcript_object` and `transcript_with_tool_calls`, Vapi's `artifact.messages`,
+/// Deepgram's `results.utterances`, AssemblyAI's `utterances`.
+pub const INTERVIEW_KEYS: [&str; 15] = [
+    "transcript",
+    "messages",
+    "conversation",
+    "transcription",
+    "dialogue",
+    "utterances",
+    "transcript_object",
+    "transcriptObject",
+    "transcript_with_tool_calls",
+    "transcriptWithToolCalls",
+    "turns",
+    "segments",
+    "artifact",
+    "results",
+    "conversation_history",
+];
 
 /// Keys of an object that may wrap the list of turns, in the order they are tried.
 pub const WRAPPER_KEYS: [&str; 10] = [
@@ -70,9 +91,14 @@ pub const TEXT_KEYS: [&str; 9] =
     ["text", "content", "message", "utterance", "transcript", "body", "value", "words", "sentence"];
 
 /// Keys of a turn object that may hold its start time, in priority order (matched
-/// case-insensitively). See the module docs for how values are interpreted.
-pub const TIME_KEYS: [&str; 15] = [
+/// case-insensitively). See the module docs for how values are interpreted. Offsets from the
+/// call's start come before clock times: Vapi sends both `secondsFromStart` and `time` (Unix
+/// milliseconds), ElevenLabs `time_in_call_secs`.
+pub const TIME_KEYS: [&str; 18] = [
     "startedAtSec",
+    "secondsFromStart",
+    "time_in_call_secs",
+    "timeInCallSecs",
     "start",
     "startTime",
     "start_time",
@@ -84,9 +110,39 @@ pub const TIME_KEYS: [&str; 15] = [
     "time",
     "timestamp",
     "ts",
-    "secondsFromStart",
     "startedAt",
     "begin",
+    "start_timestamp",
+];
+
+/// Keys of a turn object that may hold its end time, in priority order (matched
+/// case-insensitively); read as [`TIME_KEYS`] are.
+pub const END_KEYS: [&str; 11] = [
+    "endedAtSec",
+    "end",
+    "endTime",
+    "end_time",
+    "endSec",
+    "endMs",
+    "end_ms",
+    "endedAt",
+    "stop",
+    "finish",
+    "end_timestamp",
+];
+
+/// Keys of a turn object that hold tool calls or their results (OpenAI-style `tool_calls`,
+/// ElevenLabs `tool_calls` / `tool_results`, Vapi `toolCalls`): such a turn without spoken text
+/// is a tool turn.
+const TOOL_KEYS: [&str; 8] = [
+    "tool_calls",
+    "toolCalls",
+    "tool_results",
+    "toolResults",
+    "function_call",
+    "functionCall",
+    "tool_call",
+    "toolCall",
 ];
 
 /// Speaker keys whose values are often not speakers at all (`"type": "message"`,
@@ -115,6 +171,27 @@ const AGENT_LABELS: [&str; 17] = [
     "면접관",
     "面试官",
     "ai面接官",
+];
+
+/// Lower-cased labels (with `_` and `-` read as spaces) of a system prompt or other instruction
+/// to the agent (not said by anyone).
+const SYSTEM_LABELS: [&str; 4] = ["system", "developer", "system prompt", "prompt"];
+
+/// Lower-cased labels (with `_` and `-` read as spaces) of a tool call or its result.
+const TOOL_LABELS: [&str; 13] = [
+    "tool",
+    "tools",
+    "function",
+    "tool call",
+    "tool calls",
+    "tool call invocation",
+    "tool call result",
+    "tool calls result",
+    "tool result",
+    "tool response",
+    "function call",
+    "function result",
+    "tool output",
 ];
 
 /// Lower-cased labels (with `_` and `-` read as spaces) that mean the candidate.
@@ -178,6 +255,13 @@ pub enum Speaker {
     /// The candidate ("candidate", "user", "Bewerber", "候補者", ...).
     Candidate,
 
+    /// A system prompt or instruction to the agent (`system`, `developer`): not spoken.
+    System,
+
+    /// A tool call or its result (`tool`, `tool_calls`, `function`, or a turn that holds only
+    /// tool calls): not spoken.
+    Tool,
+
     /// A speaker label we could not map, kept as sent (trimmed), e.g. a person's name.
     /// A numeric speaker id `0` becomes `"Speaker 0"`.
     Other(String),
@@ -200,6 +284,10 @@ pub struct Turn {
 
     /// Seconds from the start of the interview, if known (finite and not negative).
     pub start: Option<f64>,
+
+    /// When the turn ends, in seconds from the start of the interview, if the transcript says
+    /// (an end key, the last word's end, or the cue's end); never before `start`.
+    pub end: Option<f64>,
 }
 
 /// A normalised transcript.
@@ -220,8 +308,10 @@ impl Speaker {
     ///
     /// Known agent and candidate words (English plus common Slovak, Czech, German, Spanish,
     /// French, Japanese, Korean and Chinese ones) map to [`Speaker::Agent`] and
-    /// [`Speaker::Candidate`]. `"system"`, `"tool"` and other labels stay [`Speaker::Other`]:
-    /// a system prompt was not said by the agent. An empty label is [`Speaker::Unknown`].
+    /// [`Speaker::Candidate`]; `system` and `developer` to [`Speaker::System`] (a system prompt
+    /// was not said by the agent); `tool`, `tool_calls`, `function` and the like to
+    /// [`Speaker::Tool`]. Other labels stay [`Speaker::Other`]. An empty label is
+    /// [`Speaker::Unknown`].
     pub fn from_label(label: &str) -> Self {
         let trimmed = label.trim();
         if trimmed.is_empty() {
@@ -232,6 +322,10 @@ impl Speaker {
             Self::Agent
         } else if CANDIDATE_LABELS.contains(&key.as_str()) {
             Self::Candidate
+        } else if SYSTEM_LABELS.contains(&key.as_str()) {
+            Self::System
+        } else if TOOL_LABELS.contains(&key.as_str()) {
+            Self::Tool
         } else {
             Self::Other(trimmed.to_owned())
         }
@@ -241,6 +335,11 @@ impl Speaker {
     pub fn is_known(&self) -> bool {
         matches!(self, Self::Agent | Self::Candidate)
     }
+
+    /// Whether the turn was not spoken: a system prompt or a tool call (hidden by default).
+    pub fn is_unspoken(&self) -> bool {
+        matches!(self, Self::System | Self::Tool)
+    }
 }
 
 impl Turn {
@@ -249,6 +348,8 @@ impl Turn {
         match &self.speaker {
             Speaker::Agent => "Agent",
             Speaker::Candidate => "Candidate",
+            Speaker::System => "System",
+            Speaker::Tool => "Tool",
             Speaker::Other(label) => label,
             Speaker::Unknown => "Unknown speaker",
         }
@@ -320,21 +421,32 @@ pub fn located_transcript(interview: &Value) -> (Option<String>, Transcript) {
         return (None, Transcript::Missing);
     };
     let mut fallback = (None, Transcript::Missing);
+    let mut best: Option<(Information, String, Transcript)> = None;
     for key in INTERVIEW_KEYS {
         let Some((found, value)) =
             map.get_key_value(key).or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)))
         else {
             continue;
         };
+        // An object that only wraps other data (`results`, `artifact`) counts only when it
+        // yields turns.
         match normalise(value) {
-            turns @ Transcript::Turns(_) => return (Some(found.clone()), turns),
+            turns @ Transcript::Turns(_) => {
+                let information = Information::of(turns.turns());
+                if best.as_ref().is_none_or(|(most, _, _)| information > *most) {
+                    best = Some((information, found.clone(), turns));
+                }
+            }
             Transcript::Missing => {}
             unstructured @ Transcript::Unstructured(_) => {
-                if fallback.1 == Transcript::Missing {
+                if fallback.1 == Transcript::Missing && !matches!(key, "artifact" | "results") {
                     fallback = (Some(found.clone()), unstructured);
                 }
             }
         }
+    }
+    if let Some((_, key, turns)) = best {
+        return (Some(key), turns);
     }
     if fallback.1 == Transcript::Missing
         && let Some(data) = map.get("data").filter(|data| data.is_object())
@@ -344,6 +456,25 @@ pub fn located_transcript(interview: &Value) -> (Option<String>, Transcript) {
         return (key.map(|key| format!("data.{key}")), transcript);
     }
     fallback
+}
+
+/// How much a candidate transcript tells: turns with a time, then turns with a known speaker,
+/// then turns (compared in that order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Information {
+    timed: usize,
+    known: usize,
+    turns: usize,
+}
+
+impl Information {
+    fn of(turns: &[Turn]) -> Self {
+        Self {
+            timed: turns.iter().filter(|t| t.start.is_some()).count(),
+            known: turns.iter().filter(|t| t.speaker.is_known() || t.speaker.is_unspoken()).count(),
+            turns: turns.len(),
+        }
+    }
 }
 
 /// Normalises one transcript value (see the module docs for the accepted shapes).
@@ -395,6 +526,7 @@ struct Draft {
     label: Option<String>,
     text: String,
     time: Option<RawTime>,
+    end: Option<RawTime>,
 }
 
 /// One line of text split into its parts.
@@ -412,7 +544,13 @@ struct Line<'a> {
 
 impl From<Turn> for Draft {
     fn from(turn: Turn) -> Self {
-        Self { speaker: turn.speaker, label: turn.label, text: turn.text, time: turn.start.map(RawTime::Offset) }
+        Self {
+            speaker: turn.speaker,
+            label: turn.label,
+            text: turn.text,
+            time: turn.start.map(RawTime::Offset),
+            end: turn.end.map(RawTime::Offset),
+        }
     }
 }
 
@@ -442,6 +580,9 @@ fn normalise_text(text: &str, depth: usize) -> Transcript {
             Transcript::Unstructured(_) => {}
             parsed => return parsed,
         }
+    }
+    if let Some(turns) = super::subtitles::parse_webvtt(text).or_else(|| super::subtitles::parse_srt(text)) {
+        return Transcript::Turns(turns);
     }
     match parse_lines(text) {
         Some(turns) => Transcript::Turns(turns),
@@ -539,12 +680,13 @@ fn pair_draft(pair: &[Value]) -> Option<Draft> {
         label: Some(label.to_owned()),
         text: text.to_owned(),
         time: None,
+        end: None,
     })
 }
 
 /// A turn of unknown speaker holding an element's compact JSON, so nothing is lost.
 fn json_draft(item: &Value) -> Draft {
-    Draft { speaker: Speaker::Unknown, label: None, text: compact(item), time: None }
+    Draft { speaker: Speaker::Unknown, label: None, text: compact(item), time: None, end: None }
 }
 
 fn draft_of_object(map: &Map<String, Value>, depth: usize) -> Draft {
@@ -552,13 +694,76 @@ fn draft_of_object(map: &Map<String, Value>, depth: usize) -> Draft {
     let nested = text_entry(map).and_then(|(_, value)| value.as_object());
     let speaker = find_speaker(map, depth).or_else(|| nested.and_then(|inner| find_speaker(inner, depth + 1)));
     let time = find_time(map).or_else(|| nested.and_then(find_time)).or_else(|| first_word_time(map));
+    let end = find_end(map).or_else(|| nested.and_then(find_end)).or_else(|| last_word_end(map));
+    let tool_calls = text.is_none() && has_tool_calls(map);
     match (speaker, text) {
-        (Some((speaker, label)), text) => {
-            Draft { speaker, label: Some(label), text: text.unwrap_or_else(|| compact_map(map)), time }
+        (Some((speaker, label)), None) if tool_calls || speaker == Speaker::Tool => {
+            let _ = speaker;
+            Draft { speaker: Speaker::Tool, label: Some(label), text: tool_summary(map), time, end }
         }
-        (None, Some(text)) => draft_with_speaker_prefix(text, time),
-        (None, None) => Draft { speaker: Speaker::Unknown, label: None, text: compact_map(map), time },
+        (None, None) if tool_calls => Draft { speaker: Speaker::Tool, label: None, text: tool_summary(map), time, end },
+        (Some((speaker, label)), text) => {
+            Draft { speaker, label: Some(label), text: text.unwrap_or_else(|| compact_map(map)), time, end }
+        }
+        (None, Some(text)) => {
+            let mut draft = draft_with_speaker_prefix(text, time);
+            draft.end = end;
+            draft
+        }
+        (None, None) => Draft { speaker: Speaker::Unknown, label: None, text: compact_map(map), time, end },
     }
+}
+
+/// Whether a turn object carries tool calls or tool results (see [`TOOL_KEYS`]).
+fn has_tool_calls(map: &Map<String, Value>) -> bool {
+    TOOL_KEYS.iter().filter_map(|key| get_ci(map, key)).any(|value| match value {
+        Value::Array(items) => !items.is_empty(),
+        Value::Object(fields) => !fields.is_empty(),
+        Value::String(text) => !text.trim().is_empty(),
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
+    })
+}
+
+/// A tool turn as one readable line per call, `name(arguments)` or `name → result`, instead
+/// of the raw JSON (which stays in the export); the object's compact JSON when it names none.
+fn tool_summary(map: &Map<String, Value>) -> String {
+    let mut calls: Vec<&Map<String, Value>> = Vec::new();
+    for key in TOOL_KEYS {
+        match get_ci(map, key) {
+            Some(Value::Array(items)) => calls.extend(items.iter().filter_map(Value::as_object)),
+            Some(Value::Object(call)) => calls.push(call),
+            _ => {}
+        }
+    }
+    if calls.is_empty() {
+        calls.push(map);
+    }
+    let scalar = |value: &Value| match value {
+        Value::String(text) => text.clone(),
+        other => compact(other),
+    };
+    let lines: Vec<String> = calls
+        .iter()
+        .filter_map(|call| {
+            let function = get_ci(call, "function").and_then(Value::as_object);
+            let name = ["name", "tool_name", "toolName"]
+                .iter()
+                .find_map(|key| get_ci(call, key).or_else(|| function.and_then(|f| get_ci(f, key))))
+                .and_then(Value::as_str)?;
+            let arguments = ["arguments", "params", "params_as_json", "parameters", "input"]
+                .iter()
+                .find_map(|key| get_ci(call, key).or_else(|| function.and_then(|f| get_ci(f, key))))
+                .map(scalar);
+            let result =
+                ["result", "output", "result_value", "content"].iter().find_map(|key| get_ci(call, key)).map(scalar);
+            Some(match (arguments, result) {
+                (Some(arguments), _) => format!("{name}({arguments})"),
+                (None, Some(result)) => format!("{name} → {result}"),
+                (None, None) => format!("{name}()"),
+            })
+        })
+        .collect();
+    if lines.is_empty() { compact_map(map) } else { lines.join("\n") }
 }
 
 /// A turn object with no speaker key whose text starts with `Speaker: `.
@@ -575,9 +780,15 @@ fn draft_with_speaker_prefix(text: String, time: Option<RawTime>) -> Draft {
                 spoken.push('\n');
                 spoken.push_str(rest);
             }
-            Draft { speaker, label: Some(label), text: spoken, time: time.or(line.start.map(RawTime::Offset)) }
+            Draft {
+                speaker,
+                label: Some(label),
+                text: spoken,
+                time: time.or(line.start.map(RawTime::Offset)),
+                end: None,
+            }
         }
-        None => Draft { speaker: Speaker::Unknown, label: None, text, time },
+        None => Draft { speaker: Speaker::Unknown, label: None, text, time, end: None },
     }
 }
 
@@ -657,6 +868,16 @@ fn find_time(map: &Map<String, Value>) -> Option<RawTime> {
     TIME_KEYS.iter().find_map(|key| get_ci(map, key).and_then(|value| raw_time(key, value)))
 }
 
+/// The first usable end key of a turn object (see [`END_KEYS`]).
+fn find_end(map: &Map<String, Value>) -> Option<RawTime> {
+    END_KEYS.iter().find_map(|key| get_ci(map, key).and_then(|value| raw_time(key, value)))
+}
+
+/// The end of the last element of a `words` array, for turns that carry no end themselves.
+fn last_word_end(map: &Map<String, Value>) -> Option<RawTime> {
+    get_ci(map, "words")?.as_array()?.last()?.as_object().and_then(find_end)
+}
+
 /// The time of the first element of a `words` array, for turns that carry no time themselves.
 fn first_word_time(map: &Map<String, Value>) -> Option<RawTime> {
     get_ci(map, "words")?.as_array()?.first()?.as_object().and_then(find_time)
@@ -685,6 +906,8 @@ fn resolve_times(drafts: Vec<Draft>) -> Vec<Turn> {
     let millisecond_keys = millisecond_keys(&drafts);
     let moments: Vec<Option<Moment>> =
         drafts.iter().map(|draft| draft.time.map(|time| moment_of(time, &millisecond_keys))).collect();
+    let ends: Vec<Option<Moment>> =
+        drafts.iter().map(|draft| draft.end.map(|time| moment_of(time, &millisecond_keys))).collect();
     let earliest = moments
         .iter()
         .filter_map(|moment| match moment {
@@ -694,24 +917,35 @@ fn resolve_times(drafts: Vec<Draft>) -> Vec<Turn> {
         .reduce(f64::min);
     drafts
         .into_iter()
-        .zip(moments)
-        .map(|(draft, moment)| Turn {
-            speaker: draft.speaker,
-            label: draft.label,
-            text: draft.text,
-            start: moment.and_then(|moment| offset_of(moment, earliest)),
+        .zip(moments.into_iter().zip(ends))
+        .map(|(draft, (moment, end))| {
+            let start = moment.and_then(|moment| offset_of(moment, earliest));
+            // An end only with a start of the same kind: an offset end beside a clock-time start
+            // (or the reverse) cannot be compared.
+            let same_kind = matches!(
+                (moment, end),
+                (Some(Moment::Offset(_)), Some(Moment::Offset(_)))
+                    | (Some(Moment::Absolute(_)), Some(Moment::Absolute(_)))
+            );
+            let end = end
+                .filter(|_| same_kind)
+                .and_then(|end| offset_of(end, earliest))
+                .filter(|end| start.is_some_and(|start| *end >= start));
+            Turn { speaker: draft.speaker, label: draft.label, text: draft.text, start, end }
         })
         .collect()
 }
 
-/// The time keys whose numbers are milliseconds in this transcript.
+/// The time keys whose numbers are milliseconds in this transcript (start and end keys).
 fn millisecond_keys(drafts: &[Draft]) -> Vec<&'static str> {
     let mut keys: Vec<&'static str> = Vec::new();
     for draft in drafts {
-        if let Some(RawTime::Number { key, .. }) = draft.time
-            && !keys.contains(&key)
-        {
-            keys.push(key);
+        for time in [draft.time, draft.end] {
+            if let Some(RawTime::Number { key, .. }) = time
+                && !keys.contains(&key)
+            {
+                keys.push(key);
+            }
         }
     }
     keys.retain(|key| key_is_milliseconds(key, drafts));
@@ -727,7 +961,8 @@ fn key_is_milliseconds(key: &str, drafts: &[Draft]) -> bool {
     }
     let values: Vec<f64> = drafts
         .iter()
-        .filter_map(|draft| match draft.time {
+        .flat_map(|draft| [draft.time, draft.end])
+        .filter_map(|time| match time {
             Some(RawTime::Number { key: found, value }) if found == key => Some(value),
             Some(RawTime::Number { .. } | RawTime::Offset(_) | RawTime::Absolute(_)) | None => None,
         })
@@ -765,7 +1000,7 @@ fn turns_of_string(text: &str) -> Vec<Turn> {
         return Vec::new();
     }
     parse_lines(text).unwrap_or_else(|| {
-        vec![Turn { speaker: Speaker::Unknown, label: None, text: text.trim().to_owned(), start: None }]
+        vec![Turn { speaker: Speaker::Unknown, label: None, text: text.trim().to_owned(), start: None, end: None }]
     })
 }
 
@@ -806,7 +1041,24 @@ fn turn_of_line(line: Line<'_>) -> Turn {
         Some((speaker, label)) => (speaker, Some(label)),
         None => (Speaker::Unknown, None),
     };
-    Turn { speaker, label, text: line.text.to_owned(), start: line.start }
+    Turn { speaker, label, text: line.text.to_owned(), start: line.start, end: None }
+}
+
+/// The speaker of a `Name: text` first line and the text without it, for text that has no
+/// speaker of its own (a subtitle cue); `None` when the first line names no speaker.
+pub(crate) fn split_speaker_prefix(text: &str) -> Option<(Speaker, String, String)> {
+    let (first, rest) = match text.split_once('\n') {
+        Some((first, rest)) => (first, Some(rest)),
+        None => (text, None),
+    };
+    let line = parse_line(first.trim());
+    let (speaker, label) = line.speaker?;
+    let mut spoken = line.text.to_owned();
+    if let Some(rest) = rest {
+        spoken.push('\n');
+        spoken.push_str(rest);
+    }
+    Some((speaker, label, spoken))
 }
 
 /// Splits one trimmed line into time, speaker and text.
@@ -1031,6 +1283,7 @@ mod tests {
                     label: label.map(str::to_owned),
                     text: (*text).to_owned(),
                     start: *start,
+                    end: None,
                 })
                 .collect(),
         )
@@ -1185,7 +1438,7 @@ mod tests {
             ("候補者", Speaker::Candidate),
             ("応募者", Speaker::Candidate),
             ("면접자", Speaker::Candidate),
-            ("system", other("system")),
+            ("system", Speaker::System),
             (" Alex Smith ", other("Alex Smith")),
             ("", Speaker::Unknown),
             ("   ", Speaker::Unknown),
@@ -1531,7 +1784,7 @@ mod tests {
         let unstructured = Transcript::Unstructured("one two".to_owned());
         assert_eq!(unstructured.turn_count(), 0);
         assert_eq!(unstructured.word_count(), 2);
-        let unknown = Turn { speaker: Speaker::Unknown, label: None, text: String::new(), start: None };
+        let unknown = Turn { speaker: Speaker::Unknown, label: None, text: String::new(), start: None, end: None };
         assert_eq!(unknown.speaker_name(), "Unknown speaker");
     }
 

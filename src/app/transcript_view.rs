@@ -66,13 +66,15 @@ pub struct TranscriptView {
     pub options: SearchOptions,
     /// Which speakers are shown.
     pub speakers: SpeakerFilter,
+    /// Show system prompts and tool calls (hidden by default: nobody said them).
+    pub show_unspoken: bool,
     /// Names for the speaker column; set by the app.
     pub names: SpeakerNames,
     /// Every match among the shown rows, in transcript order.
     pub matches: Vec<Match>,
     /// Index into `matches` of the highlighted current match.
     pub current: usize,
-    pub(crate) searched: Option<(String, SearchOptions, SpeakerFilter)>,
+    pub(crate) searched: Option<(String, SearchOptions, SpeakerFilter, bool)>,
     /// Every turn's text folded once for case-insensitive search (by turn index); built at
     /// the first such search.
     pub(crate) prepared: Option<Arc<Vec<Prepared>>>,
@@ -99,8 +101,11 @@ pub struct TranscriptView {
 pub(crate) struct Rows {
     /// Turn index of each shown row (for an unstructured transcript: `[0]`).
     pub(crate) turns: Vec<usize>,
-    /// What `turns` was built from: the filter and the transcript's turn count.
-    pub(crate) key: Option<(SpeakerFilter, usize)>,
+    /// What `turns` was built from: the filter, whether unspoken turns are shown, and the
+    /// transcript's turn count.
+    pub(crate) key: Option<(SpeakerFilter, bool, usize)>,
+    /// System and tool turns in the transcript (shown or not).
+    pub(crate) unspoken: usize,
     /// Text width the heights are for.
     pub(crate) width: f32,
     /// Height of each row including the gap below it.
@@ -136,7 +141,7 @@ impl TranscriptView {
     #[must_use = "a returned request must be sent to the worker"]
     pub fn update_matches(&mut self, transcript: &Transcript) -> Option<SearchRequest> {
         self.update_rows(transcript);
-        let key = (self.query.clone(), self.options, self.speakers);
+        let key = (self.query.clone(), self.options, self.speakers, self.show_unspoken);
         if self.searched.as_ref() == Some(&key) {
             return None;
         }
@@ -178,6 +183,11 @@ impl TranscriptView {
         self.found();
     }
 
+    /// How many system and tool turns the transcript has (known once its rows were built).
+    pub fn unspoken_turns(&self) -> usize {
+        self.rows.unspoken
+    }
+
     /// Whether a search is running on the worker.
     pub fn is_searching(&self) -> bool {
         self.pending.is_some()
@@ -196,18 +206,23 @@ impl TranscriptView {
 
     /// Rebuilds the list of shown rows when the filter or the transcript changed.
     fn update_rows(&mut self, transcript: &Transcript) {
-        let key = (self.speakers, transcript.turn_count());
+        let key = (self.speakers, self.show_unspoken, transcript.turn_count());
         if self.rows.key == Some(key) {
             return;
         }
+        let all = transcript.turns();
+        let unspoken = all.iter().filter(|t| t.speaker.is_unspoken()).count();
         let turns = match transcript {
-            Transcript::Turns(turns) => {
-                turns.iter().enumerate().filter(|(_, t)| self.speakers.admits(&t.speaker)).map(|(i, _)| i).collect()
-            }
+            Transcript::Turns(turns) => turns
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| self.speakers.admits(&t.speaker) && (self.show_unspoken || !t.speaker.is_unspoken()))
+                .map(|(i, _)| i)
+                .collect(),
             Transcript::Unstructured(_) => vec![0],
             Transcript::Missing => Vec::new(),
         };
-        self.rows = Rows { turns, key: Some(key), ..Rows::default() };
+        self.rows = Rows { turns, key: Some(key), unspoken, ..Rows::default() };
         self.searched = None;
     }
 

@@ -69,13 +69,9 @@ pub fn speaker_role(turn: &Turn) -> &'static str {
     match &turn.speaker {
         Speaker::Agent => "agent",
         Speaker::Candidate => "candidate",
-        Speaker::Other(label) => match label.trim().to_lowercase().as_str() {
-            "system" | "developer" | "system prompt" => "system",
-            "tool" | "function" | "tool_call" | "tool_calls" | "tool call" | "tool_result" | "tool result"
-            | "function_call" | "function call" => "tool",
-            _ => "unknown",
-        },
-        Speaker::Unknown => "unknown",
+        Speaker::System => "system",
+        Speaker::Tool => "tool",
+        Speaker::Other(_) | Speaker::Unknown => "unknown",
     }
 }
 
@@ -87,7 +83,8 @@ pub fn speaker_role(turn: &Turn) -> &'static str {
 /// "text": "..."}]}`
 ///
 /// An unstructured transcript is one turn of `unknown` speaker holding its whole text; a missing
-/// one has no turns. `end` is `null` unless the server gave one (no turn end is read yet).
+/// one has no turns. `end` is `null` unless the transcript gives one (an end key, the last
+/// word's end, a subtitle cue's end).
 pub fn transcript_json(record: &InterviewRecord) -> String {
     let (source, transcript) = located_transcript(&record.raw);
     let turns: Vec<Value> = match &transcript {
@@ -104,7 +101,7 @@ pub fn transcript_json(record: &InterviewRecord) -> String {
                     "speaker": speaker_role(turn),
                     "label": turn.label,
                     "start": turn.start,
-                    "end": null,
+                    "end": turn.end,
                     "text": turn.text,
                 })
             })
@@ -206,6 +203,8 @@ fn subtitles(record: &InterviewRecord, kind: Subtitles) -> Result<String, Transc
     let name = if kind == Subtitles::Srt { "SRT" } else { "WebVTT" };
     let turns = record.interview.transcript.turns();
     let mut cues: Vec<Cue<'_>> = Vec::new();
+    // A cue's own end, when the transcript gives one (else it ends where the next starts).
+    let mut given_ends: Vec<Option<f64>> = Vec::new();
     let mut before_first: Vec<&Turn> = Vec::new();
     for turn in turns {
         match (turn.start, cues.last_mut()) {
@@ -213,6 +212,7 @@ fn subtitles(record: &InterviewRecord, kind: Subtitles) -> Result<String, Transc
                 let mut held = std::mem::take(&mut before_first);
                 held.push(turn);
                 cues.push(Cue { start, end: start, turns: held });
+                given_ends.push(turn.end);
             }
             (None, Some(cue)) => cue.turns.push(turn),
             (None, None) => before_first.push(turn),
@@ -226,13 +226,16 @@ fn subtitles(record: &InterviewRecord, kind: Subtitles) -> Result<String, Transc
     for index in 0..count {
         let start = cues.get(index).map_or(0.0, |c| c.start);
         let next = cues.get(index + 1).map(|c| c.start);
-        let end = match next {
-            Some(next) if next > start => next,
-            Some(_) => start + speaking_time(cues.get(index).map_or(&[][..], |c| &c.turns)).min(2.0),
-            None => {
-                let said = start + speaking_time(cues.get(index).map_or(&[][..], |c| &c.turns));
-                call_end.filter(|end| *end > start).map_or(said, |end| end.min(said.max(start + 2.0)))
-            }
+        let end = match (given_ends.get(index).copied().flatten(), next) {
+            (Some(end), _) if end > start => end,
+            (_, next) => match next {
+                Some(next) if next > start => next,
+                Some(_) => start + speaking_time(cues.get(index).map_or(&[][..], |c| &c.turns)).min(2.0),
+                None => {
+                    let said = start + speaking_time(cues.get(index).map_or(&[][..], |c| &c.turns));
+                    call_end.filter(|end| *end > start).map_or(said, |end| end.min(said.max(start + 2.0)))
+                }
+            },
         };
         if let Some(cue) = cues.get_mut(index) {
             cue.end = end;

@@ -111,6 +111,11 @@ fn search_bar_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Tran
                 ui.selectable_value(&mut view.speakers, filter, filter.label());
             }
         });
+        let unspoken = view.unspoken_turns();
+        if unspoken > 0 || view.show_unspoken {
+            ui.checkbox(&mut view.show_unspoken, "Show system and tool turns")
+                .on_hover_text(format!("{unspoken} turn(s) nobody said: the agent's instructions and its tool calls"));
+        }
         ui.checkbox(&mut view.options.case_sensitive, "Match case");
         ui.checkbox(&mut view.options.whole_word, "Whole words");
         if ui.button("Copy transcript").on_hover_text("Copy the whole transcript as plain text").clicked() {
@@ -364,7 +369,7 @@ fn speaker_color(speaker: &Speaker) -> Color32 {
     match speaker {
         Speaker::Agent => style::AGENT,
         Speaker::Candidate => style::CANDIDATE,
-        Speaker::Other(_) | Speaker::Unknown => style::MUTED,
+        Speaker::System | Speaker::Tool | Speaker::Other(_) | Speaker::Unknown => style::MUTED,
     }
 }
 

@@ -10,4 +10,5 @@ mod common;
 mod lists;
 mod resilience;
 mod security;
+mod transcripts;
 mod ui;

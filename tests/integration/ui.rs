@@ -1435,3 +1435,22 @@ fn the_export_tab_saves_an_anonymised_report_subtitles_and_the_table_row() {
     assert_eq!(rows.len(), 1, "one row: this interview");
     assert!(rows[0].iter().any(|cell| cell == german));
 }
+
+/// A system prompt and a tool call in the transcript are kept but hidden until the reviewer
+/// asks for them; the tool call reads as a call, not a JSON blob.
+#[test]
+fn system_and_tool_turns_are_hidden_until_shown() {
+    let mut harness = demo_app(None);
+    step_until(&mut harness, "the demo connection", |app| app.session.screen == Screen::Main);
+    open(&mut harness, "b118515f-03e2-49b3-a32f-c4b54aab9900");
+    harness.get_by_role_and_label(Role::Button, "Transcript").click();
+    harness.run_steps(4);
+    harness.get_by_label_contains("Hi Daniel, welcome");
+    assert!(harness.query_by_label_contains("You are Alex").is_none(), "the system prompt is hidden");
+    assert!(harness.query_by_label_contains("load_question_set").is_none(), "the tool call is hidden");
+    press(&mut harness, "Show system and tool turns");
+    harness.run_steps(4);
+    harness.get_by_label_contains("You are Alex, a technical interviewer");
+    harness.get_by_label_contains("load_question_set({\"set\":\"backend-rust-v2\"})");
+    assert!(harness.query_by_label_contains("tool_calls").is_none(), "no raw JSON");
+}
