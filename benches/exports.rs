@@ -138,5 +138,5 @@ fn report_2400_turns(bencher: Bencher<'_, '_>) {
         made_at: "2026-12-02T10:00:00Z".parse().unwrap(),
         options: ReportOptions { transcript: true, anonymise: false },
     };
-    bencher.bench(|| black_box(report_html(&input)));
+    bencher.bench(|| black_box(report_html(&input).unwrap()));
 }

@@ -48,6 +48,18 @@ pub type DialogFuture = Pin<Box<dyn Future<Output = crate::dialog::DialogAnswer>
 /// transcript file), so a large one never costs the UI a frame.
 pub type FileBuilder = Box<dyn FnOnce() -> Result<Vec<u8>, BuildError> + Send>;
 
+/// Makes a text (the export document) on a blocking thread of the worker.
+pub type TextBuilder = Box<dyn FnOnce() -> String + Send>;
+
+/// What a text built by [`Command::BuildExportText`] is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextPurpose {
+    /// The Export tab's preview.
+    Preview,
+    /// The clipboard (Copy JSON).
+    Clipboard,
+}
+
 /// Why a file's contents could not be made (the builder's own error).
 pub type BuildError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -131,10 +143,22 @@ pub enum Command {
     SaveAs {
         /// The open dialog's answer.
         choice: DialogFuture,
-        /// The export document.
-        contents: String,
+        /// Makes the export document (after the dialog, on a blocking thread).
+        contents: TextBuilder,
         /// Also save the analysis PDF of this interview ID.
         pdf_of: Option<String>,
+    },
+    /// Build the export document of an interview on a blocking thread. Answered by
+    /// [`Event::ExportTextBuilt`].
+    BuildExportText {
+        /// The interview.
+        interview_id: String,
+        /// Given back with the answer, so an outdated one is known.
+        ticket: u64,
+        /// What the text is for.
+        purpose: TextPurpose,
+        /// Makes it.
+        build: TextBuilder,
     },
     /// Wait for the user's choice of file, then make the contents (off the UI thread) and
     /// write them to it atomically; when no dialog could be shown, to `fallback`. Answered by
@@ -367,6 +391,17 @@ pub enum Event {
         ticket: u64,
         /// The settings as they now are in the file, or what went wrong.
         result: Result<Box<Settings>, SettingsFailure>,
+    },
+    /// Answer to [`Command::BuildExportText`].
+    ExportTextBuilt {
+        /// The interview.
+        interview_id: String,
+        /// The command's ticket.
+        ticket: u64,
+        /// What it is for.
+        purpose: TextPurpose,
+        /// The document.
+        text: String,
     },
     /// Answer to [`Command::SaveFile`].
     FileSaved {
@@ -715,7 +750,7 @@ async fn handle(state: &mut WorkerState, command: Command) {
                 let (result, pdf) = match choice.await {
                     DialogAnswer::Cancelled => (Ok(SaveOutcome::Cancelled), None),
                     DialogAnswer::Unavailable => (Ok(SaveOutcome::NoDialog), None),
-                    DialogAnswer::Chosen(path) => match write_file(path, contents).await {
+                    DialogAnswer::Chosen(path) => match build_and_write(path, contents).await {
                         Ok(path) => {
                             let pdf = match pdf_of {
                                 Some(id) => {
@@ -730,6 +765,13 @@ async fn handle(state: &mut WorkerState, command: Command) {
                     },
                 };
                 events.send(Event::Exported { result, pdf }).await;
+            });
+        }
+        Command::BuildExportText { interview_id, ticket, purpose, build } => {
+            tokio::spawn(async move {
+                if let Ok(text) = tokio::task::spawn_blocking(build).await {
+                    events.send(Event::ExportTextBuilt { interview_id, ticket, purpose, text }).await;
+                }
             });
         }
         Command::SaveFile { choice, build, fallback, what } => {
@@ -1013,6 +1055,12 @@ async fn save_built(path: PathBuf, build: FileBuilder) -> Result<PathBuf, SaveFi
     };
     write_atomically_in_background(path.clone(), bytes).await?;
     Ok(path)
+}
+
+/// Builds the text on a blocking thread, then writes it as [`write_file`] does.
+async fn build_and_write(path: PathBuf, build: TextBuilder) -> Result<PathBuf, WriteError> {
+    let contents = tokio::task::spawn_blocking(build).await.unwrap_or_default();
+    write_file(path, contents).await
 }
 
 async fn write_file(path: PathBuf, contents: String) -> Result<PathBuf, WriteError> {

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::session::{BulkJob, DeleteConnection, ExportPreview, LiveRefresh, OpenInterview, Remote, Screen};
+use super::session::{BulkJob, DeleteConnection, LiveRefresh, OpenInterview, Remote, Screen};
 use super::transcript_view::TranscriptView;
 use super::{App, Command};
 use crate::api::related::RelatedKind;
@@ -15,7 +15,7 @@ use crate::export::{
     ExportOptions, ExportSource, RelatedRecords, default_file_name, export_document_with, with_extension,
     with_json_extension,
 };
-use crate::worker::{Command as WorkerCommand, DialogFuture};
+use crate::worker::{Command as WorkerCommand, DialogFuture, TextPurpose};
 
 /// A dialog answer that is already known (a typed path, or a retry into the same folder).
 fn ready(answer: DialogAnswer) -> DialogFuture {
@@ -25,7 +25,7 @@ fn ready(answer: DialogAnswer) -> DialogFuture {
 impl App {
     /// Applies one command pushed by a screen. Native dialogs open over `frame`, the window,
     /// when there is one (`None` without a window, e.g. in unit tests).
-    pub fn apply(&mut self, command: Command, ctx: &egui::Context, frame: Option<&eframe::Frame>) {
+    pub fn apply(&mut self, command: Command, frame: Option<&eframe::Frame>) {
         match command {
             Command::OpenInterview(input) => self.open(&input),
             Command::RefreshInterview => self.refresh_interview(),
@@ -51,9 +51,15 @@ impl App {
             Command::SaveInterview(path) => self.export_current(frame, path),
             Command::CopyExportJson => {
                 if let Some(record) = self.session.current_record() {
-                    ctx.copy_text(self.export_text(&record));
+                    let interview_id = record.interview.id.clone();
+                    let build = self.export_builder(record);
                     self.session.export = Remote::NotRequested;
-                    self.session.copied_at = Some(std::time::Instant::now());
+                    self.send(WorkerCommand::BuildExportText {
+                        interview_id,
+                        ticket: 0,
+                        purpose: TextPurpose::Clipboard,
+                        build,
+                    });
                 }
             }
             Command::SetExportPrefs(prefs) => {
@@ -62,16 +68,29 @@ impl App {
                 if (old.transcript, old.names) != (prefs.transcript, prefs.names)
                     && let Some(current) = self.session.current.as_mut()
                 {
-                    current.export_preview = None;
+                    current.forget_preview();
                 }
             }
             Command::BuildExportPreview => {
-                let built = self.session.current.as_ref().is_some_and(|c| c.export_preview.is_some());
-                if !built && let Some(record) = self.session.current_record() {
-                    let text = self.export_text(&record);
+                let wanted = self
+                    .session
+                    .current
+                    .as_ref()
+                    .is_some_and(|c| c.export_preview.is_none() && c.preview_ticket.is_none());
+                if wanted && let Some(record) = self.session.current_record() {
+                    self.preview_tickets += 1;
+                    let ticket = self.preview_tickets;
                     if let Some(current) = self.session.current.as_mut() {
-                        current.export_preview = Some(ExportPreview::new(text));
+                        current.preview_ticket = Some(ticket);
                     }
+                    let interview_id = record.interview.id.clone();
+                    let build = self.export_builder(record);
+                    self.send(WorkerCommand::BuildExportText {
+                        interview_id,
+                        ticket,
+                        purpose: TextPurpose::Preview,
+                        build,
+                    });
                 }
             }
             Command::SavePdf(path) => self.save_pdf(frame, path),
@@ -349,6 +368,7 @@ impl App {
             id: id.clone(),
             remote: Remote::Pending { previous: None },
             export_preview: None,
+            preview_ticket: None,
             live: LiveRefresh::default(),
         });
         self.edits.transcript = TranscriptView::default();
@@ -366,14 +386,15 @@ impl App {
     /// that option is on.
     fn export_current(&mut self, frame: Option<&eframe::Frame>, path: Option<PathBuf>) {
         let Some(record) = self.session.current_record() else { return };
-        let contents = self.export_text(&record);
+        let name = default_file_name(&record.interview);
+        let pdf_of = self.session.export_prefs.pdf_beside.then(|| record.interview.id.clone());
+        let contents = self.export_builder(record);
         let choice = match path {
             Some(path) => ready(DialogAnswer::Chosen(path)),
-            None => self.dialog.save_file("Export interview", &default_file_name(&record.interview), "json", frame),
+            None => self.dialog.save_file("Export interview", &name, "json", frame),
         };
         let choice = Box::pin(async move { choice.await.map(with_json_extension) });
         self.session.export = Remote::Pending { previous: None };
-        let pdf_of = self.session.export_prefs.pdf_beside.then(|| record.interview.id.clone());
         self.send(WorkerCommand::SaveAs { choice, contents, pdf_of });
     }
 
@@ -492,7 +513,7 @@ impl App {
                 made_at: jiff::Timestamp::now(),
                 options,
             };
-            Ok(crate::export::report::report_html(&input).into_bytes())
+            Ok(crate::export::report::report_html(&input)?.into_bytes())
         });
         self.save_built(frame, "Save review report", &name, "html", build, "the review report".to_owned());
     }
@@ -509,14 +530,17 @@ impl App {
         self.save_built(frame, "Save transcript", &name, extension, build, "the transcript".to_owned());
     }
 
-    /// The export document of `record` with the Export tab's choices (names only once every
-    /// lookup has finished).
-    pub fn export_text(&self, record: &InterviewRecord) -> String {
-        let related = if self.session.export_prefs.names { self.related_records(record) } else { None };
+    /// Makes the export document of `record` with the Export tab's choices (names only once
+    /// every lookup has finished), later, on the worker: what it needs is gathered now, the document (which grows with the transcript)
+    /// is built there, stamped with the time it is built.
+    pub fn export_builder(&self, record: Arc<InterviewRecord>) -> crate::worker::TextBuilder {
+        let related = if self.session.export_prefs.names { self.related_records(&record) } else { None };
         let options = ExportOptions { transcript: self.session.export_prefs.transcript };
         let reviews = self.reviews_for_export(&record.interview.id);
         let source = self.export_source();
-        export_document_with(record, &source, related.as_ref(), jiff::Timestamp::now(), options, &reviews)
+        Box::new(move || {
+            export_document_with(&record, &source, related.as_ref(), jiff::Timestamp::now(), options, &reviews)
+        })
     }
 
     /// The candidate, agent and job records looked up for `record`, for the export; `None`

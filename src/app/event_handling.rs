@@ -18,7 +18,7 @@ use crate::demo::DEMO_API_KEY;
 use crate::dialog::DialogAnswer;
 use crate::export::bulk::BulkReport;
 use crate::export::{WriteError, default_file_name};
-use crate::worker::{Command as WorkerCommand, Event, PdfOutcome, SaveOutcome, Worker};
+use crate::worker::{Command as WorkerCommand, Event, PdfOutcome, SaveOutcome, TextPurpose, Worker};
 
 impl App {
     /// Applies every waiting worker event. Called at the start of each frame.
@@ -30,6 +30,21 @@ impl App {
 
     pub(super) fn on_event(&mut self, event: Event) {
         match event {
+            Event::ExportTextBuilt { interview_id, ticket, purpose, text } => match purpose {
+                TextPurpose::Clipboard => {
+                    self.session.clipboard = Some(text);
+                    self.session.copied_at = Some(std::time::Instant::now());
+                }
+                TextPurpose::Preview => {
+                    if let Some(current) = self.session.current.as_mut()
+                        && current.id == interview_id
+                        && current.preview_ticket == Some(ticket)
+                    {
+                        current.export_preview = Some(super::session::ExportPreview::new(text));
+                        current.preview_ticket = None;
+                    }
+                }
+            },
             Event::FileSaved { what, result } => match result {
                 Ok(Some(path)) => {
                     self.session.notifications.info(format!("Saved {what} to {}", path.display()));
@@ -112,7 +127,7 @@ impl App {
                 self.session.related.records.insert((kind, id), value);
                 // The export preview shows the looked-up records; rebuild it.
                 if let Some(current) = self.session.current.as_mut() {
-                    current.export_preview = None;
+                    current.forget_preview();
                 }
             }
             Event::SettingsUpdated { ticket, result } => self.on_settings_updated(ticket, result.map(|s| *s)),
@@ -272,7 +287,7 @@ impl App {
                 if let Some(search) = self.pending_search.take() {
                     self.edits.transcript.query = search;
                 }
-                current.export_preview = None;
+                current.forget_preview();
                 current.live.arrived(now, changed, live);
                 current.remote.finish(Ok(record.clone()));
                 self.ensure_review(&record);

@@ -139,6 +139,8 @@ pub struct App {
     /// When the app started (the frame statistics' clock).
     started: Instant,
     /// When the current frame's work started.
+    /// Tickets handed out to export-preview builds, counting up.
+    preview_tickets: u64,
     frame_started: Option<Instant>,
     /// The commands pushed this frame (kept to reuse the allocation).
     commands: Commands,
@@ -199,6 +201,7 @@ impl App {
             pending_open: options.open,
             frame_times: options.automation.frame_stats.clone().map(|path| (path, Vec::new())),
             frame_started: None,
+            preview_tickets: 0,
             started: Instant::now(),
             commands: Commands::default(),
             review_folder_option: options.review_folder,
@@ -328,6 +331,9 @@ impl eframe::App for App {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.frame_started = Some(Instant::now());
         self.poll_events();
+        if let Some(text) = self.session.clipboard.take() {
+            ctx.copy_text(text);
+        }
         self.tick_live_refresh(ctx);
         self.tick_reviews(ctx);
         let now = Instant::now();
@@ -356,7 +362,7 @@ impl eframe::App for App {
             ui.ctx().request_repaint();
         }
         for command in commands.drain() {
-            self.apply(command, ui.ctx(), Some(frame));
+            self.apply(command, Some(frame));
         }
         self.commands = commands;
         self.sync_session();
@@ -403,22 +409,22 @@ mod tests {
     fn commands_open_compare_and_refuse_without_a_window() {
         let ctx = egui::Context::default();
         let mut app = demo_app(&ctx);
-        app.apply(Command::OpenInterview("not an interview".to_owned()), &ctx, None);
+        app.apply(Command::OpenInterview("not an interview".to_owned()), None);
         assert!(app.session.open_error.as_deref().is_some_and(|e| e.contains("not an interview ID")));
         assert!(app.session.current.is_none(), "nothing was requested");
 
-        app.apply(Command::OpenInterview(format!("https://app.instaview.sk/i/{DEMO_PHONE_INTERVIEW_ID}")), &ctx, None);
+        app.apply(Command::OpenInterview(format!("https://app.instaview.sk/i/{DEMO_PHONE_INTERVIEW_ID}")), None);
         assert!(app.session.open_error.is_none());
         wait_for(&mut app, "the interview", |app| app.session.current_record().is_some());
         assert_eq!(app.session.recent.first().map(String::as_str), Some(DEMO_PHONE_INTERVIEW_ID));
 
         let record = app.session.current_record().unwrap();
-        app.apply(Command::ToggleCompare(record.clone()), &ctx, None);
-        app.apply(Command::ShowCompare(true), &ctx, None);
+        app.apply(Command::ToggleCompare(record.clone()), None);
+        app.apply(Command::ShowCompare(true), None);
         assert!(app.session.is_compared(DEMO_PHONE_INTERVIEW_ID) && app.session.show_compare);
-        app.apply(Command::ToggleCompare(record), &ctx, None);
+        app.apply(Command::ToggleCompare(record), None);
         assert!(app.session.compare.is_empty(), "a second toggle removes it");
-        app.apply(Command::OpenInterview(DEMO_PHONE_INTERVIEW_ID.to_owned()), &ctx, None);
+        app.apply(Command::OpenInterview(DEMO_PHONE_INTERVIEW_ID.to_owned()), None);
         assert!(!app.session.show_compare, "opening an interview leaves the Compare view");
     }
 
@@ -426,11 +432,11 @@ mod tests {
     fn a_refresh_keeps_the_interview_on_screen_and_the_search() {
         let ctx = egui::Context::default();
         let mut app = demo_app(&ctx);
-        app.apply(Command::OpenInterview(DEMO_PHONE_INTERVIEW_ID.to_owned()), &ctx, None);
+        app.apply(Command::OpenInterview(DEMO_PHONE_INTERVIEW_ID.to_owned()), None);
         wait_for(&mut app, "the interview", |app| app.session.current_record().is_some());
         app.edits.transcript.query = "salary".to_owned();
         let first = app.session.current.as_ref().and_then(|c| c.live.loaded_at);
-        app.apply(Command::RefreshInterview, &ctx, None);
+        app.apply(Command::RefreshInterview, None);
         assert!(app.session.current_record().is_some(), "the old copy stays while the new one loads");
         wait_for(&mut app, "the refresh", |app| app.session.current.as_ref().and_then(|c| c.live.loaded_at) != first);
         assert_eq!(app.edits.transcript.query, "salary");
@@ -467,8 +473,8 @@ mod tests {
         let mut app = App::with_context(&ctx, State::default(), options);
         wait_for(&mut app, "the demo connection", |app| app.session.screen == Screen::Main);
         let blind = crate::review::ReviewSettings { blind: true, ..crate::review::ReviewSettings::default() };
-        app.apply(Command::SetReviewSettings(blind), &ctx, None);
-        app.apply(Command::OpenInterview(DEMO_PHONE_INTERVIEW_ID.to_owned()), &ctx, None);
+        app.apply(Command::SetReviewSettings(blind), None);
+        app.apply(Command::OpenInterview(DEMO_PHONE_INTERVIEW_ID.to_owned()), None);
         wait_for(&mut app, "the interview, its names and its review", |app| {
             app.session.current_record().is_some_and(|r| app.related_records(&r).is_some())
                 && app.edits.reviews.contains_key(DEMO_PHONE_INTERVIEW_ID)
@@ -487,7 +493,7 @@ mod tests {
         let draft = app.edits.reviews.get_mut(DEMO_PHONE_INTERVIEW_ID).unwrap();
         draft.decision =
             Some(crate::review::Stamped { value: crate::review::Decision::Hold, at: jiff::Timestamp::now() });
-        app.apply(Command::ReviewEdited(DEMO_PHONE_INTERVIEW_ID.to_owned()), &ctx, None);
+        app.apply(Command::ReviewEdited(DEMO_PHONE_INTERVIEW_ID.to_owned()), None);
         app.flush_reviews(true);
         app.sync_session();
         assert_eq!(app.session.related.name(RelatedKind::Candidate, &candidate).as_deref(), Some("Oliver Bennett"));

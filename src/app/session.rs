@@ -58,6 +58,8 @@ pub struct Session {
     pub export: Remote<ExportOutcome, String>,
     /// When "Copy JSON" was last clicked (the Export tab confirms it for a few seconds).
     pub copied_at: Option<Instant>,
+    /// Text the worker built for the clipboard, copied at the start of the next frame.
+    pub clipboard: Option<String>,
     /// The bulk export in progress or just finished (shown in the bulk export window).
     pub bulk_job: Option<BulkJob>,
     /// Names of candidates, agents and jobs.
@@ -369,10 +371,22 @@ pub struct OpenInterview {
     pub id: String,
     /// The interview: loading, loaded, being refreshed (the old copy shown), or why it failed.
     pub remote: Remote<Arc<InterviewRecord>>,
-    /// The export document shown on the Export tab, built when first needed.
+    /// The export document shown on the Export tab, built on the worker when first needed.
     pub export_preview: Option<ExportPreview>,
+    /// The ticket of the preview being built, if one is; an answer with another ticket is for
+    /// a document since outdated.
+    pub preview_ticket: Option<u64>,
     /// Automatic refresh while the interview is scheduled or running.
     pub live: LiveRefresh,
+}
+
+impl OpenInterview {
+    /// Drops the export preview (what it shows changed); a build in flight is ignored when it
+    /// arrives, and the next frame that needs the preview asks again.
+    pub fn forget_preview(&mut self) {
+        self.export_preview = None;
+        self.preview_ticket = None;
+    }
 }
 
 /// First wait between automatic refreshes of a scheduled or running interview.

@@ -103,7 +103,7 @@ pub enum CliCommand {
     Fetch {
         /// The interview ID (or a link containing it).
         interview: String,
-        /// Write here (atomically) instead of standard output.
+        /// Write here (atomically) instead of standard output (`-`: standard output).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// `json`: the export document; `html`: the review report for a hiring manager (one
@@ -498,7 +498,19 @@ pub fn init_logging() {
 /// Runs what the command line asks for and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
+        Some(CliCommand::Fetch { anonymise: true, format: DocumentFormat::Json, .. }) => {
+            fail(EXIT_USAGE, "--anonymise is for the review report: add --format html")
+        }
+        Some(CliCommand::Fetch { anonymise: true, no_names: true, .. })
+        | Some(CliCommand::Export { anonymise: true, no_names: true, .. }) => {
+            fail(EXIT_USAGE, "--anonymise needs the candidates' names to hide them: leave out --no-names")
+        }
+        Some(CliCommand::Export { anonymise: true, format: DocumentFormat::Json, .. }) => fail(
+            EXIT_USAGE,
+            "--anonymise is for the review reports: add --format html (the JSON documents are lossless)",
+        ),
         Some(CliCommand::Fetch { interview, out, format, connection, no_names, no_transcript, anonymise, force }) => {
+            let out = out.filter(|path| path.as_os_str() != "-");
             if let Some(path) = &out
                 && let Err(code) = may_replace(path, force)
             {
@@ -508,6 +520,7 @@ pub fn run(cli: Cli) -> ExitCode {
             with_runtime(|rt| rt.block_on(fetch(&interview, out, &connection, options)))
         }
         Some(CliCommand::Transcript { interview, format, out, force, connection }) => {
+            let out = out.filter(|path| path.as_os_str() != "-");
             if let Some(path) = &out
                 && let Err(code) = may_replace(path, force)
             {
@@ -673,7 +686,10 @@ async fn fetch(reference: &str, out: Option<PathBuf>, connection: &ConnectionArg
             let me = review::review_settings().reviewer_name();
             let report_options =
                 crate::export::report::ReportOptions { transcript: options.transcript, anonymise: options.anonymise };
-            crate::export::report::report_html(&report_input(&record, &related, &reviews, &me, report_options))
+            match crate::export::report::report_html(&report_input(&record, &related, &reviews, &me, report_options)) {
+                Ok(html) => html,
+                Err(err) => return fail(EXIT_NOT_FOUND, &format!("interview {id}: {err}")),
+            }
         }
     };
     match out {
@@ -729,13 +745,26 @@ async fn transcript(
             Ok(()) => EXIT_OK,
             Err(err) => fail(EXIT_WRITE, &err.to_string()),
         },
+        // On a terminal, control characters from the server are shown escaped, never sent to
+        // it as commands; a pipe or a file gets the text as it is.
+        None if std::io::stdout().is_terminal() => write_stdout(terminal_safe(&text).as_bytes()),
         None => write_stdout(text.as_bytes()),
     }
+}
+
+/// `text` with control characters other than line breaks and tabs written as `\u{1b}`.
+fn terminal_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() && c != '\n' && c != '\t' { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect()
 }
 
 /// Whether `path` may be written: yes when it does not exist or `force` is given; when it
 /// exists, asks on a terminal and refuses elsewhere (exit code 9, after the message).
 fn may_replace(path: &Path, force: bool) -> Result<(), u8> {
+    if path.is_dir() {
+        return Err(fail(EXIT_WRITE, &format!("{} is a folder; give the name of a file to write", path.display())));
+    }
     if force || !path.exists() {
         return Ok(());
     }
@@ -903,7 +932,7 @@ async fn fetch_rows(
         }
     };
     let names = options.names;
-    let fetched: Vec<Result<(InterviewRecord, RelatedRecords), (String, ApiError)>> = futures_util::stream::iter(ids)
+    let fetching = futures_util::stream::iter(ids)
         .map(|id| async move {
             let record = client.get_interview(&id).await.map_err(|err| (id.clone(), err))?;
             let related =
@@ -911,8 +940,13 @@ async fn fetch_rows(
             Ok((record, related))
         })
         .buffered(options.concurrency.max(1))
-        .collect()
-        .await;
+        .collect::<Vec<Result<(InterviewRecord, RelatedRecords), (String, ApiError)>>>();
+    let fetched = tokio::select! {
+        fetched = fetching => fetched,
+        _ = tokio::signal::ctrl_c() => {
+            return Err(fail(EXIT_INTERRUPTED, &format!("interrupted; nothing was written (the {what} is written once every interview has arrived)")));
+        }
+    };
     // One interview that cannot be fetched is left out; the others are written, and the exit
     // code says the output is incomplete (as `export --out-dir` does).
     let mut rows = Vec::new();
@@ -942,6 +976,13 @@ async fn table_export(
         Ok(client) => client,
         Err(code) => return code,
     };
+    let parent = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if let Err(err) = tempfile::Builder::new().prefix(".interview-desk-").tempfile_in(parent) {
+        return fail(
+            EXIT_WRITE,
+            &format!("cannot write {}: {}", file.display(), crate::export::describe_io_error(&err)),
+        );
+    }
     let (rows, first_failure) = match fetch_rows(&client, selection, options, "table").await {
         Ok(fetched) => fetched,
         Err(code) => return code,
@@ -999,11 +1040,8 @@ async fn report_export(
         Ok(client) => client,
         Err(code) => return code,
     };
-    if let Err(err) = std::fs::create_dir_all(folder) {
-        return fail(
-            EXIT_WRITE,
-            &format!("could not create {}: {}", folder.display(), crate::export::describe_io_error(&err)),
-        );
+    if let Err(err) = bulk::writable_folder(folder) {
+        return fail(EXIT_WRITE, &err.to_string());
     }
     let (rows, first_failure) = match fetch_rows(&client, selection, options, "reports").await {
         Ok(fetched) => fetched,
@@ -1020,7 +1058,11 @@ async fn report_export(
             .with_extension("html")
             .to_string_lossy()
             .into_owned();
-        if let Err(err) = write_atomically(&folder.join(&name), report_html(&input).as_bytes()) {
+        let html = match report_html(&input) {
+            Ok(html) => html,
+            Err(err) => return fail(EXIT_NOT_FOUND, &format!("interview {}: {err}", record.interview.id)),
+        };
+        if let Err(err) = write_atomically(&folder.join(&name), html.as_bytes()) {
             return fail(EXIT_WRITE, &err.to_string());
         }
         entries.push(IndexEntry::of(&input, name));

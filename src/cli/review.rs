@@ -95,7 +95,22 @@ pub fn run(command: ReviewCommand, folder: Option<PathBuf>, reviewer: Option<Str
     let Some(folder) = review_folder(folder, &settings) else {
         return fail(EXIT_USAGE, "no review folder: the OS names no data folder; give --review-folder");
     };
-    let reviewer = reviewer.filter(|r| !r.trim().is_empty()).unwrap_or_else(|| settings.reviewer_name());
+    let reviewer = match reviewer {
+        // A name that shows as nothing would write someone else's review or an invisible one.
+        Some(name)
+            if crate::review::clean_text(&name).trim().is_empty()
+                || name
+                    .chars()
+                    .all(|c| c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')) =>
+        {
+            return fail(EXIT_USAGE, "--reviewer needs a name that can be seen (it names the reviews in the panel)");
+        }
+        Some(name) if name.contains(['\n', '\r']) => {
+            return fail(EXIT_USAGE, "--reviewer is one line: a name without line breaks");
+        }
+        Some(name) => name.trim().to_owned(),
+        None => settings.reviewer_name(),
+    };
     match command {
         ReviewCommand::Show { interview, json } => {
             let Some(id) = interview_id(&interview) else { return bad_id(&interview) };

@@ -447,18 +447,28 @@ pub async fn run(
     Ok(report)
 }
 
-/// Creates the folder, removes temporary files left by a killed run, and reads the manifest.
-fn prepare_folder(folder: &Path) -> Result<Option<Manifest>, FolderError> {
+/// Creates `folder` if it is missing and checks that files can be written in it, so an export
+/// finds out before its first download, not after.
+///
+/// # Errors
+/// [`FolderError::NotAFolder`] for a file, [`FolderError::Create`] when it cannot be created,
+/// [`FolderError::NotWritable`] when no file can be written in it.
+pub fn writable_folder(folder: &Path) -> Result<(), FolderError> {
     if folder.exists() && !folder.is_dir() {
         return Err(FolderError::NotAFolder(folder.to_owned()));
     }
     std::fs::create_dir_all(folder).map_err(|source| FolderError::Create { path: folder.to_owned(), source })?;
-    // Find out now, not after the first download, whether files can be written here.
     tempfile::Builder::new()
         .prefix(".interview-desk-")
         .suffix(".tmp")
         .tempfile_in(folder)
         .map_err(|source| FolderError::NotWritable { path: folder.to_owned(), source })?;
+    Ok(())
+}
+
+/// Creates the folder, removes temporary files left by a killed run, and reads the manifest.
+fn prepare_folder(folder: &Path) -> Result<Option<Manifest>, FolderError> {
+    writable_folder(folder)?;
     if let Ok(entries) = std::fs::read_dir(folder) {
         for entry in entries.flatten() {
             let name = entry.file_name();

@@ -174,7 +174,24 @@ pub fn default_file_name(interview: &Interview) -> String {
     let short_id: String = interview.id.chars().take(8).collect();
     let mut parts = vec!["interview".to_owned()];
     parts.extend(date);
-    parts.extend(interview.status.as_ref().map(|s| s.to_string().to_lowercase().replace(' ', "-")));
+    // The status is the server's text: a slug of letters, digits and `-`, at most 24 long, so
+    // the ID after it is never cut off and two interviews never share a name.
+    parts.extend(
+        interview
+            .status
+            .as_ref()
+            .map(|s| {
+                let slug: String = s
+                    .to_string()
+                    .to_lowercase()
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                    .take(24)
+                    .collect();
+                slug.trim_matches('-').to_owned()
+            })
+            .filter(|slug| !slug.is_empty()),
+    );
     parts.push(short_id);
     sanitize_file_name(&format!("{}.json", parts.join("-")))
 }

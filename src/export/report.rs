@@ -105,23 +105,45 @@ pub struct ReportInput<'a> {
     pub options: ReportOptions,
 }
 
-/// Hides the candidate's name in texts when the report is anonymised.
+/// Why a report could not be made.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReportError {
+    /// Anonymising needs the candidate's name and e-mail, to find them in the texts.
+    #[error(
+        "the report cannot be anonymised without the candidate's record (its name and e-mail are what is hidden); look the names up and try again"
+    )]
+    NameUnknown,
+}
+
+/// Makes every text fit to show: without bidi overrides and control characters, and, in an
+/// anonymised report, with the candidate's name and e-mail replaced by the pseudonym.
 struct Masker {
-    words: Vec<String>,
+    names: Vec<String>,
+    emails: Vec<String>,
+    pseudonym: Option<String>,
 }
 
 impl Masker {
     fn new(input: &ReportInput<'_>) -> Self {
-        let words = if input.options.anonymise {
-            input.candidate.map(crate::review::name_words).unwrap_or_default()
-        } else {
-            Vec::new()
+        let Some(candidate) = input.candidate.filter(|_| input.options.anonymise) else {
+            return Self { names: Vec::new(), emails: Vec::new(), pseudonym: None };
         };
-        Self { words }
+        let field = |key: &str| candidate.get(key).and_then(Value::as_str).map(str::to_owned);
+        let names = [RelatedKind::Candidate.display_name(candidate), field("firstName"), field("lastName")]
+            .into_iter()
+            .flatten()
+            .filter(|name| !name.contains('@'))
+            .collect();
+        let emails = field("email").into_iter().collect();
+        Self { names, emails, pseudonym: Some(candidate_label(input.record, input.candidate, true)) }
     }
 
     fn text(&self, text: &str) -> String {
-        crate::review::mask_words(text, &self.words).into_owned()
+        let clean = crate::review::clean_text(text);
+        match &self.pseudonym {
+            Some(pseudonym) => crate::review::anonymise_text(&clean, &self.names, &self.emails, pseudonym),
+            None => clean.into_owned(),
+        }
     }
 }
 
@@ -160,9 +182,12 @@ fn band_colour(value: f64, top: f64) -> &'static str {
     }
 }
 
-/// `85` or `7.5`: whole numbers without decimals, others with up to two.
+/// `85` or `7.5`: whole numbers without decimals, others with up to two; beyond a billion in
+/// scientific notation (`1.2e12`), so a runaway value cannot fill the page.
 fn number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
+    if value.abs() >= 1e9 {
+        format!("{value:.1e}")
+    } else if value.fract() == 0.0 {
         format!("{value:.0}")
     } else {
         let text = format!("{value:.2}");
@@ -170,13 +195,26 @@ fn number(value: f64) -> String {
     }
 }
 
+/// A call time as `m:ss`, for times a call can have (under 1,000 hours).
+fn call_time(seconds: f64) -> Option<String> {
+    (seconds < 3.6e6).then(|| format_offset(seconds)).flatten()
+}
+
 /// Builds the report of one interview as a complete HTML document.
-pub fn report_html(input: &ReportInput<'_>) -> String {
+///
+/// # Errors
+/// [`ReportError::NameUnknown`] when it is to be anonymised and the interview has a candidate
+/// whose record is not given.
+pub fn report_html(input: &ReportInput<'_>) -> Result<String, ReportError> {
+    if input.options.anonymise && input.candidate.is_none() && input.record.interview.candidate_id.is_some() {
+        return Err(ReportError::NameUnknown);
+    }
     let masker = Masker::new(input);
     let interview = &input.record.interview;
     let candidate = candidate_label(input.record, input.candidate, input.options.anonymise);
-    let job = input.job.and_then(|j| RelatedKind::Job.display_name(j));
-    let agent = input.agent.and_then(|a| RelatedKind::Agent.display_name(a));
+    let candidate = masker.text(&candidate);
+    let job = input.job.and_then(|j| RelatedKind::Job.display_name(j)).map(|j| masker.text(&j));
+    let agent = input.agent.and_then(|a| RelatedKind::Agent.display_name(a)).map(|a| masker.text(&a));
     let title = match &job {
         Some(job) => format!("{candidate} · {job} · Review report"),
         None => format!("{candidate} · Review report"),
@@ -229,7 +267,7 @@ pub fn report_html(input: &ReportInput<'_>) -> String {
             }
         }
     };
-    page.into_string()
+    Ok(page.into_string())
 }
 
 /// The AI's assessment: rating, fit, scores as charts, and its points with the reviewers'
@@ -289,9 +327,17 @@ fn rating_bar(rating: f64) -> Markup {
 
 /// One group of scores as horizontal bars; a missing value says n/a (never drawn as zero).
 fn score_chart(group: &ScoreGroup) -> Markup {
-    let title = if group.name.is_empty() { "Scores".to_owned() } else { words_of_key(&group.name) };
+    let title =
+        if group.name.is_empty() { "Scores".to_owned() } else { words_of_key(&crate::review::clean_text(&group.name)) };
     let max = group.scores.iter().filter_map(|s| s.value).fold(0.0_f64, f64::max);
-    let top = if max <= 100.0 { 100.0 } else { max * 1.1 };
+    // Scores of 0–1 are fractions; up to 100, percentages; above, their own scale.
+    let top = if max <= 1.0 {
+        1.0
+    } else if max <= 100.0 {
+        100.0
+    } else {
+        max * 1.1
+    };
     let (label_width, bar_width, row) = (200.0, 330.0, 22.0);
     let height = row * group.scores.len() as f64 + 4.0;
     html! {
@@ -299,7 +345,7 @@ fn score_chart(group: &ScoreGroup) -> Markup {
         svg viewBox=(format!("0 0 600 {height}")) width="600" height=(height) role="img" aria-label=(title) {
             @for (index, score) in group.scores.iter().enumerate() {
                 @let y = row * index as f64;
-                text x="0" y=(y + 15.0) { (shorten(&score.label, 32)) }
+                text x="0" y=(y + 15.0) { (shorten(&crate::review::clean_text(&score.label), 32)) }
                 rect x=(label_width) y=(y + 4.0) width=(bar_width) height="14" fill="#eef0f3" {}
                 @match score.value {
                     Some(value) => {
@@ -361,7 +407,7 @@ fn verdict_list(list: &[(&str, Verdict, &str)], masker: &Masker) -> Markup {
                 @for (who, verdict, reason) in list {
                     @let (class, word) = match verdict { Verdict::Agree => ("agree", "agrees"), Verdict::Disagree => ("disagree", "disagrees") };
                     li class=(format!("verdict {class}")) {
-                        strong { (who) } " " (word)
+                        strong { (masker.text(who)) } " " (word)
                         @if !reason.is_empty() { ": " span.text { (masker.text(reason)) } }
                     }
                 }
@@ -447,13 +493,13 @@ fn panel_section(input: &ReportInput<'_>, masker: &Masker) -> Markup {
                     tbody {
                         @for review in &reviews {
                             tr {
-                                td { (review.reviewer) @if review.blind { br; small.unjudged { "blind review" } } }
+                                td { (masker.text(&review.reviewer)) @if review.blind { br; small.unjudged { "blind review" } } }
                                 td { (decision(review.decision())) }
                                 td.num { @if let Some(rating) = review.rating() { (rating) " / 5" } @else { "—" } }
                                 td {
                                     @for criterion in review.criteria.iter().filter(|c| c.rating.is_some() || !c.comment.is_empty()) {
                                         div {
-                                            (criterion.name) ": "
+                                            (masker.text(&criterion.name)) ": "
                                             @if let Some(rating) = criterion.rating { strong { (rating) "/5" } } @else { "unrated" }
                                             @if !criterion.comment.is_empty() { " — " span.text { (masker.text(&criterion.comment)) } }
                                         }
@@ -466,10 +512,10 @@ fn panel_section(input: &ReportInput<'_>, masker: &Masker) -> Markup {
                 }
                 @if !disagreements.is_empty() {
                     h3 { "Disagreements" }
-                    ul { @for line in &disagreements { li { (line) } } }
+                    ul { @for line in &disagreements { li { (masker.text(line)) } } }
                 }
                 @if !stale.is_empty() {
-                    p.warn { "The AI analysis changed after the review of " (stale.join(", ")) " was made." }
+                    p.warn { "The AI analysis changed after the review of " (masker.text(&stale.join(", "))) " was made." }
                 }
             }
         }
@@ -496,10 +542,10 @@ fn evidence_section(input: &ReportInput<'_>, masker: &Masker) -> Markup {
                 @for (who, pin) in &pins {
                     blockquote {
                         div.meta {
-                            @if let Some(time) = pin.start_seconds.and_then(format_offset) { (time) " · " }
-                            (masker.text(&pin.speaker))
-                            @if let Some(criterion) = &pin.criterion { " · " (criterion) }
-                            " · pinned by " (who)
+                            @if let Some(time) = pin.start_seconds.and_then(call_time) { (time) " · " }
+                            @if !pin.speaker.trim().is_empty() { (masker.text(&pin.speaker)) " · " }
+                            @if let Some(criterion) = &pin.criterion { (masker.text(criterion)) " · " }
+                            "pinned by " (masker.text(who))
                         }
                         div.text { "“" (masker.text(&pin.quote)) "”" }
                         @if !pin.note.is_empty() { p.note.text { (masker.text(&pin.note)) } }
@@ -517,7 +563,7 @@ fn notes_section(input: &ReportInput<'_>, masker: &Masker) -> Markup {
             section.notes {
                 h2 { "Reviewers' notes" }
                 @for review in &notes {
-                    h3 { (review.reviewer) }
+                    h3 { (masker.text(&review.reviewer)) }
                     div.text { (masker.text(&review.notes)) }
                 }
             }
@@ -537,7 +583,7 @@ fn transcript_section(transcript: &Transcript, masker: &Masker) -> Markup {
                     tbody {
                         @for turn in turns {
                             tr {
-                                td.time { (turn.start.and_then(format_offset).unwrap_or_default()) }
+                                td.time { (turn.start.and_then(call_time).unwrap_or_default()) }
                                 td.speaker { (masker.text(turn.speaker_name())) }
                                 td.text { (masker.text(&turn.text)) }
                             }
@@ -555,7 +601,7 @@ fn footer(input: &ReportInput<'_>) -> Markup {
     html! {
         footer {
             p {
-                "Made on " (utc(input.made_at)) " by " (input.made_by) " with Interview Desk " (env!("CARGO_PKG_VERSION")) "."
+                "Made on " (utc(input.made_at)) " by " (crate::review::clean_text(input.made_by)) " with Interview Desk " (env!("CARGO_PKG_VERSION")) "."
                 @if input.options.anonymise { " The candidate's name and e-mail are replaced by a pseudonym." }
             }
             p {
@@ -608,7 +654,7 @@ impl IndexEntry {
 
 /// Sorts the index table by a column when its header is clicked (numbers high to low first).
 /// The only script of any page; the index's policy allows it by its hash alone.
-const SORT_SCRIPT: &str = "document.querySelectorAll('th button').forEach(function (button, column) {\n  button.addEventListener('click', function () {\n    var body = document.querySelector('tbody');\n    var rows = Array.prototype.slice.call(body.rows);\n    var down = button.getAttribute('aria-sort') !== 'descending';\n    rows.sort(function (a, b) {\n      var x = a.cells[column].getAttribute('data-sort'), y = b.cells[column].getAttribute('data-sort');\n      var p = parseFloat(x), q = parseFloat(y);\n      var order = (isNaN(p) || isNaN(q)) ? String(x).localeCompare(String(y)) : p - q;\n      return down ? -order : order;\n    });\n    rows.forEach(function (row) { body.appendChild(row); });\n    document.querySelectorAll('th button').forEach(function (b) { b.removeAttribute('aria-sort'); });\n    button.setAttribute('aria-sort', down ? 'descending' : 'ascending');\n  });\n});\n";
+const SORT_SCRIPT: &str = "document.querySelectorAll('th button').forEach(function (button, column) {\n  button.addEventListener('click', function () {\n    var body = document.querySelector('tbody');\n    var rows = Array.prototype.slice.call(body.rows);\n    var sorted = button.getAttribute('aria-sort');\n    var down = sorted ? sorted !== 'descending' : button.hasAttribute('data-numeric');\n    rows.sort(function (a, b) {\n      var x = a.cells[column].getAttribute('data-sort'), y = b.cells[column].getAttribute('data-sort');\n      var p = parseFloat(x), q = parseFloat(y);\n      var order = (isNaN(p) || isNaN(q)) ? String(x).localeCompare(String(y)) : p - q;\n      return down ? -order : order;\n    });\n    rows.forEach(function (row) { body.appendChild(row); });\n    document.querySelectorAll('th button').forEach(function (b) { b.removeAttribute('aria-sort'); });\n    button.setAttribute('aria-sort', down ? 'descending' : 'ascending');\n  });\n});\n";
 
 /// The index page of a folder of reports: a table linking each, highest AI rating first;
 /// clicking a column header sorts by it.
@@ -642,16 +688,16 @@ pub fn index_html(entries: &[IndexEntry], made_by: &str, made_at: jiff::Timestam
                             th { button type="button" { "Candidate" } }
                             th { button type="button" { "Job" } }
                             th { button type="button" { "Status" } }
-                            th.num { button type="button" aria-sort="descending" { "AI rating" } }
+                            th.num { button type="button" data-numeric aria-sort="descending" { "AI rating" } }
                             th { button type="button" { "Decision" } }
-                            th.num { button type="button" { "Reviewers' mean" } }
-                            th { button type="button" { "Finished" } }
+                            th.num { button type="button" data-numeric { "Reviewers' mean" } }
+                            th { button type="button" data-numeric { "Finished" } }
                         }
                     }
                     tbody {
                         @for entry in &sorted {
                             tr {
-                                td data-sort=(entry.candidate) { a href=(href(&entry.file)) { (entry.candidate) } }
+                                td data-sort=(entry.candidate) { a href=(href(&entry.file)) { (crate::review::clean_text(&entry.candidate)) } }
                                 td data-sort=(entry.job.as_deref().unwrap_or_default()) { (entry.job.as_deref().unwrap_or("—")) }
                                 td data-sort=(entry.status) { (entry.status) }
                                 td.num data-sort=(sort_key(entry.ai_rating)) { (entry.ai_rating.map_or_else(|| "—".to_owned(), number)) }
@@ -731,7 +777,8 @@ mod tests {
         let record = hostile();
         let candidate = json!({"firstName": "</script><script>alert(2)</script>", "lastName": "X"});
         let html =
-            report_html(&input(&record, Some(&candidate), &[], ReportOptions { transcript: true, anonymise: false }));
+            report_html(&input(&record, Some(&candidate), &[], ReportOptions { transcript: true, anonymise: false }))
+                .unwrap();
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the turn shows as text");
         assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
         assert!(html.contains("&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;"));
@@ -756,7 +803,8 @@ mod tests {
             Some(&candidate),
             &reviews,
             ReportOptions { transcript: true, anonymise: true },
-        ));
+        ))
+        .unwrap();
         assert!(!html.contains("Jana") && !html.contains("Nováková") && !html.contains("jana@example.sk"), "{html}");
         assert!(html.contains(&crate::review::pseudonym("cand-1")));
     }
@@ -771,7 +819,7 @@ mod tests {
         point.reason = "Not in the call".to_owned();
         review.decision = Some(crate::review::Stamped { value: Decision::Reject, at: review.created_at });
         let reviews = [review];
-        let html = report_html(&input(&record, None, &reviews, ReportOptions::default()));
+        let html = report_html(&input(&record, None, &reviews, ReportOptions::default())).unwrap();
         assert!(html.contains("n/a"));
         assert!(html.contains("<strong>Eva</strong> disagrees: <span class=\"text\">Not in the call</span>"));
         assert!(html.contains("Eva rejects a candidate the AI rated 82"));

@@ -116,13 +116,10 @@ pub fn transcript_json(record: &InterviewRecord) -> String {
 /// The transcript of `record` in `format`.
 ///
 /// # Errors
-/// [`TranscriptFileError::Missing`] when there is no transcript (except for JSON, which then
-/// has no turns), [`TranscriptFileError::NoTimes`] for SRT and VTT when no turn has a time.
+/// [`TranscriptFileError::Missing`] when there is no transcript, [`TranscriptFileError::NoTimes`]
+/// for SRT and VTT when no turn has a time.
 pub fn transcript_file(record: &InterviewRecord, format: TranscriptFormat) -> Result<String, TranscriptFileError> {
     let transcript = &record.interview.transcript;
-    if format == TranscriptFormat::Json {
-        return Ok(transcript_json(record));
-    }
     if *transcript == Transcript::Missing {
         return Err(TranscriptFileError::Missing);
     }
@@ -206,8 +203,11 @@ fn subtitles(record: &InterviewRecord, kind: Subtitles) -> Result<String, Transc
     // A cue's own end, when the transcript gives one (else it ends where the next starts).
     let mut given_ends: Vec<Option<f64>> = Vec::new();
     let mut before_first: Vec<&Turn> = Vec::new();
-    for turn in turns {
-        match (turn.start, cues.last_mut()) {
+    // Empty turns say nothing; a turn whose time is before the cue before it (times out of
+    // order at the source) joins that cue, so cue times only go forward.
+    for turn in turns.iter().filter(|t| !t.text.trim().is_empty()) {
+        let last_start = cues.last().map(|c| c.start);
+        match (turn.start.filter(|start| last_start.is_none_or(|last| *start >= last)), cues.last_mut()) {
             (Some(start), _) => {
                 let mut held = std::mem::take(&mut before_first);
                 held.push(turn);
@@ -250,13 +250,13 @@ fn subtitles(record: &InterviewRecord, kind: Subtitles) -> Result<String, Transc
             Subtitles::Srt => {
                 out.push_str(&format!("{}\n{} --> {}\n", number + 1, srt_time(cue.start), srt_time(cue.end)));
                 for turn in &cue.turns {
-                    out.push_str(&format!("{}: {}\n", turn.speaker_name(), cue_text(&turn.text)));
+                    out.push_str(&format!("{}: {}\n", speaker_text(turn), cue_text(&turn.text)));
                 }
             }
             Subtitles::Vtt => {
                 out.push_str(&format!("{} --> {}\n", vtt_time(cue.start), vtt_time(cue.end)));
                 for turn in &cue.turns {
-                    let voice = vtt_escape(turn.speaker_name()).replace('>', "&gt;");
+                    let voice = vtt_escape(&speaker_text(turn)).replace('>', "&gt;");
                     out.push_str(&format!("<v {voice}>{}\n", vtt_escape(&cue_text(&turn.text))));
                 }
             }
@@ -264,6 +264,14 @@ fn subtitles(record: &InterviewRecord, kind: Subtitles) -> Result<String, Transc
         out.push('\n');
     }
     Ok(out)
+}
+
+/// The speaker's name on one line: line breaks and runs of spaces as one space, and no `-->`,
+/// so a name from the server can neither end a cue nor start a timing line.
+fn speaker_text(turn: &Turn) -> String {
+    let name = turn.speaker_name().split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = name.replace("-->", "->");
+    if name.is_empty() { "Unknown speaker".to_owned() } else { name }
 }
 
 /// How long the turns take to say: 2.5 words a second, at least 2 s.
@@ -375,5 +383,24 @@ mod tests {
         let record = record(json!([{"role": "user", "text": "# not a heading *really* <b>x</b>", "start": 2}]));
         let md = transcript_file(&record, TranscriptFormat::Md).unwrap();
         assert!(md.contains("**Candidate** · 0:02\n\\# not a heading \\*really\\* &lt;b>x&lt;/b>\n"), "{md}");
+    }
+
+    #[test]
+    fn a_hostile_speaker_name_or_times_out_of_order_cannot_break_the_cues() {
+        let record = record(json!([
+            {"speaker": "Dr. Evil\n\n99\n00:00:00,000 --> 00:09:00,000\nINJECTED", "text": "Hi", "start": 5},
+            {"role": "user", "text": "Earlier?", "start": 3},
+            {"role": "user", "text": "   ", "start": 6},
+            {"role": "agent", "text": "Later", "start": 7}
+        ]));
+        let srt = transcript_file(&record, TranscriptFormat::Srt).unwrap();
+        assert_eq!(
+            srt,
+            "1\n00:00:05,000 --> 00:00:07,000\nDr. Evil 99 00:00:00,000 -> 00:09:00,000 INJECTED: Hi\nCandidate: Earlier?\n\n\
+             2\n00:00:07,000 --> 00:00:09,000\nAgent: Later\n\n"
+        );
+        let vtt = transcript_file(&record, TranscriptFormat::Vtt).unwrap();
+        assert!(vtt.contains("<v Dr. Evil 99 00:00:00,000 -&gt; 00:09:00,000 INJECTED>Hi\n"), "{vtt}");
+        assert_eq!(vtt.matches(" --> ").count(), 2);
     }
 }

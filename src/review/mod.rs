@@ -256,6 +256,112 @@ pub fn mask_words<'a>(text: &'a str, words: &[String]) -> std::borrow::Cow<'a, s
     std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned()))
 }
 
+/// Replaces a candidate's name and e-mail in `text` by `pseudonym`, for reports that are sent
+/// on: the e-mail anywhere (ignoring ASCII case); every word of the name (`names`, split also at
+/// `-`, `'` and `.`) as a whole word ignoring case, and a word that differs from a name word of
+/// four or more letters only in its last letter and up to three more (`Šťastná` → `Šťastnou`,
+/// `Katharina` → `Katharinas`); a name in a script without spaces (Chinese, Japanese) wherever
+/// it occurs. A run of name words (`Katharina Müller-Voß`) becomes one pseudonym.
+pub fn anonymise_text(text: &str, names: &[String], emails: &[String], pseudonym: &str) -> String {
+    let mut text = text.to_owned();
+    for email in emails.iter().map(|e| e.trim()).filter(|e| !e.is_empty()) {
+        text = replace_ignoring_ascii_case(&text, email, pseudonym);
+    }
+    let words: Vec<String> = names
+        .iter()
+        .flat_map(|name| name.split(|c: char| c.is_whitespace() || matches!(c, '-' | '\'' | '’' | '.')))
+        .map(str::to_lowercase)
+        .filter(|w| w.chars().count() > 1)
+        .collect();
+    for word in words.iter().filter(|w| w.chars().any(is_unspaced_script)) {
+        text = replace_ignoring_ascii_case(&text, word, pseudonym);
+    }
+    let matches = |token: &str| {
+        let lower = token.to_lowercase();
+        words.iter().any(|word| {
+            let length = word.chars().count();
+            lower == *word || {
+                let stem: String = word.chars().take(length.saturating_sub(1)).collect();
+                length >= 4 && lower.starts_with(&stem) && lower.chars().count() <= length + 3
+            }
+        })
+    };
+    let mut out = String::with_capacity(text.len());
+    // Where `out` ended after the last pseudonym, to fold "Name Surname" into one.
+    let mut after_pseudonym: Option<usize> = None;
+    let mut token = String::new();
+    let flush = |token: &mut String, out: &mut String, after: &mut Option<usize>| {
+        if token.is_empty() {
+            return;
+        }
+        if matches(token) {
+            let joined = after
+                .and_then(|end| out.get(end..))
+                .is_some_and(|gap| gap.chars().all(|c| matches!(c, ' ' | '-' | '\'' | '’')));
+            if let (true, Some(end)) = (joined, *after) {
+                out.truncate(end);
+            } else {
+                out.push_str(pseudonym);
+            }
+            *after = Some(out.len());
+        } else {
+            out.push_str(token);
+            *after = None;
+        }
+        token.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            token.push(c);
+        } else {
+            flush(&mut token, &mut out, &mut after_pseudonym);
+            out.push(c);
+        }
+    }
+    flush(&mut token, &mut out, &mut after_pseudonym);
+    out
+}
+
+/// Han, Hiragana, Katakana and Hangul: scripts that write names without spaces around them.
+fn is_unspaced_script(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
+}
+
+/// `text` with every occurrence of `needle` (ignoring ASCII case) replaced by `with`.
+fn replace_ignoring_ascii_case(text: &str, needle: &str, with: &str) -> String {
+    if needle.is_empty() {
+        return text.to_owned();
+    }
+    let lower_text = text.to_ascii_lowercase();
+    let lower_needle = needle.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (start, _) in lower_text.match_indices(&lower_needle) {
+        if start < last {
+            continue;
+        }
+        out.push_str(text.get(last..start).unwrap_or_default());
+        out.push_str(with);
+        last = start + needle.len();
+    }
+    out.push_str(text.get(last..).unwrap_or_default());
+    out
+}
+
+/// `text` without the characters that can spoof or break what is shown around it: bidi
+/// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and control characters
+/// other than line breaks and tabs.
+pub fn clean_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if text.chars().any(bad) {
+        std::borrow::Cow::Owned(text.chars().filter(|c| !bad(*c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,5 +425,33 @@ mod tests {
         assert_ne!(pseudonym("cand-1"), pseudonym("cand-2"));
         assert!(pseudonym("x").starts_with("Candidate ") && pseudonym("x").len() == "Candidate 7F3A".len());
         assert_eq!(parse_criteria("SQL\n\n Communication , sql\nGrammar"), ["SQL", "Communication", "Grammar"]);
+    }
+
+    #[test]
+    fn anonymised_text_hides_the_name_in_any_case_inflected_and_the_email() {
+        let names = ["Katharina Müller-Voß".to_owned(), "Ľubica Šťastná".to_owned(), "美咲 佐藤".to_owned()];
+        let emails = ["k.mueller@example.com".to_owned()];
+        let shown = |text: &str| anonymise_text(text, &names, &emails, "Candidate 7F3A");
+        assert_eq!(
+            shown("Guten Morgen, Frau Müller-Voß! Ich heiße KATHARINA."),
+            "Guten Morgen, Frau Candidate 7F3A! Ich heiße Candidate 7F3A."
+        );
+        assert_eq!(shown("Katharina Müller-Voß wrote"), "Candidate 7F3A wrote", "one pseudonym for the whole name");
+        assert_eq!(
+            shown("Frau Müller and Ms. voß; K.MUELLER@example.com"),
+            "Frau Candidate 7F3A and Ms. Candidate 7F3A; Candidate 7F3A"
+        );
+        assert_eq!(shown("Hovorím s pani Šťastnou?"), "Hovorím s pani Candidate 7F3A?");
+        assert_eq!(shown("佐藤さん、こんにちは"), "Candidate 7F3Aさん、こんにちは");
+        assert_eq!(shown("Kathy and Mills stay"), "Kathy and Mills stay", "other words stay");
+    }
+
+    #[test]
+    fn cleaned_text_has_no_bidi_overrides_or_control_characters() {
+        assert_eq!(
+            clean_text("mallory\u{202E}001/77\u{2066}x\u{0}\u{1b}[31m\nnext\tcell"),
+            "mallory001/77x[31m\nnext\tcell"
+        );
+        assert!(matches!(clean_text("plain"), std::borrow::Cow::Borrowed(_)));
     }
 }

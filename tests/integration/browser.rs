@@ -145,7 +145,7 @@ fn browser_a_hostile_report_makes_no_request_and_runs_no_script() {
         options: ReportOptions { transcript: true, anonymise: false },
     };
     let page = dir.path().join("hostile.html");
-    std::fs::write(&page, report_html(&input)).unwrap();
+    std::fs::write(&page, report_html(&input).unwrap()).unwrap();
     let dom = chromium(&page, &proxy, &["--dump-dom".to_owned()]);
 
     let requests = proxy.requests();

@@ -494,6 +494,31 @@ async fn fetch_and_export_write_review_reports_people_can_open() {
     assert!(!html.contains("Katharina") && !html.contains("mueller-voss"), "no name or e-mail, even in the note");
     assert!(!html.contains("Guten Morgen"), "--no-transcript");
 
+    assert!(html.contains(&interview_desk::review::pseudonym("08aedb69-10ad-4e5e-84be-f247a50ae300")));
+    assert!(!html.contains("****"), "the pseudonym, not asterisks");
+    let refused: [(&[&str], &str); 4] = [
+        (&["fetch", german, "--anonymise", "--base-url", &base], "add --format html"),
+        (
+            &["fetch", german, "--format", "html", "--anonymise", "--no-names", "--base-url", &base],
+            "leave out --no-names",
+        ),
+        (&["export", "--anonymise", "--out-dir", "x", "--base-url", &base], "add --format html"),
+        (
+            &["fetch", german, "--format", "html", "--base-url", &base, "--out", config.path().to_str().unwrap()],
+            "is a folder",
+        ),
+    ];
+    for (args, message) in refused {
+        let output = run_in(config.path(), args, Some(DEMO_API_KEY), None);
+        assert_ne!(code(&output), 0, "{args:?}");
+        assert!(stderr(&output).contains(message), "{args:?}: {}", stderr(&output));
+    }
+    let a_file = config.path().join("settings.json");
+    let into_file = ["export", "--format", "html", "--base-url", &base, "--out-dir", a_file.to_str().unwrap()];
+    let output = run_in(config.path(), &into_file, Some(DEMO_API_KEY), None);
+    assert_eq!(code(&output), 9);
+    assert!(stderr(&output).contains("is a file, not a folder"), "{}", stderr(&output));
+
     let folder = config.path().join("reports");
     let export = [
         "export",
@@ -554,9 +579,11 @@ async fn the_transcript_command_writes_every_format() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), vtt);
 
     let scheduled = "91d0b6f4-3a2c-4e7d-8b15-c6a9e2f04d38";
-    let none = run(&["transcript", scheduled, "--base-url", &base], Some(DEMO_API_KEY));
-    assert_eq!(code(&none), 5, "{}", stderr(&none));
-    assert!(stderr(&none).contains("no transcript"), "{}", stderr(&none));
+    for format in ["txt", "json"] {
+        let none = run(&["transcript", scheduled, "--format", format, "--base-url", &base], Some(DEMO_API_KEY));
+        assert_eq!(code(&none), 5, "{format}: {}", stderr(&none));
+        assert!(stderr(&none).contains("no transcript"), "{}", stderr(&none));
+    }
     let slovak = "0aa3dec6-75e3-470e-a1b2-b1a3d7588ea3";
     let untimed = run(&["transcript", slovak, "--format", "srt", "--base-url", &base], Some(DEMO_API_KEY));
     assert_eq!(code(&untimed), 5, "its turns have no times: {}", stderr(&untimed));
