@@ -148,6 +148,17 @@ pub enum Command {
         /// Also save the analysis PDF of this interview ID.
         pdf_of: Option<String>,
     },
+    /// Wait for the user's choice of file, then download the recording of call attempt
+    /// `attempt` (0-based) of the interview there, fetching the interview again once for a
+    /// fresh link when it has expired. Answered by [`Event::FileSaved`].
+    SaveRecording {
+        /// The interview ID.
+        id: String,
+        /// The call attempt, 0-based.
+        attempt: usize,
+        /// The open dialog's answer.
+        choice: DialogFuture,
+    },
     /// Build the export document of an interview on a blocking thread. Answered by
     /// [`Event::ExportTextBuilt`].
     BuildExportText {
@@ -767,6 +778,19 @@ async fn handle(state: &mut WorkerState, command: Command) {
                 events.send(Event::Exported { result, pdf }).await;
             });
         }
+        Command::SaveRecording { id, attempt, choice } => {
+            let client = state.client.clone();
+            tokio::spawn(async move {
+                let result = match choice.await {
+                    DialogAnswer::Cancelled | DialogAnswer::Unavailable => Ok(None),
+                    DialogAnswer::Chosen(path) => match client {
+                        Some(client) => save_recording(&client, &id, attempt, path).await.map(Some),
+                        None => Err(SaveFileError::Build(not_connected().to_string().into())),
+                    },
+                };
+                events.send(Event::FileSaved { what: "the recording".to_owned(), result }).await;
+            });
+        }
         Command::BuildExportText { interview_id, ticket, purpose, build } => {
             tokio::spawn(async move {
                 if let Ok(text) = tokio::task::spawn_blocking(build).await {
@@ -1045,6 +1069,24 @@ async fn save_pdf(client: Option<ApiClient>, id: &str, choice: DialogFuture) -> 
 
 fn not_connected() -> ApiError {
     ApiError::InvalidRequest("Not connected: set up the connection first.".to_owned())
+}
+
+/// Downloads call attempt `attempt` of interview `id` to `path`; an expired link is renewed
+/// once by fetching the interview again.
+async fn save_recording(client: &ApiClient, id: &str, attempt: usize, path: PathBuf) -> Result<PathBuf, SaveFileError> {
+    let mut renewed = false;
+    loop {
+        let record = client.get_interview(id).await.map_err(|err| SaveFileError::Build(Box::new(err)))?;
+        let url =
+            record.interview.call_attempts.get(attempt).and_then(|a| a.recording_url.clone()).ok_or_else(|| {
+                SaveFileError::Build(format!("call attempt {} has no recording any more", attempt + 1).into())
+            })?;
+        match client.download_recording(&url, &path, &|_, _| {}, &|| false).await {
+            Ok(done) => return Ok(done.path),
+            Err(err) if err.is_expired() && !renewed => renewed = true,
+            Err(err) => return Err(SaveFileError::Build(Box::new(err))),
+        }
+    }
 }
 
 /// Makes the contents on a blocking thread, then writes them to `path` atomically.

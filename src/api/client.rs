@@ -207,6 +207,16 @@ impl ApiClient {
         self.base.as_str()
     }
 
+    /// The base URL, parsed: its origin is where the key may go.
+    pub(super) fn base_url_parsed(&self) -> &Url {
+        &self.base
+    }
+
+    /// The key, for a request to the API's own origin.
+    pub(super) fn key_secret(&self) -> &str {
+        secrecy::ExposeSecret::expose_secret(self.key.secret())
+    }
+
     /// `GET /interviews/{id}`: one interview with its raw JSON.
     ///
     /// # Errors
@@ -533,7 +543,7 @@ fn describe_json_error(err: &serde_json::Error, len: usize) -> String {
 
 /// The error and its sources, de-duplicated, e.g. `error sending request: connection refused`.
 /// reqwest's messages name the URL, which never contains the key.
-fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+pub(super) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut current = Some(err);
     while let Some(error) = current {
@@ -546,7 +556,7 @@ fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
-fn is_loopback(url: &Url) -> bool {
+pub(super) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),

@@ -6,6 +6,7 @@ mod error;
 pub mod list;
 mod model;
 pub mod rate_limit;
+pub mod recording;
 pub mod related;
 pub mod scores;
 pub mod subtitles;

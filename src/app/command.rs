@@ -50,6 +50,12 @@ pub enum Command {
     /// Save the open interview's analysis PDF: through the save dialog (`None`), or to this
     /// typed path.
     SavePdf(Option<PathBuf>),
+    /// Download the recording of the open interview's call attempt `attempt` (0-based) to a
+    /// file chosen in a dialog.
+    SaveRecording {
+        /// The call attempt, 0-based.
+        attempt: usize,
+    },
     /// Save the open interview's review report (HTML) to a file chosen in a dialog, with the
     /// Export tab's transcript and anonymise choices.
     SaveReport,

@@ -100,6 +100,7 @@ impl App {
             }
             Command::ExportSelectedTable => self.export_table(frame),
             Command::SaveReport => self.save_report(frame),
+            Command::SaveRecording { attempt } => self.save_recording(frame, attempt),
             Command::SaveTranscript => self.save_transcript(frame),
             Command::SaveInterviewTable { xlsx } => {
                 if let Some(record) = self.session.current_record() {
@@ -516,6 +517,29 @@ impl App {
             Ok(crate::export::report::report_html(&input)?.into_bytes())
         });
         self.save_built(frame, "Save review report", &name, "html", build, "the review report".to_owned());
+    }
+
+    /// "Save…" beside a call attempt's recording: the worker downloads it to the chosen file
+    /// (renewing an expired link once).
+    fn save_recording(&mut self, frame: Option<&eframe::Frame>, attempt: usize) {
+        let Some(record) = self.session.current_record() else { return };
+        let extension = record
+            .interview
+            .call_attempts
+            .get(attempt)
+            .and_then(|a| a.recording_url.as_deref())
+            .and_then(|url| url::Url::parse(url).ok())
+            .and_then(|url| {
+                url.path_segments()?
+                    .next_back()
+                    .and_then(|name| name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()))
+            })
+            .filter(|e| matches!(e.as_str(), "mp3" | "wav" | "m4a" | "ogg" | "flac" | "webm" | "opus" | "aac"))
+            .unwrap_or_else(|| "mp3".to_owned());
+        let stem = PathBuf::from(default_file_name(&record.interview)).with_extension("");
+        let name = format!("{}-call-{}.{extension}", stem.to_string_lossy(), attempt + 1);
+        let choice = self.dialog.save_file("Save recording", &name, "mp3", frame);
+        self.send(WorkerCommand::SaveRecording { id: record.interview.id.clone(), attempt, choice });
     }
 
     /// "Save transcript as…": the open interview's transcript in the Export tab's format.

@@ -149,6 +149,29 @@ pub enum CliCommand {
         #[command(flatten)]
         connection: ConnectionArgs,
     },
+    /// Download the recording of one interview's call to a file.
+    ///
+    /// The key is sent only to the API's own origin, never to a CDN the recording is on. An
+    /// expired signed link is renewed once by fetching the interview again. Exit codes: 5 no
+    /// recording (or 404), 4 the link was refused even when renewed, 8 not audio or cut short,
+    /// 7 network, 9 the file could not be written.
+    Recording {
+        /// The interview ID (or a link containing it).
+        interview: String,
+        /// Which call attempt, counting from 1 as the Metadata tab does (default: the last one
+        /// with a recording).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        attempt: Option<u32>,
+        /// Where to write it (atomically).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Replace the --out file if it exists.
+        #[arg(long)]
+        force: bool,
+        /// Which server and company to talk to.
+        #[command(flatten)]
+        connection: ConnectionArgs,
+    },
     /// Download the AI analysis report of one interview as a PDF.
     ///
     /// Exit code 5 when the interview has no analysis yet (or does not exist).
@@ -528,6 +551,12 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             with_runtime(|rt| rt.block_on(transcript(&interview, format, out, &connection)))
         }
+        Some(CliCommand::Recording { interview, attempt, out, force, connection }) => {
+            if let Err(code) = may_replace(&out, force) {
+                return ExitCode::from(code);
+            }
+            with_runtime(|rt| rt.block_on(recording(&interview, attempt, &out, &connection)))
+        }
         Some(CliCommand::Pdf { interview, out, force, connection }) => {
             if let Err(code) = may_replace(&out, force) {
                 return ExitCode::from(code);
@@ -757,6 +786,108 @@ fn terminal_safe(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() && c != '\n' && c != '\t' { c.escape_unicode().to_string() } else { c.to_string() })
         .collect()
+}
+
+/// The recording URL of call attempt `attempt` (1-based), or of the last attempt that has one.
+fn recording_url(interview: &Interview, attempt: Option<u32>) -> Result<(usize, String), String> {
+    let attempts = &interview.call_attempts;
+    match attempt {
+        Some(n) => {
+            let index = usize::try_from(n).unwrap_or(usize::MAX).saturating_sub(1);
+            let Some(found) = attempts.get(index) else {
+                return Err(format!("interview {} has {} call attempt(s), not {n}", interview.id, attempts.len()));
+            };
+            found
+                .recording_url
+                .clone()
+                .filter(|u| !u.trim().is_empty())
+                .map(|u| (index, u))
+                .ok_or_else(|| format!("call attempt {n} of interview {} has no recording", interview.id))
+        }
+        None => attempts
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(index, a)| a.recording_url.clone().filter(|u| !u.trim().is_empty()).map(|u| (index, u)))
+            .ok_or_else(|| format!("interview {} has no call recording", interview.id)),
+    }
+}
+
+/// The exit code of a failed recording download.
+fn recording_exit_code(err: &crate::api::recording::RecordingError) -> u8 {
+    use crate::api::recording::RecordingError as E;
+    match err {
+        E::NotFound => EXIT_NOT_FOUND,
+        E::Expired { .. } => 4,
+        E::BadUrl(_) | E::NotAudio { .. } | E::Truncated { .. } | E::TooLarge => EXIT_DECODE,
+        E::Http { .. } | E::Redirect(_) | E::Network(_) => 7,
+        E::Cancelled => EXIT_INTERRUPTED,
+        E::Write { .. } => EXIT_WRITE,
+    }
+}
+
+/// `recording`: one call attempt's recording to a file; an expired link is renewed once.
+async fn recording(reference: &str, attempt: Option<u32>, out: &Path, connection: &ConnectionArgs) -> u8 {
+    let (id, client) = match connect(reference, connection).await {
+        Ok(connected) => connected,
+        Err(code) => return code,
+    };
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let on_ctrl_c = {
+        let interrupted = interrupted.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                interrupted.store(true, Ordering::Relaxed);
+            }
+        })
+    };
+    let terminal = std::io::stderr().is_terminal();
+    let progress = move |done: u64, total: Option<u64>| {
+        if terminal {
+            let total = total.map_or_else(String::new, |t| format!(" of {:.1} MB", t as f64 / 1e6));
+            #[expect(clippy::print_stderr, reason = "progress on the terminal")]
+            {
+                eprint!("\r\x1b[2Kdownloading {:.1} MB{total}", done as f64 / 1e6);
+            }
+        }
+    };
+    let cancelled = {
+        let interrupted = interrupted.clone();
+        move || interrupted.load(Ordering::Relaxed)
+    };
+    let mut renewed = false;
+    let result = loop {
+        let record = match client.get_interview(&id).await {
+            Ok(record) => record,
+            Err(err) => break Err(fail(err.exit_code(), &api_message(&err))),
+        };
+        let url = match recording_url(&record.interview, attempt) {
+            Ok((_, url)) => url,
+            Err(message) => break Err(fail(EXIT_NOT_FOUND, &message)),
+        };
+        match client.download_recording(&url, out, &progress, &cancelled).await {
+            Ok(done) => break Ok(done),
+            Err(err) if err.is_expired() && !renewed => {
+                renewed = true;
+                tracing::info!("the recording link expired; fetching the interview again for a fresh one");
+            }
+            Err(err) => {
+                let renewal = if renewed { " (also after fetching the interview again for a fresh link)" } else { "" };
+                break Err(fail(recording_exit_code(&err), &format!("{err}{renewal}")));
+            }
+        }
+    };
+    on_ctrl_c.abort();
+    if terminal {
+        progress_done();
+    }
+    match result {
+        Ok(done) => {
+            note(&format!("wrote {} ({:.1} MB)", done.path.display(), done.bytes as f64 / 1e6));
+            EXIT_OK
+        }
+        Err(code) => code,
+    }
 }
 
 /// Whether `path` may be written: yes when it does not exist or `force` is given; when it

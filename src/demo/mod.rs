@@ -10,6 +10,7 @@
 mod data;
 pub mod faults;
 mod long_transcript;
+mod media;
 mod middleware;
 mod pdf;
 mod responses;
@@ -71,7 +72,7 @@ pub fn generated_interview_id(index: usize) -> String {
 /// Each call creates its own rate-limit counters.
 pub fn router(options: DemoOptions) -> axum::Router {
     let counters = middleware::RateCounters::new(options.rate_limit_per_minute);
-    routes::build(options, counters)
+    routes::build(options, counters, None)
 }
 
 /// A running demo server on `127.0.0.1`. Serving stops when it is shut down or dropped.
@@ -84,6 +85,12 @@ pub struct DemoServer {
 
     /// The rate-limit counters, for [`DemoServer::requests_refused`].
     counters: middleware::RateCounters,
+
+    /// `http://127.0.0.1:<port>` of the server of the call recordings (another port).
+    media_base_url: String,
+
+    /// Fires the shutdown of the recordings server.
+    media_shutdown: Option<oneshot::Sender<()>>,
 }
 
 impl DemoServer {
@@ -103,9 +110,23 @@ impl DemoServer {
     pub async fn start_with(port: u16, options: DemoOptions) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
         let addr = listener.local_addr()?;
+        let media_listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+        let media_addr = media_listener.local_addr()?;
+        let media_base_url = format!("http://{media_addr}");
+        let (media_tx, media_rx) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let served = axum::serve(media_listener, media::router())
+                .with_graceful_shutdown(async move {
+                    media_rx.await.ok();
+                })
+                .await;
+            if let Err(err) = served {
+                tracing::error!(%media_addr, "demo recordings server failed: {err:#}");
+            }
+        });
         let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
         let counters = middleware::RateCounters::new(options.rate_limit_per_minute);
-        let app = routes::build(options, counters.clone());
+        let app = routes::build(options, counters.clone(), Some(media_base_url.clone().into()));
         tokio::spawn(async move {
             let result = axum::serve(listener, app)
                 .with_graceful_shutdown(async move {
@@ -119,12 +140,24 @@ impl DemoServer {
             }
         });
         tracing::info!(%addr, "demo server listening");
-        Ok(Self { base_url: format!("http://{addr}"), shutdown: Some(shutdown_tx), counters })
+        Ok(Self {
+            base_url: format!("http://{addr}"),
+            shutdown: Some(shutdown_tx),
+            counters,
+            media_base_url,
+            media_shutdown: Some(media_tx),
+        })
     }
 
     /// The server's base URL, e.g. `http://127.0.0.1:43127` (no trailing slash).
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The base URL of the call recordings' server, e.g. `http://127.0.0.1:43128`: another
+    /// origin than [`Self::base_url`], as a real CDN is.
+    pub fn media_base_url(&self) -> &str {
+        &self.media_base_url
     }
 
     /// How many requests the enforced rate limit refused with 429 so far (always 0 without
@@ -152,8 +185,11 @@ impl DemoServer {
 
 impl Drop for DemoServer {
     fn drop(&mut self) {
+        // An error only means the serving task has already ended.
         if let Some(shutdown) = self.shutdown.take() {
-            // An error only means the serving task has already ended.
+            shutdown.send(()).ok();
+        }
+        if let Some(shutdown) = self.media_shutdown.take() {
             shutdown.send(()).ok();
         }
     }

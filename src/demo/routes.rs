@@ -39,7 +39,7 @@ const MAX_PAGE: u64 = 10_000;
 
 /// Builds the full router: routes under every prefix, the NestJS-style 404 fallback, and
 /// the middleware (outermost first: delay, rate-limit headers, auth).
-pub(super) fn build(options: DemoOptions, counters: RateCounters) -> Router {
+pub(super) fn build(options: DemoOptions, counters: RateCounters, media_base: Option<Arc<str>>) -> Router {
     let DemoOptions { delay: delay_duration, require_candidate_filter, extra_interviews, .. } = options;
     let extra = Arc::new(generated_interviews(extra_interviews));
     let mut router = Router::new();
@@ -47,14 +47,17 @@ pub(super) fn build(options: DemoOptions, counters: RateCounters) -> Router {
     for prefix in PREFIXES {
         let faults = faults.clone();
         let (list_extra, get_extra) = (extra.clone(), extra.clone());
+        let (list_media, get_media) = (media_base.clone(), media_base.clone());
         router = router
             .route(
                 &format!("{prefix}/interviews"),
-                get(move |query| list_interviews(query, require_candidate_filter, list_extra.clone())),
+                get(move |query| {
+                    list_interviews(query, require_candidate_filter, list_extra.clone(), list_media.clone())
+                }),
             )
             .route(
                 &format!("{prefix}/interviews/{{id}}"),
-                get(move |id| get_interview(id, faults.clone(), get_extra.clone())),
+                get(move |id| get_interview(id, faults.clone(), get_extra.clone(), get_media.clone())),
             )
             .route(&format!("{prefix}/interviews/{{id}}/analysis-pdf"), get(get_analysis_pdf))
             .route(&format!("{prefix}/candidates"), get(list_candidates))
@@ -147,6 +150,7 @@ async fn get_interview(
     id: Result<Path<String>, PathRejection>,
     faults: FaultCounters,
     extra: Arc<Vec<Value>>,
+    media_base: Option<Arc<str>>,
 ) -> Response {
     let id = match valid_uuid(id) {
         Ok(id) => id,
@@ -163,8 +167,12 @@ async fn get_interview(
     let Some(interview) = demo_data().interview(&id).or(generated) else {
         return interview_not_found(&id);
     };
+    let interview = match &media_base {
+        Some(base) => super::media::with_media_urls(interview.clone(), base),
+        None => interview.clone(),
+    };
     let bare = BARE_INTERVIEW_IDS.iter().any(|bare_id| bare_id.eq_ignore_ascii_case(&id));
-    if bare { responses::bare(interview.clone()) } else { responses::wrapped(interview.clone()) }
+    if bare { responses::bare(interview) } else { responses::wrapped(interview) }
 }
 
 /// `GET /interviews`: the flat list shape `{"data":[…],"total","page","limit","totalPages"}`.
@@ -175,6 +183,7 @@ async fn list_interviews(
     query: Result<Query<InterviewQuery>, QueryRejection>,
     require_candidate: bool,
     extra: Arc<Vec<Value>>,
+    media_base: Option<Arc<str>>,
 ) -> Response {
     let query = match query {
         Ok(Query(query)) => query,
@@ -196,8 +205,16 @@ async fn list_interviews(
             && matches_status(interview, query.status.as_deref())
     };
     let page = paginate(demo_data().interviews.iter().chain(extra.iter()).filter(matches), paging);
+    let items: Vec<Value> = page
+        .items
+        .iter()
+        .map(|item| match &media_base {
+            Some(base) => super::media::with_media_urls((*item).clone(), base),
+            None => (*item).clone(),
+        })
+        .collect();
     responses::bare(json!({
-        "data": page.items,
+        "data": items,
         "total": page.total,
         "page": paging.page,
         "limit": paging.limit,

@@ -10,8 +10,9 @@ use crate::api::{Field, InterviewRecord, humanize, time::Timestamp};
 use crate::app::RelatedCache;
 
 /// Draws the Metadata tab.
-pub fn metadata_ui(ui: &mut egui::Ui, record: &InterviewRecord, related: &RelatedCache) {
+pub fn metadata_ui(ui: &mut egui::Ui, record: &InterviewRecord, related: &RelatedCache) -> Option<usize> {
     let interview = &record.interview;
+    let mut save_recording = None;
     egui::ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| {
         egui::Grid::new("metadata_fields").num_columns(2).striped(true).spacing([24.0, 6.0]).show(ui, |ui| {
             field_row(ui, "Status", interview.status.as_ref().map(ToString::to_string));
@@ -48,7 +49,7 @@ pub fn metadata_ui(ui: &mut egui::Ui, record: &InterviewRecord, related: &Relate
         if interview.call_attempts.is_empty() {
             ui.label(RichText::new("No call attempts (online interviews have none).").weak());
         } else {
-            call_attempts_ui(ui, record);
+            save_recording = call_attempts_ui(ui, record);
         }
         ui.add_space(12.0);
         ui.heading("Custom metadata");
@@ -70,6 +71,7 @@ pub fn metadata_ui(ui: &mut egui::Ui, record: &InterviewRecord, related: &Relate
             }
         }
     });
+    save_recording
 }
 
 /// A candidate/agent/job row: the name when known, then the ID (selectable, to copy).
@@ -97,8 +99,10 @@ fn related_row(ui: &mut egui::Ui, label: &str, kind: RelatedKind, id: Option<&st
     ui.end_row();
 }
 
-fn call_attempts_ui(ui: &mut egui::Ui, record: &InterviewRecord) {
+/// The call attempts table; returns the attempt (0-based) whose *Save…* was clicked.
+fn call_attempts_ui(ui: &mut egui::Ui, record: &InterviewRecord) -> Option<usize> {
     let attempts = &record.interview.call_attempts;
+    let mut save = None;
     TableBuilder::new(ui)
         .id_salt("call_attempts")
         .striped(true)
@@ -141,6 +145,13 @@ fn call_attempts_ui(ui: &mut egui::Ui, record: &InterviewRecord) {
                     row.col(|ui| match &attempt.recording_url {
                         Some(url) => {
                             ui.hyperlink_to("Listen", url).on_hover_text(url);
+                            let label = format!("Save recording {}…", index + 1);
+                            let button = egui::Button::new("Save…");
+                            let response = ui.add(button).on_hover_text("Download the recording to a file");
+                            response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+                            if response.clicked() {
+                                save = Some(index);
+                            }
                         }
                         None => {
                             ui.label("—");
@@ -152,6 +163,7 @@ fn call_attempts_ui(ui: &mut egui::Ui, record: &InterviewRecord) {
                 });
             }
         });
+    save
 }
 
 /// A read-only tree of any JSON value.

@@ -311,7 +311,11 @@ fn interview_area_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
             tab_bar_ui(ui, &mut view.edits.tab, &mut view.edits.scorecard.hidden, wide);
             ui.separator();
             match view.edits.tab {
-                Tab::Metadata => metadata::metadata_ui(ui, record, &session.related),
+                Tab::Metadata => {
+                    if let Some(attempt) = metadata::metadata_ui(ui, record, &session.related) {
+                        view.push(Command::SaveRecording { attempt });
+                    }
+                }
                 Tab::Transcript => {
                     let interview = &record.interview;
                     let names = crate::app::transcript_view::SpeakerNames {

@@ -1454,3 +1454,20 @@ fn system_and_tool_turns_are_hidden_until_shown() {
     harness.get_by_label_contains("load_question_set({\"set\":\"backend-rust-v2\"})");
     assert!(harness.query_by_label_contains("tool_calls").is_none(), "no raw JSON");
 }
+
+/// *Save…* beside a call attempt's recording downloads it from the demo's recordings server
+/// (another origin than the API) to the file the dialog chose.
+#[test]
+fn the_metadata_tab_saves_a_call_recording() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("call.mp3");
+    let mut harness = demo_app(Some(target.clone()));
+    step_until(&mut harness, "the demo connection", |app| app.session.screen == Screen::Main);
+    open(&mut harness, "b118515f-03e2-49b3-a32f-c4b54aab9900");
+    harness.get_by_role_and_label(Role::Button, "Metadata").click();
+    harness.run_steps(3);
+    press(&mut harness, "Save recording 1…");
+    step_until(&mut harness, "the recording", |_| std::fs::metadata(&target).is_ok_and(|m| m.len() > 40_000));
+    let bytes = std::fs::read(&target).unwrap();
+    assert!(bytes.starts_with(&[0xFF]) || bytes.starts_with(b"ID3"), "an mp3");
+}

@@ -18,6 +18,8 @@ pub enum Reply {
     Stall { declared: usize, partial: String },
     /// Send headers announcing `declared` bytes, then `partial` and close the connection.
     Truncate { declared: usize, partial: String },
+    /// Send headers announcing `declared` bytes of audio/mpeg, then `partial` and close.
+    TruncateAudio { declared: usize, partial: String },
     /// Read the request, then close the connection without answering.
     Hangup,
 }
@@ -122,6 +124,12 @@ impl TestServer {
                         Reply::Truncate { declared, partial } => {
                             let head = format!(
                                 "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {declared}\r\n\r\n{partial}"
+                            );
+                            socket.write_all(head.as_bytes()).await.ok();
+                        }
+                        Reply::TruncateAudio { declared, partial } => {
+                            let head = format!(
+                                "HTTP/1.1 200 OK\r\ncontent-type: audio/mpeg\r\ncontent-length: {declared}\r\n\r\n{partial}"
                             );
                             socket.write_all(head.as_bytes()).await.ok();
                         }
