@@ -28,6 +28,7 @@ pub mod demo;
 pub mod dialog;
 pub mod export;
 pub mod profiles;
+pub mod recordings;
 pub mod review;
 pub mod search;
 pub mod transcript_search;

@@ -158,6 +158,13 @@ pub enum Command {
         attempt: usize,
         /// The open dialog's answer.
         choice: DialogFuture,
+        /// The cache to take it from, or to download it into first.
+        cache: Option<crate::recordings::RecordingCache>,
+    },
+    /// Remove every cached recording. Answered by [`Event::RecordingCacheCleared`].
+    ClearRecordingCache {
+        /// The cache.
+        cache: crate::recordings::RecordingCache,
     },
     /// Build the export document of an interview on a blocking thread. Answered by
     /// [`Event::ExportTextBuilt`].
@@ -402,6 +409,12 @@ pub enum Event {
         ticket: u64,
         /// The settings as they now are in the file, or what went wrong.
         result: Result<Box<Settings>, SettingsFailure>,
+    },
+    /// Answer to [`Command::ClearRecordingCache`]: what was removed, or the first file that
+    /// could not be.
+    RecordingCacheCleared {
+        /// The outcome.
+        result: Result<crate::recordings::CacheUsage, String>,
     },
     /// Answer to [`Command::BuildExportText`].
     ExportTextBuilt {
@@ -778,13 +791,24 @@ async fn handle(state: &mut WorkerState, command: Command) {
                 events.send(Event::Exported { result, pdf }).await;
             });
         }
-        Command::SaveRecording { id, attempt, choice } => {
+        Command::ClearRecordingCache { cache } => {
+            tokio::spawn(async move {
+                let cleared = tokio::task::spawn_blocking(move || cache.clear()).await;
+                let result = match cleared {
+                    Ok(Ok(usage)) => Ok(usage),
+                    Ok(Err(err)) => Err(crate::export::describe_io_error(&err)),
+                    Err(err) => Err(err.to_string()),
+                };
+                events.send(Event::RecordingCacheCleared { result }).await;
+            });
+        }
+        Command::SaveRecording { id, attempt, choice, cache } => {
             let client = state.client.clone();
             tokio::spawn(async move {
                 let result = match choice.await {
                     DialogAnswer::Cancelled | DialogAnswer::Unavailable => Ok(None),
                     DialogAnswer::Chosen(path) => match client {
-                        Some(client) => save_recording(&client, &id, attempt, path).await.map(Some),
+                        Some(client) => save_recording(&client, &id, attempt, path, cache.as_ref()).await.map(Some),
                         None => Err(SaveFileError::Build(not_connected().to_string().into())),
                     },
                 };
@@ -1073,7 +1097,13 @@ fn not_connected() -> ApiError {
 
 /// Downloads call attempt `attempt` of interview `id` to `path`; an expired link is renewed
 /// once by fetching the interview again.
-async fn save_recording(client: &ApiClient, id: &str, attempt: usize, path: PathBuf) -> Result<PathBuf, SaveFileError> {
+async fn save_recording(
+    client: &ApiClient,
+    id: &str,
+    attempt: usize,
+    path: PathBuf,
+    cache: Option<&crate::recordings::RecordingCache>,
+) -> Result<PathBuf, SaveFileError> {
     let mut renewed = false;
     loop {
         let record = client.get_interview(id).await.map_err(|err| SaveFileError::Build(Box::new(err)))?;
@@ -1081,8 +1111,18 @@ async fn save_recording(client: &ApiClient, id: &str, attempt: usize, path: Path
             record.interview.call_attempts.get(attempt).and_then(|a| a.recording_url.clone()).ok_or_else(|| {
                 SaveFileError::Build(format!("call attempt {} has no recording any more", attempt + 1).into())
             })?;
-        match client.download_recording(&url, &path, &|_, _| {}, &|| false).await {
-            Ok(done) => return Ok(done.path),
+        let fetched = match cache {
+            Some(cache) => cache.fetch(client, id, attempt, &url, &|_, _| {}, &|| false).await,
+            None => client.download_recording(&url, &path, &|_, _| {}, &|| false).await.map(|done| done.path),
+        };
+        match fetched {
+            Ok(fetched) if fetched == path => return Ok(path),
+            Ok(cached) => {
+                return crate::recordings::copy_atomically(&cached, &path)
+                    .await
+                    .map(|()| path)
+                    .map_err(|err| SaveFileError::Build(Box::new(err)));
+            }
             Err(err) if err.is_expired() && !renewed => renewed = true,
             Err(err) => return Err(SaveFileError::Build(Box::new(err))),
         }

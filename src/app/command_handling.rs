@@ -101,6 +101,12 @@ impl App {
             Command::ExportSelectedTable => self.export_table(frame),
             Command::SaveReport => self.save_report(frame),
             Command::SaveRecording { attempt } => self.save_recording(frame, attempt),
+            Command::ClearRecordingCache => match self.recording_cache.clone() {
+                Some(cache) => self.send(WorkerCommand::ClearRecordingCache { cache }),
+                None => {
+                    self.session.notifications.warning("There is no cache folder on this computer.");
+                }
+            },
             Command::SaveTranscript => self.save_transcript(frame),
             Command::SaveInterviewTable { xlsx } => {
                 if let Some(record) = self.session.current_record() {
@@ -539,7 +545,8 @@ impl App {
         let stem = PathBuf::from(default_file_name(&record.interview)).with_extension("");
         let name = format!("{}-call-{}.{extension}", stem.to_string_lossy(), attempt + 1);
         let choice = self.dialog.save_file("Save recording", &name, "mp3", frame);
-        self.send(WorkerCommand::SaveRecording { id: record.interview.id.clone(), attempt, choice });
+        let cache = self.recording_cache.clone();
+        self.send(WorkerCommand::SaveRecording { id: record.interview.id.clone(), attempt, choice, cache });
     }
 
     /// "Save transcript as…": the open interview's transcript in the Export tab's format.

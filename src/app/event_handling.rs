@@ -30,6 +30,16 @@ impl App {
 
     pub(super) fn on_event(&mut self, event: Event) {
         match event {
+            Event::RecordingCacheCleared { result } => match result {
+                Ok(usage) => {
+                    let text =
+                        format!("Removed {} cached recording(s), {:.1} MB", usage.files, usage.bytes as f64 / 1e6);
+                    self.session.notifications.info(text);
+                }
+                Err(err) => {
+                    self.session.notifications.error(format!("Could not clear the cached recordings: {err}"));
+                }
+            },
             Event::ExportTextBuilt { interview_id, ticket, purpose, text } => match purpose {
                 TextPurpose::Clipboard => {
                     self.session.clipboard = Some(text);

@@ -66,6 +66,8 @@ pub struct AppOptions {
     pub review_folder: Option<PathBuf>,
     /// The reviewer's name, instead of the one in the settings (`--reviewer`, tests).
     pub reviewer: Option<String>,
+    /// The folder of cached recordings, instead of the OS cache folder (tests).
+    pub recording_cache: Option<PathBuf>,
 }
 
 impl Default for AppOptions {
@@ -81,6 +83,7 @@ impl Default for AppOptions {
             settings_path: None,
             review_folder: None,
             reviewer: None,
+            recording_cache: None,
         }
     }
 }
@@ -145,6 +148,8 @@ pub struct App {
     /// The commands pushed this frame (kept to reuse the allocation).
     commands: Commands,
     /// The review folder given at start, over the settings' one.
+    /// Where downloaded recordings are kept (`None`: the OS names no cache folder).
+    recording_cache: Option<crate::recordings::RecordingCache>,
     review_folder_option: Option<PathBuf>,
     /// The reviewer given at start, over the settings' one.
     reviewer_option: Option<String>,
@@ -206,6 +211,12 @@ impl App {
             commands: Commands::default(),
             review_folder_option: options.review_folder,
             reviewer_option: options.reviewer,
+            recording_cache: match options.recording_cache {
+                Some(dir) => {
+                    Some(crate::recordings::RecordingCache { dir, limit_bytes: crate::recordings::DEFAULT_LIMIT_BYTES })
+                }
+                None => crate::recordings::RecordingCache::default_cache(),
+            },
             worker,
             dialog: options.dialog,
         };

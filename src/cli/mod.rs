@@ -855,17 +855,26 @@ async fn recording(reference: &str, attempt: Option<u32>, out: &Path, connection
         let interrupted = interrupted.clone();
         move || interrupted.load(Ordering::Relaxed)
     };
+    let cache = crate::recordings::RecordingCache::default_cache();
     let mut renewed = false;
     let result = loop {
         let record = match client.get_interview(&id).await {
             Ok(record) => record,
             Err(err) => break Err(fail(err.exit_code(), &api_message(&err))),
         };
-        let url = match recording_url(&record.interview, attempt) {
-            Ok((_, url)) => url,
+        let (index, url) = match recording_url(&record.interview, attempt) {
+            Ok(found) => found,
             Err(message) => break Err(fail(EXIT_NOT_FOUND, &message)),
         };
-        match client.download_recording(&url, out, &progress, &cancelled).await {
+        // Through the cache (a second download of the same call is a copy), when there is one.
+        let fetched = match &cache {
+            Some(cache) => match cache.fetch(&client, &id, index, &url, &progress, &cancelled).await {
+                Ok(cached) => crate::recordings::copy_atomically(&cached, out).await.map(|()| out.to_owned()),
+                Err(err) => Err(err),
+            },
+            None => client.download_recording(&url, out, &progress, &cancelled).await.map(|done| done.path),
+        };
+        match fetched {
             Ok(done) => break Ok(done),
             Err(err) if err.is_expired() && !renewed => {
                 renewed = true;
@@ -882,8 +891,9 @@ async fn recording(reference: &str, attempt: Option<u32>, out: &Path, connection
         progress_done();
     }
     match result {
-        Ok(done) => {
-            note(&format!("wrote {} ({:.1} MB)", done.path.display(), done.bytes as f64 / 1e6));
+        Ok(path) => {
+            let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+            note(&format!("wrote {} ({:.1} MB)", path.display(), size as f64 / 1e6));
             EXIT_OK
         }
         Err(code) => code,
@@ -1768,6 +1778,7 @@ fn app_creator(start: &GuiStart, started: Arc<AtomicBool>) -> eframe::AppCreator
             settings_path: if demo { None } else { profiles::settings_path() },
             review_folder: review_folder.clone(),
             reviewer: reviewer.clone(),
+            recording_cache: None,
         };
         Ok(Box::new(App::new(cc, options)))
     })

@@ -534,6 +534,7 @@ pub fn settings_window_ui(view: &mut View<'_>, ctx: &egui::Context) {
     let folder_in_use = view.session.reviews.folder.as_ref().map(|f| f.root.display().to_string());
     let mut open = true;
     let mut save = None;
+    let mut clear_cache = false;
     egui::Window::new("Review settings").open(&mut open).collapsible(false).show(ctx, |ui| {
         egui::Grid::new("review_settings").num_columns(2).show(ui, |ui| {
             let label = ui.label("Your name");
@@ -583,7 +584,17 @@ pub fn settings_window_ui(view: &mut View<'_>, ctx: &egui::Context) {
                 save = Some(settings);
             }
         });
+        ui.separator();
+        ui.horizontal(|ui| {
+            ui.label("Call recordings are kept after downloading (at most 2 GiB, least recently used removed first).");
+            if ui.button("Clear cached recordings").clicked() {
+                clear_cache = true;
+            }
+        });
     });
+    if clear_cache {
+        view.push(Command::ClearRecordingCache);
+    }
     if let Some(settings) = save {
         view.push(Command::SetReviewSettings(settings));
     } else if !open {

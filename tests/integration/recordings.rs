@@ -134,6 +134,7 @@ async fn the_recording_command_renews_an_expired_link_once() {
             .arg(&out)
             .env("INSTAVIEW_API_KEY", KEY)
             .env("INTERVIEW_DESK_CONFIG_DIR", dir.path())
+            .env(interview_desk::recordings::CACHE_DIR_ENV, dir.path().join("cache"))
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -141,6 +142,20 @@ async fn the_recording_command_renews_an_expired_link_once() {
         assert_eq!(fetched.load(Ordering::SeqCst), 2, "fetched once more for a fresh link");
         if expected_code == 0 {
             assert_eq!(std::fs::read(&out).unwrap(), AUDIO.as_bytes());
+            // Again, to another file: from the cache, without the CDN.
+            let served = cdn.requests().len();
+            let again = dir.path().join("again.mp3");
+            let output = Command::new(env!("CARGO_BIN_EXE_interview-desk"))
+                .args(["recording", INTERVIEW, "--base-url", &api.base_url, "--out"])
+                .arg(&again)
+                .env("INSTAVIEW_API_KEY", KEY)
+                .env("INTERVIEW_DESK_CONFIG_DIR", dir.path())
+                .env(interview_desk::recordings::CACHE_DIR_ENV, dir.path().join("cache"))
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+            assert_eq!(std::fs::read(&again).unwrap(), AUDIO.as_bytes());
+            assert_eq!(cdn.requests().len(), served, "the second copy came from the cache");
         } else {
             assert!(stderr.contains("expired") && stderr.contains("fetching the interview again"), "{stderr}");
             assert!(!out.exists());
@@ -157,6 +172,7 @@ async fn the_recording_command_renews_an_expired_link_once() {
         .arg(dir.path().join("x.mp3"))
         .env("INSTAVIEW_API_KEY", KEY)
         .env("INTERVIEW_DESK_CONFIG_DIR", dir.path())
+        .env(interview_desk::recordings::CACHE_DIR_ENV, dir.path().join("cache"))
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(5));

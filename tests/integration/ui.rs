@@ -28,6 +28,8 @@ fn test_options() -> AppOptions {
         // Never the real data folder; the review tests give each their own.
         review_folder: Some(std::env::temp_dir().join("interview-desk-ui-tests-reviews")),
         reviewer: Some("Test Reviewer".to_owned()),
+        // Never the real cache folder.
+        recording_cache: Some(std::env::temp_dir().join("interview-desk-ui-tests-recordings")),
         ..AppOptions::default()
     }
 }
@@ -1461,7 +1463,14 @@ fn system_and_tool_turns_are_hidden_until_shown() {
 fn the_metadata_tab_saves_a_call_recording() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("call.mp3");
-    let mut harness = demo_app(Some(target.clone()));
+    let cache = dir.path().join("cache");
+    let options = AppOptions {
+        demo: true,
+        dialog: Box::new(FixedSaveDialog(Some(target.clone()))),
+        recording_cache: Some(cache.clone()),
+        ..test_options()
+    };
+    let mut harness = Harness::builder().with_size([1400.0, 900.0]).build_eframe(move |cc| App::new(cc, options));
     step_until(&mut harness, "the demo connection", |app| app.session.screen == Screen::Main);
     open(&mut harness, "b118515f-03e2-49b3-a32f-c4b54aab9900");
     harness.get_by_role_and_label(Role::Button, "Metadata").click();
@@ -1470,4 +1479,22 @@ fn the_metadata_tab_saves_a_call_recording() {
     step_until(&mut harness, "the recording", |_| std::fs::metadata(&target).is_ok_and(|m| m.len() > 40_000));
     let bytes = std::fs::read(&target).unwrap();
     assert!(bytes.starts_with(&[0xFF]) || bytes.starts_with(b"ID3"), "an mp3");
+    let cached = || {
+        std::fs::read_dir(&cache)
+            .map_or(0, |d| d.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "mp3")).count())
+    };
+    assert_eq!(cached(), 1, "kept in the cache");
+
+    press(&mut harness, "⚙");
+    harness.run_steps(3);
+    click_into_view(&mut harness, "Clear cached recordings");
+    step_until(&mut harness, "the cache to be cleared", |_| cached() == 0);
+    for _ in 0..100 {
+        if harness.query_by_label_contains("Removed 1 cached recording(s)").is_some() {
+            break;
+        }
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.get_by_label_contains("Removed 1 cached recording(s)");
 }
