@@ -87,6 +87,17 @@ impl RecordingCache {
         self.dir.join(format!("{}-{}.{extension}", safe(interview_id), attempt + 1))
     }
 
+    /// The name of a recording: the interview and attempt, and (for a download) a short hash of
+    /// its address without the query (a signed URL's query changes on every fetch, the
+    /// recording does not), so another server's or a replaced recording is never mistaken for it.
+    fn key(interview_id: &str, url: &str) -> String {
+        use sha2::Digest as _;
+        let stable = url.split(['?', '#']).next().unwrap_or_default();
+        let digest = sha2::Sha256::digest(stable.as_bytes());
+        let short: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+        format!("{}-{short}", safe(interview_id))
+    }
+
     fn sidecar_of(path: &Path) -> PathBuf {
         path.with_extension(format!("{}.json", path.extension().and_then(|e| e.to_str()).unwrap_or_default()))
     }
@@ -128,10 +139,11 @@ impl RecordingCache {
         cancelled: &(dyn Fn() -> bool + Send + Sync),
     ) -> Result<PathBuf, RecordingError> {
         let extension = extension_of(url);
-        if let Some(path) = self.get(interview_id, attempt, extension) {
+        let key = Self::key(interview_id, url);
+        if let Some(path) = self.get(&key, attempt, extension) {
             return Ok(path);
         }
-        let path = self.path_of(interview_id, attempt, extension);
+        let path = self.path_of(&key, attempt, extension);
         std::fs::create_dir_all(&self.dir).map_err(|err| RecordingError::Write {
             path: self.dir.clone(),
             reason: crate::export::describe_io_error(&err),

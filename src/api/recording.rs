@@ -104,6 +104,7 @@ pub fn same_origin(a: &Url, b: &Url) -> bool {
 /// What the first bytes of a body say it is: `Some(true)` audio, `Some(false)` a web page or
 /// JSON, `None` unknown.
 fn sniff(head: &[u8]) -> Option<bool> {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let trimmed = head.iter().position(|b| !b.is_ascii_whitespace()).and_then(|i| head.get(i..)).unwrap_or_default();
     if trimmed.starts_with(b"<") || trimmed.starts_with(b"{") {
         return Some(false);
@@ -140,6 +141,11 @@ impl ApiClient {
         let mut current = Url::parse(url.trim()).map_err(|_| RecordingError::BadUrl(url.to_owned()))?;
         if !matches!(current.scheme(), "http" | "https") {
             return Err(RecordingError::BadUrl(url.to_owned()));
+        }
+        if current.scheme() == "http" && !super::client::is_loopback(&current) {
+            return Err(RecordingError::BadUrl(format!(
+                "{url} (plain http:// is refused for anything but this computer)"
+            )));
         }
         // No default headers and no automatic redirects: each hop decides about the key.
         let http = reqwest::Client::builder()

@@ -51,8 +51,32 @@ pub fn parse_webvtt(text: &str) -> Option<Vec<Turn>> {
     let text = normalise_newlines(text);
     let mut turns = Vec::new();
     let mut skipped = 0_usize;
-    // The first block is the header (`WEBVTT` and anything up to the first blank line).
-    for block in blocks(&text).into_iter().skip(1) {
+    // The header is `WEBVTT` and what follows up to the first blank line, unless a timing line
+    // comes first: as in the W3C parser, a line with `-->` always starts a cue, also where a
+    // writer left out the blank line before it.
+    let mut all = blocks(&text);
+    if let Some(header) = all.first_mut() {
+        let cue_start = header.iter().position(|line| line.contains("-->")).unwrap_or(header.len());
+        header.drain(..cue_start);
+    }
+    let mut cues: Vec<Vec<&str>> = Vec::new();
+    for block in all {
+        let mut current: Vec<&str> = Vec::new();
+        for (index, line) in block.iter().enumerate() {
+            // A timing line after cue text (not the block's identifier line) starts a new cue.
+            if line.contains("-->")
+                && !current.is_empty()
+                && !(index == 1 && current.first().is_some_and(|id| !id.contains("-->")))
+            {
+                cues.push(std::mem::take(&mut current));
+            }
+            current.push(line);
+        }
+        if !current.is_empty() {
+            cues.push(current);
+        }
+    }
+    for block in cues {
         let Some((first, rest)) = block.split_first() else { continue };
         let (timing, body) = if first.contains("-->") {
             (*first, rest)
@@ -131,7 +155,8 @@ fn webvtt_timestamp(text: &str) -> Option<(f64, &str)> {
         return None;
     }
     let millis: u64 = fraction.parse().ok()?;
-    Some(((hours * 3600 + minutes * 60 + seconds) as f64 + millis as f64 / 1000.0, rest))
+    // In floating point: an absurd hour count must not overflow (it is kept, not guessed at).
+    Some((hours as f64 * 3600.0 + (minutes * 60 + seconds) as f64 + millis as f64 / 1000.0, rest))
 }
 
 /// The cues of an SRT file as turns; `None` when the first block is not an SRT cue (so other
@@ -204,7 +229,7 @@ fn srt_timestamp(text: &str) -> Option<f64> {
         Some(_) => return None,
         None => 0,
     };
-    Some((hours * 3600 + minutes * 60 + seconds) as f64 + millis as f64 / 1000.0)
+    Some(hours as f64 * 3600.0 + (minutes * 60 + seconds) as f64 + millis as f64 / 1000.0)
 }
 
 /// One cue as a turn: the speaker of its voice tag or `Name: ` prefix, the text without tags.
@@ -393,5 +418,16 @@ mod tests {
                 let _ = parse_srt(&candidate);
             }
         }
+    }
+
+    #[test]
+    fn a_timing_line_starts_a_cue_even_without_a_blank_line_and_huge_hours_do_not_overflow() {
+        let vtt = "WEBVTT\n00:00:01.000 --> 00:00:02.000\n<v Agent>first\n00:00:03.000 --> 00:00:04.000\n<v Candidate>second\n";
+        let turns = said(&parse_webvtt(vtt).unwrap());
+        assert_eq!(turns.len(), 2, "{turns:?}");
+        assert_eq!(turns[0], ("Agent".to_owned(), Some(1.0), Some(2.0), "first".to_owned()));
+        assert_eq!(turns[1], ("Candidate".to_owned(), Some(3.0), Some(4.0), "second".to_owned()));
+        let huge = "WEBVTT\n\n5124095576030432:00:00.000 --> 5124095576030432:00:01.000\nhi\n";
+        assert_eq!(parse_webvtt(huge).map(|t| t.len()), Some(1));
     }
 }

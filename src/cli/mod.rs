@@ -551,6 +551,9 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             with_runtime(|rt| rt.block_on(transcript(&interview, format, out, &connection)))
         }
+        Some(CliCommand::Recording { out, .. }) if out.as_os_str() == "-" => {
+            fail(EXIT_USAGE, "--out - is not taken for a recording: give the file to write it to")
+        }
         Some(CliCommand::Recording { interview, attempt, out, force, connection }) => {
             if let Err(code) = may_replace(&out, force) {
                 return ExitCode::from(code);
@@ -808,7 +811,15 @@ fn recording_url(interview: &Interview, attempt: Option<u32>) -> Result<(usize, 
             .iter()
             .enumerate()
             .rev()
-            .find_map(|(index, a)| a.recording_url.clone().filter(|u| !u.trim().is_empty()).map(|u| (index, u)))
+            .find_map(|(index, a)| {
+                a.recording_url
+                    .clone()
+                    .filter(|u| {
+                        let u = u.trim().to_ascii_lowercase();
+                        u.starts_with("http://") || u.starts_with("https://")
+                    })
+                    .map(|u| (index, u))
+            })
             .ok_or_else(|| format!("interview {} has no call recording", interview.id)),
     }
 }
@@ -870,6 +881,14 @@ async fn recording(reference: &str, attempt: Option<u32>, out: &Path, connection
         let fetched = match &cache {
             Some(cache) => match cache.fetch(&client, &id, index, &url, &progress, &cancelled).await {
                 Ok(cached) => crate::recordings::copy_atomically(&cached, out).await.map(|()| out.to_owned()),
+                // A cache that cannot be written is no reason to fail: download straight there.
+                Err(crate::api::recording::RecordingError::Write { path, reason }) if !path.starts_with(out) => {
+                    warn(&format!(
+                        "the recordings cache cannot be used ({}: {reason}); downloading without it",
+                        path.display()
+                    ));
+                    client.download_recording(&url, out, &progress, &cancelled).await.map(|done| done.path)
+                }
                 Err(err) => Err(err),
             },
             None => client.download_recording(&url, out, &progress, &cancelled).await.map(|done| done.path),
@@ -905,6 +924,12 @@ async fn recording(reference: &str, attempt: Option<u32>, out: &Path, connection
 fn may_replace(path: &Path, force: bool) -> Result<(), u8> {
     if path.is_dir() {
         return Err(fail(EXIT_WRITE, &format!("{} is a folder; give the name of a file to write", path.display())));
+    }
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(fail(
+            EXIT_WRITE,
+            &format!("{} is not a regular file (a device or a pipe); give a file to write", path.display()),
+        ));
     }
     if force || !path.exists() {
         return Ok(());

@@ -94,6 +94,8 @@ async fn every_download_fault_has_its_own_error() {
     assert!(error(download(&client, &url("/loop.mp3")).await.0).contains("too many times"));
     assert!(matches!(download(&client, &url("/other.mp3")).await.0, Err(RecordingError::Http { status: 500 })));
     assert!(matches!(download(&client, "ftp://x/y.mp3").await.0, Err(RecordingError::BadUrl(_))));
+    let clear_text = download(&client, "http://192.0.2.1/r.mp3").await.0;
+    assert!(error(clear_text).contains("plain http:// is refused"), "a signed link never goes out unencrypted");
 }
 
 /// `recording` on the command line: an expired signed link is renewed once (the interview is
@@ -177,6 +179,18 @@ async fn the_recording_command_renews_an_expired_link_once() {
         .unwrap();
     assert_eq!(output.status.code(), Some(5));
     assert!(String::from_utf8_lossy(&output.stderr).contains("call attempt 1 of interview"));
+    #[cfg(unix)]
+    {
+        let device = Command::new(env!("CARGO_BIN_EXE_interview-desk"))
+            .args(["recording", INTERVIEW, "--force", "--base-url", &api.base_url, "--out", "/dev/null"])
+            .env("INSTAVIEW_API_KEY", KEY)
+            .env("INTERVIEW_DESK_CONFIG_DIR", dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(device.status.code(), Some(9), "a device is never replaced, even with --force");
+        assert!(String::from_utf8_lossy(&device.stderr).contains("not a regular file"));
+        assert!(std::fs::metadata("/dev/null").is_ok_and(|m| !m.is_file()));
+    }
 }
 
 /// The demo serves real speech for its interviews, from a server on another port than the API
