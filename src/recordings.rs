@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use crate::api::ApiClient;
 use crate::api::recording::{Downloaded, RecordingError};
+use crate::api::{ApiClient, ApiError, Interview};
 
 /// The environment variable that moves the cache (tests, portable installs).
 pub const CACHE_DIR_ENV: &str = "INTERVIEW_DESK_CACHE_DIR";
@@ -225,6 +225,76 @@ impl RecordingCache {
         match first_error {
             Some(err) => Err(err),
             None => Ok(removed),
+        }
+    }
+}
+
+/// Why [`save_recording`] saved nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveRecordingError {
+    /// The interview could not be fetched.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// The interview has no recording where it was asked for (the message says which).
+    #[error("{0}")]
+    NoRecording(String),
+    /// The download failed; `renewed` when the link had already been renewed once.
+    #[error("{error}{}", if *renewed { " (also after fetching the interview again for a fresh link)" } else { "" })]
+    Download {
+        /// What went wrong.
+        error: RecordingError,
+        /// Whether the interview had been fetched again for a fresh link.
+        renewed: bool,
+    },
+}
+
+/// Which recording of an interview to save: its call attempt (0-based) and URL, or why there
+/// is none.
+pub type PickRecording<'a> = &'a (dyn Fn(&Interview) -> Result<(usize, String), String> + Send + Sync);
+
+/// Fetches the interview, takes the recording `pick` names and saves it to `out`: through the
+/// cache when there is one (falling back to a direct download when the cache folder cannot be
+/// written), else downloaded straight there. An expired link is renewed once by fetching the
+/// interview again. The command line's `recording` and the window's *Save…* both call this.
+///
+/// # Errors
+/// [`SaveRecordingError`]: the interview fetch, no recording, or the download.
+pub async fn save_recording(
+    client: &ApiClient,
+    interview_id: &str,
+    pick: PickRecording<'_>,
+    out: &Path,
+    cache: Option<&RecordingCache>,
+    progress: &(dyn Fn(u64, Option<u64>) + Send + Sync),
+    cancelled: &(dyn Fn() -> bool + Send + Sync),
+) -> Result<PathBuf, SaveRecordingError> {
+    let mut renewed = false;
+    loop {
+        let record = client.get_interview(interview_id).await?;
+        let (index, url) = pick(&record.interview).map_err(SaveRecordingError::NoRecording)?;
+        let direct = || client.download_recording(&url, out, progress, cancelled);
+        let fetched = match cache {
+            Some(cache) => match cache.fetch(client, interview_id, index, &url, progress, cancelled).await {
+                Ok(cached) => copy_atomically(&cached, out).await.map(|()| out.to_owned()),
+                // A cache that cannot be written is no reason to fail: download straight there.
+                Err(RecordingError::Write { path, reason }) if !path.starts_with(out) => {
+                    tracing::warn!(
+                        "the recordings cache cannot be used ({}: {reason}); downloading without it",
+                        path.display()
+                    );
+                    direct().await.map(|done| done.path)
+                }
+                Err(err) => Err(err),
+            },
+            None => direct().await.map(|done| done.path),
+        };
+        match fetched {
+            Ok(path) => return Ok(path),
+            Err(error) if error.is_expired() && !renewed => {
+                renewed = true;
+                tracing::info!("the recording link expired; fetching the interview again for a fresh one");
+            }
+            Err(error) => return Err(SaveRecordingError::Download { error, renewed }),
         }
     }
 }

@@ -1095,8 +1095,7 @@ fn not_connected() -> ApiError {
     ApiError::InvalidRequest("Not connected: set up the connection first.".to_owned())
 }
 
-/// Downloads call attempt `attempt` of interview `id` to `path`; an expired link is renewed
-/// once by fetching the interview again.
+/// Downloads call attempt `attempt` of interview `id` to `path` ([`crate::recordings::save_recording`]).
 async fn save_recording(
     client: &ApiClient,
     id: &str,
@@ -1104,29 +1103,17 @@ async fn save_recording(
     path: PathBuf,
     cache: Option<&crate::recordings::RecordingCache>,
 ) -> Result<PathBuf, SaveFileError> {
-    let mut renewed = false;
-    loop {
-        let record = client.get_interview(id).await.map_err(|err| SaveFileError::Build(Box::new(err)))?;
-        let url =
-            record.interview.call_attempts.get(attempt).and_then(|a| a.recording_url.clone()).ok_or_else(|| {
-                SaveFileError::Build(format!("call attempt {} has no recording any more", attempt + 1).into())
-            })?;
-        let fetched = match cache {
-            Some(cache) => cache.fetch(client, id, attempt, &url, &|_, _| {}, &|| false).await,
-            None => client.download_recording(&url, &path, &|_, _| {}, &|| false).await.map(|done| done.path),
-        };
-        match fetched {
-            Ok(fetched) if fetched == path => return Ok(path),
-            Ok(cached) => {
-                return crate::recordings::copy_atomically(&cached, &path)
-                    .await
-                    .map(|()| path)
-                    .map_err(|err| SaveFileError::Build(Box::new(err)));
-            }
-            Err(err) if err.is_expired() && !renewed => renewed = true,
-            Err(err) => return Err(SaveFileError::Build(Box::new(err))),
-        }
-    }
+    let pick = |interview: &crate::api::Interview| {
+        interview
+            .call_attempts
+            .get(attempt)
+            .and_then(|a| a.recording_url.clone())
+            .map(|url| (attempt, url))
+            .ok_or_else(|| format!("call attempt {} has no recording any more", attempt + 1))
+    };
+    crate::recordings::save_recording(client, id, &pick, &path, cache, &|_, _| {}, &|| false)
+        .await
+        .map_err(|err| SaveFileError::Build(Box::new(err)))
 }
 
 /// Makes the contents on a blocking thread, then writes them to `path` atomically.

@@ -867,44 +867,18 @@ async fn recording(reference: &str, attempt: Option<u32>, out: &Path, connection
         move || interrupted.load(Ordering::Relaxed)
     };
     let cache = crate::recordings::RecordingCache::default_cache();
-    let mut renewed = false;
-    let result = loop {
-        let record = match client.get_interview(&id).await {
-            Ok(record) => record,
-            Err(err) => break Err(fail(err.exit_code(), &api_message(&err))),
-        };
-        let (index, url) = match recording_url(&record.interview, attempt) {
-            Ok(found) => found,
-            Err(message) => break Err(fail(EXIT_NOT_FOUND, &message)),
-        };
-        // Through the cache (a second download of the same call is a copy), when there is one.
-        let fetched = match &cache {
-            Some(cache) => match cache.fetch(&client, &id, index, &url, &progress, &cancelled).await {
-                Ok(cached) => crate::recordings::copy_atomically(&cached, out).await.map(|()| out.to_owned()),
-                // A cache that cannot be written is no reason to fail: download straight there.
-                Err(crate::api::recording::RecordingError::Write { path, reason }) if !path.starts_with(out) => {
-                    warn(&format!(
-                        "the recordings cache cannot be used ({}: {reason}); downloading without it",
-                        path.display()
-                    ));
-                    client.download_recording(&url, out, &progress, &cancelled).await.map(|done| done.path)
-                }
-                Err(err) => Err(err),
-            },
-            None => client.download_recording(&url, out, &progress, &cancelled).await.map(|done| done.path),
-        };
-        match fetched {
-            Ok(done) => break Ok(done),
-            Err(err) if err.is_expired() && !renewed => {
-                renewed = true;
-                tracing::info!("the recording link expired; fetching the interview again for a fresh one");
-            }
-            Err(err) => {
-                let renewal = if renewed { " (also after fetching the interview again for a fresh link)" } else { "" };
-                break Err(fail(recording_exit_code(&err), &format!("{err}{renewal}")));
-            }
-        }
-    };
+    let pick = |interview: &Interview| recording_url(interview, attempt);
+    let result = crate::recordings::save_recording(&client, &id, &pick, out, cache.as_ref(), &progress, &cancelled)
+        .await
+        .map_err(|err| {
+            use crate::recordings::SaveRecordingError as E;
+            let code = match &err {
+                E::Api(api) => return fail(api.exit_code(), &api_message(api)),
+                E::NoRecording(_) => EXIT_NOT_FOUND,
+                E::Download { error, .. } => recording_exit_code(error),
+            };
+            fail(code, &err.to_string())
+        });
     on_ctrl_c.abort();
     if terminal {
         progress_done();
