@@ -13,6 +13,7 @@
 //!   files in a review folder that a hiring panel may share.
 //! - [`search`]: Unicode-correct text search and the highlighting of its matches;
 //!   [`transcript_search`]: searching a whole transcript, on the worker when it is long.
+//! - [`playback`]: the call recording played in sync with the transcript, and its waveform.
 //! - [`dialog`]: the native file dialogs behind a trait, and the fallback when none can open.
 //! - [`demo`]: the embedded Instaview-compatible demo server.
 //! - [`app`]: the eframe app: the session the screens show, the commands they push and what
@@ -27,6 +28,7 @@ pub mod credentials;
 pub mod demo;
 pub mod dialog;
 pub mod export;
+pub mod playback;
 pub mod profiles;
 pub mod recordings;
 pub mod review;

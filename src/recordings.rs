@@ -252,6 +252,30 @@ pub enum SaveRecordingError {
 /// is none.
 pub type PickRecording<'a> = &'a (dyn Fn(&Interview) -> Result<(usize, String), String> + Send + Sync);
 
+/// The call attempt and URL of the recording `pick` names, from the interview fetched now.
+async fn picked(
+    client: &ApiClient,
+    interview_id: &str,
+    pick: PickRecording<'_>,
+) -> Result<(usize, String), SaveRecordingError> {
+    let record = client.get_interview(interview_id).await?;
+    pick(&record.interview).map_err(SaveRecordingError::NoRecording)
+}
+
+/// The outcome of a download, or `None` to fetch the interview again once for a fresh link
+/// (the one used had expired).
+fn settle(fetched: Result<PathBuf, RecordingError>, renewed: &mut bool) -> Option<Result<PathBuf, SaveRecordingError>> {
+    match fetched {
+        Ok(path) => Some(Ok(path)),
+        Err(error) if error.is_expired() && !*renewed => {
+            *renewed = true;
+            tracing::info!("the recording link expired; fetching the interview again for a fresh one");
+            None
+        }
+        Err(error) => Some(Err(SaveRecordingError::Download { error, renewed: *renewed })),
+    }
+}
+
 /// Fetches the interview, takes the recording `pick` names and saves it to `out`: through the
 /// cache when there is one (falling back to a direct download when the cache folder cannot be
 /// written), else downloaded straight there. An expired link is renewed once by fetching the
@@ -270,33 +294,86 @@ pub async fn save_recording(
 ) -> Result<PathBuf, SaveRecordingError> {
     let mut renewed = false;
     loop {
-        let record = client.get_interview(interview_id).await?;
-        let (index, url) = pick(&record.interview).map_err(SaveRecordingError::NoRecording)?;
-        let direct = || client.download_recording(&url, out, progress, cancelled);
-        let fetched = match cache {
-            Some(cache) => match cache.fetch(client, interview_id, index, &url, progress, cancelled).await {
-                Ok(cached) => copy_atomically(&cached, out).await.map(|()| out.to_owned()),
-                // A cache that cannot be written is no reason to fail: download straight there.
-                Err(RecordingError::Write { path, reason }) if !path.starts_with(out) => {
-                    tracing::warn!(
-                        "the recordings cache cannot be used ({}: {reason}); downloading without it",
-                        path.display()
-                    );
-                    direct().await.map(|done| done.path)
-                }
-                Err(err) => Err(err),
-            },
-            None => direct().await.map(|done| done.path),
+        let (index, url) = picked(client, interview_id, pick).await?;
+        let cached = match cache {
+            Some(cache) => Some(cache.fetch(client, interview_id, index, &url, progress, cancelled).await),
+            None => None,
         };
-        match fetched {
-            Ok(path) => return Ok(path),
-            Err(error) if error.is_expired() && !renewed => {
-                renewed = true;
-                tracing::info!("the recording link expired; fetching the interview again for a fresh one");
+        let fetched = match cached {
+            Some(Ok(cached)) => copy_atomically(&cached, out).await.map(|()| out.to_owned()),
+            // A cache that cannot be written is no reason to fail: download straight there.
+            Some(Err(RecordingError::Write { path, reason })) if !path.starts_with(out) => {
+                tracing::warn!(
+                    "the recordings cache cannot be used ({}: {reason}); downloading without it",
+                    path.display()
+                );
+                client.download_recording(&url, out, progress, cancelled).await.map(|done| done.path)
             }
-            Err(error) => return Err(SaveRecordingError::Download { error, renewed }),
+            Some(Err(err)) => Err(err),
+            None => client.download_recording(&url, out, progress, cancelled).await.map(|done| done.path),
+        };
+        if let Some(done) = settle(fetched, &mut renewed) {
+            return done;
         }
     }
+}
+
+/// A copy of the recording `pick` names on this computer, to play: the cached one (downloaded
+/// into the cache first if needed), or, without a usable cache, a download into `scratch` (a
+/// folder of this run's). An expired link is renewed once as in [`save_recording`].
+///
+/// # Errors
+/// [`SaveRecordingError`]: the interview fetch, no recording, or the download.
+pub async fn playable_recording(
+    client: &ApiClient,
+    interview_id: &str,
+    pick: PickRecording<'_>,
+    cache: Option<&RecordingCache>,
+    scratch: &Path,
+    progress: &(dyn Fn(u64, Option<u64>) + Send + Sync),
+    cancelled: &(dyn Fn() -> bool + Send + Sync),
+) -> Result<PathBuf, SaveRecordingError> {
+    let mut renewed = false;
+    loop {
+        let (index, url) = picked(client, interview_id, pick).await?;
+        let cached = match cache {
+            Some(cache) => Some(cache.fetch(client, interview_id, index, &url, progress, cancelled).await),
+            None => None,
+        };
+        let fetched = match cached {
+            Some(Err(RecordingError::Write { path, reason })) => {
+                tracing::warn!(
+                    "the recordings cache cannot be used ({}: {reason}); downloading without it",
+                    path.display()
+                );
+                download_into(client, interview_id, index, &url, scratch, progress, cancelled).await
+            }
+            Some(other) => other,
+            None => download_into(client, interview_id, index, &url, scratch, progress, cancelled).await,
+        };
+        if let Some(done) = settle(fetched, &mut renewed) {
+            return done;
+        }
+    }
+}
+
+/// Downloads a recording into the folder `scratch` (made if needed), named by its interview
+/// and call attempt.
+async fn download_into(
+    client: &ApiClient,
+    interview_id: &str,
+    index: usize,
+    url: &str,
+    scratch: &Path,
+    progress: &(dyn Fn(u64, Option<u64>) + Send + Sync),
+    cancelled: &(dyn Fn() -> bool + Send + Sync),
+) -> Result<PathBuf, RecordingError> {
+    std::fs::create_dir_all(scratch).map_err(|err| RecordingError::Write {
+        path: scratch.to_owned(),
+        reason: crate::export::describe_io_error(&err),
+    })?;
+    let out = scratch.join(format!("{}-{}.{}", safe(interview_id), index + 1, extension_of(url)));
+    client.download_recording(url, &out, progress, cancelled).await.map(|done| done.path)
 }
 
 /// Copies `from` (a cached recording) to `target` atomically: a temporary file beside the

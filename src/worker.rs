@@ -161,6 +161,31 @@ pub enum Command {
         /// The cache to take it from, or to download it into first.
         cache: Option<crate::recordings::RecordingCache>,
     },
+    /// Get the recording of call attempt `attempt` (0-based) onto this computer to play: from
+    /// the cache, or downloaded (into `scratch` without a usable cache), fetching the interview
+    /// again once for a fresh link when it has expired. Answered by [`Event::RecordingProgress`]
+    /// while downloading and [`Event::RecordingReady`].
+    FetchRecording {
+        /// The interview ID.
+        id: String,
+        /// The call attempt, 0-based.
+        attempt: usize,
+        /// The cache.
+        cache: Option<crate::recordings::RecordingCache>,
+        /// This run's folder for recordings when there is no cache.
+        scratch: PathBuf,
+        /// Given back with the answers.
+        ticket: u64,
+        /// Set to stop the download.
+        cancel: Arc<std::sync::atomic::AtomicBool>,
+    },
+    /// Read a recording's peaks on a blocking thread. Answered by [`Event::WaveformReady`].
+    ComputeWaveform {
+        /// The recording on this computer.
+        path: PathBuf,
+        /// Given back with the answer.
+        ticket: u64,
+    },
     /// Remove every cached recording. Answered by [`Event::RecordingCacheCleared`].
     ClearRecordingCache {
         /// The cache.
@@ -415,6 +440,29 @@ pub enum Event {
     RecordingCacheCleared {
         /// The outcome.
         result: Result<crate::recordings::CacheUsage, String>,
+    },
+    /// How far [`Command::FetchRecording`] has come.
+    RecordingProgress {
+        /// The command's ticket.
+        ticket: u64,
+        /// Bytes downloaded so far.
+        bytes: u64,
+        /// The size, when the server said.
+        total: Option<u64>,
+    },
+    /// Answer to [`Command::FetchRecording`]: the file to play, or why there is none.
+    RecordingReady {
+        /// The command's ticket.
+        ticket: u64,
+        /// The recording on this computer, or the message.
+        result: Result<PathBuf, String>,
+    },
+    /// Answer to [`Command::ComputeWaveform`].
+    WaveformReady {
+        /// The command's ticket.
+        ticket: u64,
+        /// The peaks, or why they could not be read.
+        result: Result<Arc<crate::playback::waveform::Waveform>, crate::playback::PlaybackError>,
     },
     /// Answer to [`Command::BuildExportText`].
     ExportTextBuilt {
@@ -802,6 +850,32 @@ async fn handle(state: &mut WorkerState, command: Command) {
                 events.send(Event::RecordingCacheCleared { result }).await;
             });
         }
+        Command::FetchRecording { id, attempt, cache, scratch, ticket, cancel } => {
+            let client = state.client.clone();
+            tokio::spawn(async move {
+                let result = match client {
+                    Some(client) => {
+                        fetch_recording(&client, &id, attempt, cache.as_ref(), &scratch, ticket, &cancel, &events)
+                            .await
+                            .map_err(|err| err.to_string())
+                    }
+                    None => Err(not_connected().to_string()),
+                };
+                events.send(Event::RecordingReady { ticket, result }).await;
+            });
+        }
+        Command::ComputeWaveform { path, ticket } => {
+            tokio::spawn(async move {
+                let computed =
+                    tokio::task::spawn_blocking(move || crate::playback::waveform::compute(&path, &|_| {}, &|| false))
+                        .await;
+                let result = match computed {
+                    Ok(result) => result.map(Arc::new),
+                    Err(err) => Err(crate::playback::PlaybackError::Decode(err.to_string())),
+                };
+                events.send(Event::WaveformReady { ticket, result }).await;
+            });
+        }
         Command::SaveRecording { id, attempt, choice, cache } => {
             let client = state.client.clone();
             tokio::spawn(async move {
@@ -1114,6 +1188,39 @@ async fn save_recording(
     crate::recordings::save_recording(client, id, &pick, &path, cache, &|_, _| {}, &|| false)
         .await
         .map_err(|err| SaveFileError::Build(Box::new(err)))
+}
+
+/// The recording of call attempt `attempt` on this computer, for [`Command::FetchRecording`];
+/// progress is sent at most every 64 KiB.
+#[expect(clippy::too_many_arguments, reason = "the command's fields, passed on")]
+async fn fetch_recording(
+    client: &ApiClient,
+    id: &str,
+    attempt: usize,
+    cache: Option<&crate::recordings::RecordingCache>,
+    scratch: &std::path::Path,
+    ticket: u64,
+    cancel: &std::sync::atomic::AtomicBool,
+    events: &EventSender,
+) -> Result<PathBuf, crate::recordings::SaveRecordingError> {
+    let pick = |interview: &crate::api::Interview| {
+        interview
+            .call_attempts
+            .get(attempt)
+            .and_then(|a| a.recording_url.clone())
+            .map(|url| (attempt, url))
+            .ok_or_else(|| format!("call attempt {} has no recording", attempt + 1))
+    };
+    let reported = std::sync::atomic::AtomicU64::new(0);
+    let progress = |bytes: u64, total: Option<u64>| {
+        let last = reported.load(std::sync::atomic::Ordering::Relaxed);
+        if bytes >= last + 65_536 || total == Some(bytes) {
+            reported.store(bytes, std::sync::atomic::Ordering::Relaxed);
+            events.send_now(Event::RecordingProgress { ticket, bytes, total });
+        }
+    };
+    let cancelled = || cancel.load(std::sync::atomic::Ordering::SeqCst);
+    crate::recordings::playable_recording(client, id, &pick, cache, scratch, &progress, &cancelled).await
 }
 
 /// Makes the contents on a blocking thread, then writes them to `path` atomically.

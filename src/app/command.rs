@@ -50,6 +50,8 @@ pub enum Command {
     /// Save the open interview's analysis PDF: through the save dialog (`None`), or to this
     /// typed path.
     SavePdf(Option<PathBuf>),
+    /// Play, pause, seek or set up the open interview's call recording.
+    Listen(super::listening::Listen),
     /// Remove every downloaded recording from the cache.
     ClearRecordingCache,
     /// Download the recording of the open interview's call attempt `attempt` (0-based) to a

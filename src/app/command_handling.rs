@@ -101,6 +101,7 @@ impl App {
             Command::ExportSelectedTable => self.export_table(frame),
             Command::SaveReport => self.save_report(frame),
             Command::SaveRecording { attempt } => self.save_recording(frame, attempt),
+            Command::Listen(request) => self.listen(request),
             Command::ClearRecordingCache => match self.recording_cache.clone() {
                 Some(cache) => self.send(WorkerCommand::ClearRecordingCache { cache }),
                 None => {
@@ -369,6 +370,9 @@ impl App {
             return;
         };
         self.session.open_error = None;
+        if self.session.listening.interview_id.as_deref() != Some(id.as_str()) {
+            self.stop_listening();
+        }
         self.session.export = Remote::NotRequested;
         self.session.pdf = Remote::NotRequested;
         self.session.current = Some(OpenInterview {

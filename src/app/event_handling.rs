@@ -26,6 +26,7 @@ impl App {
         while let Some(event) = self.worker.as_mut().and_then(Worker::try_recv) {
             self.on_event(event);
         }
+        self.poll_player();
     }
 
     pub(super) fn on_event(&mut self, event: Event) {
@@ -40,6 +41,9 @@ impl App {
                     self.session.notifications.error(format!("Could not clear the cached recordings: {err}"));
                 }
             },
+            Event::RecordingProgress { ticket, bytes, total } => self.on_recording_progress(ticket, bytes, total),
+            Event::RecordingReady { ticket, result } => self.on_recording_ready(ticket, result),
+            Event::WaveformReady { ticket, result } => self.on_waveform(ticket, result),
             Event::ExportTextBuilt { interview_id, ticket, purpose, text } => match purpose {
                 TextPurpose::Clipboard => {
                     self.session.clipboard = Some(text);
@@ -301,6 +305,9 @@ impl App {
                 current.live.arrived(now, changed, live);
                 current.remote.finish(Ok(record.clone()));
                 self.ensure_review(&record);
+                if self.session.listening.interview_id.as_deref() == Some(record.interview.id.as_str()) {
+                    self.rebuild_timeline();
+                }
             }
             (Err(err), Some(_)) => {
                 // A failed refresh keeps what is on screen and tries again later.

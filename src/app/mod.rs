@@ -10,12 +10,14 @@
 //! - `interview_list`, `transcript_view`, `notifications`: the list's pages and filters, the
 //!   transcript's search and layout, the notification stack.
 //! - `review_desk`: the reviewer's evaluations: loading, autosave, conflicts, the panel.
+//! - `listening`: the call recording: fetched on the worker, played on the audio thread.
 
 mod command;
 mod command_handling;
 mod connections;
 mod event_handling;
 pub mod interview_list;
+pub mod listening;
 pub mod notifications;
 pub mod persisted;
 pub mod review_desk;
@@ -30,6 +32,7 @@ use std::time::{Duration, Instant};
 pub use command::{Command, Commands, View};
 use connections::SettingsFollowUp;
 pub use interview_list::{CandidateFilter, InterviewList, ListFilters};
+pub use listening::{Listen, Listening, Stage as ListeningStage};
 pub use persisted::{ExportPrefs, MAX_RECENT, SidePanel, State, Tab};
 pub use review_desk::{QueueKind, ReviewDesk, ReviewQueue, ReviewStatus};
 pub use session::{
@@ -68,6 +71,18 @@ pub struct AppOptions {
     pub reviewer: Option<String>,
     /// The folder of cached recordings, instead of the OS cache folder (tests).
     pub recording_cache: Option<PathBuf>,
+    /// What plays the recordings.
+    pub audio: AudioChoice,
+}
+
+/// What plays the call recordings.
+#[derive(Clone, Debug, Default)]
+pub enum AudioChoice {
+    /// The OS's default sound device (opened at the first play).
+    #[default]
+    System,
+    /// A device that plays nothing, moved by its clock (tests).
+    Fake(crate::playback::FakeClock),
 }
 
 impl Default for AppOptions {
@@ -84,6 +99,7 @@ impl Default for AppOptions {
             review_folder: None,
             reviewer: None,
             recording_cache: None,
+            audio: AudioChoice::System,
         }
     }
 }
@@ -154,6 +170,10 @@ pub struct App {
     /// The reviewer given at start, over the settings' one.
     reviewer_option: Option<String>,
     worker: Option<Worker>,
+    /// The audio thread, which plays the recordings.
+    player: Option<crate::playback::Player>,
+    /// The recording being fetched for it.
+    fetching: listening::Fetching,
     dialog: Box<dyn SaveDialog>,
 }
 
@@ -179,6 +199,17 @@ impl App {
             recent: state.recent.clone(),
             export_prefs: state.export,
             ..Session::default()
+        };
+        let output: Box<dyn crate::playback::AudioOutput> = match options.audio {
+            AudioChoice::System => Box::new(crate::playback::RodioOutput::new()),
+            AudioChoice::Fake(clock) => Box::new(crate::playback::FakeOutput::new(clock)),
+        };
+        let player = match crate::playback::Player::start(output, waker.clone()) {
+            Ok(player) => Some(player),
+            Err(err) => {
+                session.notifications.error(format!("The audio player could not start: {err}"));
+                None
+            }
         };
         let worker = match Worker::start(store, waker) {
             Ok(worker) => Some(worker),
@@ -218,6 +249,8 @@ impl App {
                 None => crate::recordings::RecordingCache::default_cache(),
             },
             worker,
+            player,
+            fetching: listening::Fetching::default(),
             dialog: options.dialog,
         };
         if let Some((config, key)) = options.automation.connection {

@@ -84,6 +84,8 @@ pub struct Session {
     pub export_prefs: ExportPrefs,
     /// The reviewer's evaluations: folder, save states, everybody's reviews.
     pub reviews: super::review_desk::ReviewDesk,
+    /// The open interview's call recording and its player.
+    pub listening: super::listening::Listening,
 }
 
 impl Session {

@@ -1778,6 +1778,7 @@ fn app_creator(start: &GuiStart, started: Arc<AtomicBool>) -> eframe::AppCreator
             review_folder: review_folder.clone(),
             reviewer: reviewer.clone(),
             recording_cache: None,
+            audio: crate::app::AudioChoice::System,
         };
         Ok(Box::new(App::new(cc, options)))
     })
