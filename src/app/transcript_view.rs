@@ -92,6 +92,13 @@ pub struct TranscriptView {
     pub marked_turn: Option<usize>,
     /// Move the keyboard focus to the search field in the next frame.
     pub focus_search: bool,
+    /// The reviewer turned Follow off (or scrolled away): the turn being spoken is no longer
+    /// kept in view. Follow is on by default.
+    pub follow_paused: bool,
+    /// The scroll offset Follow last set; a different one means the reviewer scrolled.
+    pub(crate) follow_offset: Option<f32>,
+    /// The turn Follow last scrolled to.
+    pub(crate) followed_turn: Option<usize>,
 }
 
 /// The shown rows and their heights. Heights start as estimates and are replaced by measured

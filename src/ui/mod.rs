@@ -7,6 +7,7 @@ pub mod connect;
 pub mod export;
 pub mod metadata;
 pub mod notifications;
+pub mod player;
 pub mod scorecard;
 pub mod side_panel;
 pub mod style;
@@ -69,6 +70,11 @@ pub fn app_ui(ui: &mut egui::Ui, view: &mut View<'_>) {
         scorecard::settings_window_ui(view, ui.ctx());
         scorecard::shortcuts_window_ui(view, ui.ctx());
         scorecard::shortcuts(view, ui.ctx(), reviewing.as_ref().map(|r| r.interview.id.as_str()));
+        if !view.session.show_compare
+            && let Some(request) = player::shortcuts(ui.ctx(), view.session.current_record().as_deref())
+        {
+            view.push(Command::Listen(request));
+        }
     }
 }
 
@@ -334,7 +340,16 @@ fn interview_area_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
                             .unwrap_or_default(),
                     };
                     view.edits.transcript.names = names;
-                    let action = transcript::transcript_ui(ui, record, &mut view.edits.transcript);
+                    let action = transcript::transcript_ui(ui, record, &mut view.edits.transcript, &session.listening);
+                    for request in action.player.listen {
+                        view.push(Command::Listen(request));
+                    }
+                    if let Some(attempt) = action.player.save {
+                        view.push(Command::SaveRecording { attempt });
+                    }
+                    if let Some(turn) = action.play_turn {
+                        view.push(Command::Listen(crate::app::Listen::PlayTurn(turn)));
+                    }
                     if let Some(search) = action.search {
                         view.push(Command::SearchTranscript(search));
                     }

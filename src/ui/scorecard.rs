@@ -612,6 +612,8 @@ fn shortcut_lines(ctx: &egui::Context) -> Vec<(String, &'static str)> {
         ("A / H / R".to_owned(), "Decision: Advance, Hold, Reject"),
         ("N".to_owned(), "Write notes"),
         (find, "Search the transcript"),
+        ("Space".to_owned(), "Play or pause the call recording"),
+        ("← / →".to_owned(), "Recording back or forward 5 seconds"),
         ("Esc".to_owned(), "Leave a text field (then shortcuts work again)"),
         ("?".to_owned(), "Show or hide this list"),
     ]

@@ -7,6 +7,7 @@ use egui::{Color32, Key, KeyboardShortcut, Modifiers, RichText, TextFormat, vec2
 use super::style;
 use crate::api::InterviewRecord;
 use crate::api::transcript::{Speaker, Transcript, Turn, format_offset};
+use crate::app::listening::Listening;
 use crate::app::transcript_view::{Rows, SearchRequest, SpeakerFilter, SpeakerNames, TranscriptView, turn_text};
 use crate::search::highlighted_job;
 
@@ -31,18 +32,34 @@ pub struct TranscriptAction {
     pub search: Option<SearchRequest>,
     /// A turn (0-based) to pin as evidence.
     pub pin: Option<usize>,
+    /// A turn (0-based) to play the recording from.
+    pub play_turn: Option<usize>,
+    /// What the player above the turns asked for.
+    pub player: super::player::PlayerAction,
 }
 
-/// Draws the Transcript tab.
-pub fn transcript_ui(ui: &mut egui::Ui, record: &InterviewRecord, view: &mut TranscriptView) -> TranscriptAction {
+/// Draws the Transcript tab: the call recording's player, the search, and the turns (the one
+/// being spoken highlighted).
+pub fn transcript_ui(
+    ui: &mut egui::Ui,
+    record: &InterviewRecord,
+    view: &mut TranscriptView,
+    listening: &Listening,
+) -> TranscriptAction {
     let transcript = &record.interview.transcript;
+    let player = super::player::player_ui(ui, record, listening, view);
     if *transcript == Transcript::Missing {
         ui.add_space(8.0);
         ui.label("This interview has no transcript yet.");
         ui.label(RichText::new("Transcripts appear once an interview has been completed and processed.").weak());
-        return TranscriptAction::default();
+        return TranscriptAction { player, ..TranscriptAction::default() };
     }
-    let mut request = search_bar_ui(ui, view, transcript);
+    let ours = listening.interview_id.as_deref() == Some(record.interview.id.as_str());
+    let sync = Sync {
+        speaking: listening.current_turn.filter(|_| ours),
+        timeline: listening.timeline.as_deref().filter(|_| ours),
+    };
+    let (mut request, play_match) = search_bar_ui(ui, view, transcript);
     if let Transcript::Unstructured(_) = transcript {
         ui.label(
             RichText::new("The transcript has a shape Interview Desk does not recognise; it is shown as sent.").weak(),
@@ -50,12 +67,27 @@ pub fn transcript_ui(ui: &mut egui::Ui, record: &InterviewRecord, view: &mut Tra
     }
     ui.separator();
     request = request.or(view.update_matches(transcript));
-    let pin = rows_ui(ui, view, transcript);
-    TranscriptAction { search: request, pin }
+    let (pin, play_turn) = rows_ui(ui, view, transcript, &sync);
+    let play_match =
+        play_match.then(|| view.matches.get(view.current).and_then(|m| view.rows.turns.get(m.row)).copied());
+    TranscriptAction { search: request, pin, play_turn: play_turn.or(play_match.flatten()), player }
 }
 
-fn search_bar_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript) -> Option<SearchRequest> {
+/// What the rows need from the player: the turn being spoken and where untimed turns are.
+struct Sync<'a> {
+    speaking: Option<usize>,
+    timeline: Option<&'a crate::playback::timeline::Timeline>,
+}
+
+/// The search row and the options row; returns a search to run, and whether *Play match* was
+/// clicked.
+fn search_bar_ui(
+    ui: &mut egui::Ui,
+    view: &mut TranscriptView,
+    transcript: &Transcript,
+) -> (Option<SearchRequest>, bool) {
     let mut request = None;
+    let mut play_match = false;
     let search_id = egui::Id::unique("transcript_search");
     // Shift+Cmd+G first: consuming Cmd+G would also match it (shift is not checked exactly).
     let (focus_search, previous, next) = ui.input_mut(|i| {
@@ -103,6 +135,11 @@ fn search_bar_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Tran
             view.step(true);
         }
         ui.label(view.count_text());
+        if has_matches
+            && ui.button("▶ Play match").on_hover_text("Play the recording from the turn of this match").clicked()
+        {
+            play_match = true;
+        }
     });
     // The options go on a second row so the search row never pushes the turns off screen.
     ui.horizontal(|ui| {
@@ -122,7 +159,7 @@ fn search_bar_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Tran
             ui.ctx().copy_text(transcript.plain_text());
         }
     });
-    request
+    (request, play_match)
 }
 
 /// Tooltips naming the search shortcuts as this OS spells them (Cmd or ⌘ on macOS, Ctrl
@@ -153,8 +190,14 @@ impl ShortcutHints {
     }
 }
 
-/// Draws the rows; returns a turn to pin as evidence.
-fn rows_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript) -> Option<usize> {
+/// Draws the rows, keeping the turn being spoken in view while Follow is on; returns a turn to
+/// pin as evidence and a turn to play from.
+fn rows_ui(
+    ui: &mut egui::Ui,
+    view: &mut TranscriptView,
+    transcript: &Transcript,
+    sync: &Sync<'_>,
+) -> (Option<usize>, Option<usize>) {
     let text_width = (ui.available_width() - SPEAKER_WIDTH - 24.0).max(120.0);
     let formats = Formats::new(ui);
     let speaker_height = ui.text_style_height(&egui::TextStyle::Body) * 2.0 + 4.0;
@@ -187,13 +230,27 @@ fn rows_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript
     if let Some(top) = jump_row.and_then(|row| view.rows.offsets.get(row)) {
         scroll_area = scroll_area.vertical_scroll_offset((top - ui.available_height() * 0.3).max(0.0));
     }
+    // Follow: a new turn being spoken is scrolled to, a third of the way down.
+    let mut followed = false;
+    if !view.follow_paused
+        && jump_row.is_none()
+        && let Some(turn) = sync.speaking.filter(|t| view.followed_turn != Some(*t))
+    {
+        let row = view.rows.turns.partition_point(|&t| t < turn);
+        if let Some(top) = view.rows.offsets.get(row) {
+            scroll_area = scroll_area.vertical_scroll_offset((top - ui.available_height() * 0.3).max(0.0));
+            view.followed_turn = Some(turn);
+            followed = true;
+        }
+    }
     let mut pin = None;
+    let mut play = None;
     let turns = match transcript {
         Transcript::Turns(turns) => turns.as_slice(),
         _ => &[],
     };
     let mut drawn = Vec::new();
-    scroll_area.show_viewport(ui, |ui, viewport| {
+    let output = scroll_area.show_viewport(ui, |ui, viewport| {
         let offsets = &view.rows.offsets;
         ui.set_height(offsets.last().copied().unwrap_or(0.0));
         let origin = ui.min_rect().min;
@@ -208,12 +265,40 @@ fn rows_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript
             drawn.push((row, galley.size().y.max(speaker_height) + ROW_GAP));
             let rect =
                 egui::Rect::from_min_size(origin + vec2(0.0, top), vec2(ui.available_width(), bottom - top - ROW_GAP));
-            let marked = view.marked_turn == Some(turn);
-            if row_ui(ui, rect, turns.get(turn), &view.names, job, text_width, marked) {
-                pin = Some(turn);
+            let look = RowLook {
+                marked: view.marked_turn == Some(turn),
+                speaking: sync.speaking == Some(turn),
+                place: sync.timeline.and_then(|t| t.place(turn)),
+            };
+            match row_ui(ui, rect, turns.get(turn), &view.names, job, text_width, &look) {
+                Some(RowClick::Pin) => pin = Some(turn),
+                Some(RowClick::Play) => play = Some(turn),
+                None => {}
             }
         }
     });
+    // A scroll the reviewer made (wheel, scrollbar, keys) turns Follow off.
+    let offset = output.state.clamped_offset().y;
+    if followed {
+        view.follow_offset = Some(offset);
+    } else if let Some(expected) = view.follow_offset
+        && (offset - expected).abs() > 2.0
+    {
+        // The offset also moves when measured rows change the content's height (and so the
+        // furthest one can scroll); only a move with the reviewer's hand on it is theirs.
+        let by_hand = ui.input(|i| {
+            i.smooth_scroll_delta().y != 0.0
+                || i.events.iter().any(|e| matches!(e, egui::Event::MouseWheel { .. }))
+                || i.pointer.any_down()
+                || [Key::PageUp, Key::PageDown, Key::Home, Key::End].iter().any(|k| i.key_pressed(*k))
+        });
+        if by_hand && sync.speaking.is_some() {
+            view.follow_offset = None;
+            view.follow_paused = true;
+        } else {
+            view.follow_offset = Some(offset);
+        }
+    }
     // Rows just drawn now have exact heights; a change moves the rows below next frame.
     let mut changed = false;
     for (row, height) in drawn {
@@ -226,7 +311,7 @@ fn rows_ui(ui: &mut egui::Ui, view: &mut TranscriptView, transcript: &Transcript
         view.rows.recompute_offsets();
         ui.ctx().request_repaint();
     }
-    pin
+    (pin, play)
 }
 
 /// Keeps `rows.heights` current for `width`: estimates for every row at once, then exact
@@ -304,6 +389,22 @@ fn row_job(view: &TranscriptView, row: usize, text: &str, width: f32, formats: &
     )
 }
 
+/// How a row is drawn beyond its text.
+struct RowLook {
+    /// The turn last jumped to.
+    marked: bool,
+    /// The turn being spoken in the recording.
+    speaking: bool,
+    /// Where the turn is in the recording, once one is loaded.
+    place: Option<crate::playback::timeline::Place>,
+}
+
+/// A click in a row.
+enum RowClick {
+    Pin,
+    Play,
+}
+
 fn row_ui(
     ui: &mut egui::Ui,
     rect: egui::Rect,
@@ -311,14 +412,17 @@ fn row_ui(
     names: &SpeakerNames,
     job: egui::text::LayoutJob,
     text_width: f32,
-    marked: bool,
-) -> bool {
-    let mut pin = false;
+    look: &RowLook,
+) -> Option<RowClick> {
+    let mut click = None;
     let color = turn.map_or(style::MUTED, |t| speaker_color(&t.speaker));
-    if marked {
+    if look.speaking {
+        ui.painter().rect_filled(rect, 2.0, super::player::SPEAKING.gamma_multiply(0.18));
+    } else if look.marked {
         ui.painter().rect_filled(rect, 2.0, style::ACCENT.gamma_multiply(0.12));
     }
-    ui.painter().rect_filled(egui::Rect::from_min_size(rect.min, vec2(3.0, rect.height())), 1.0, color);
+    let bar = if look.speaking { 6.0 } else { 3.0 };
+    ui.painter().rect_filled(egui::Rect::from_min_size(rect.min, vec2(bar, rect.height())), 1.0, color);
     let content = rect.shrink2(vec2(10.0, 0.0));
     ui.scope_builder(egui::UiBuilder::new().max_rect(content), |ui| {
         ui.horizontal_top(|ui| {
@@ -329,8 +433,32 @@ fn row_ui(
                     // One line, as the row heights assume: a long name is cut short (the full
                     // one is on hover).
                     ui.add(egui::Label::new(RichText::new(name).color(color).strong()).truncate()).on_hover_text(hover);
-                    if let Some(time) = turn.start.and_then(format_offset) {
-                        ui.label(RichText::new(time).weak().monospace());
+                    // The time plays from the turn; an untimed one shows its estimated place (≈).
+                    let place = look.place.filter(|_| !turn.speaker.is_unspoken());
+                    let shown = match (turn.start, place) {
+                        (Some(start), _) if !turn.speaker.is_unspoken() => format_offset(start).map(|t| (t, false)),
+                        (_, Some(place)) => format_offset(place.start).map(|t| (t, place.estimated)),
+                        (Some(start), None) => format_offset(start).map(|t| (t, false)),
+                        (None, None) => None,
+                    };
+                    if let Some((time, estimated)) = shown {
+                        if turn.speaker.is_unspoken() {
+                            ui.label(RichText::new(time).weak().monospace());
+                        } else {
+                            let text = if estimated { format!("▶ ≈{time}") } else { format!("▶ {time}") };
+                            let hover = if estimated {
+                                "Play from about here (the transcript gives no time: estimated from the text length)"
+                            } else {
+                                "Play the recording from this turn"
+                            };
+                            let button = egui::Button::new(RichText::new(text).monospace().small()).frame(false);
+                            let response = ui.add(button).on_hover_text(hover);
+                            let label = format!("Play from {time}");
+                            response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+                            if response.clicked() {
+                                click = Some(RowClick::Play);
+                            }
+                        }
                     }
                 });
             }
@@ -347,13 +475,17 @@ fn row_ui(
                     ui.close();
                 }
                 if turn.is_some() && ui.button("Pin as evidence").clicked() {
-                    pin = true;
+                    click = Some(RowClick::Pin);
+                    ui.close();
+                }
+                if turn.is_some_and(|t| !t.speaker.is_unspoken()) && ui.button("Play from here").clicked() {
+                    click = Some(RowClick::Play);
                     ui.close();
                 }
             });
         });
     });
-    pin
+    click
 }
 
 /// The speaker column's text and its hover text.

@@ -11,10 +11,11 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use interview_desk::api::related::RelatedKind;
-use interview_desk::app::{App, AppOptions, Automation, ExportOutcome, Remote, Screen};
+use interview_desk::app::{App, AppOptions, AudioChoice, Automation, ExportOutcome, Remote, Screen};
 use interview_desk::credentials::{ApiKey, CredentialError, KeyringStore, MemoryStore, SecretStore};
 use interview_desk::demo::{DEMO_API_KEY, DEMO_PHONE_INTERVIEW_ID, DemoServer};
 use interview_desk::dialog::FixedSaveDialog;
+use interview_desk::playback::{DeviceState, FakeClock};
 use interview_desk::profiles::{Profile, Settings};
 use interview_desk::review::{Decision, Review, ReviewFolder, SaveMode, Stamped, Verdict};
 use interview_desk::worker::StoreChoice;
@@ -30,6 +31,8 @@ fn test_options() -> AppOptions {
         reviewer: Some("Test Reviewer".to_owned()),
         // Never the real cache folder.
         recording_cache: Some(std::env::temp_dir().join("interview-desk-ui-tests-recordings")),
+        // Never the real sound device (CI has none; a developer's would play).
+        audio: AudioChoice::Fake(FakeClock::default()),
         ..AppOptions::default()
     }
 }
@@ -1497,4 +1500,147 @@ fn the_metadata_tab_saves_a_call_recording() {
         std::thread::sleep(Duration::from_millis(10));
     }
     harness.get_by_label_contains("Removed 1 cached recording(s)");
+}
+
+/// The demo app on a fake sound device driven by `clock`, with its own recordings cache.
+fn listening_app(clock: &FakeClock, cache: &std::path::Path) -> Harness<'static, App> {
+    let options = AppOptions {
+        demo: true,
+        audio: AudioChoice::Fake(clock.clone()),
+        recording_cache: Some(cache.to_owned()),
+        ..test_options()
+    };
+    let mut harness = window(options);
+    step_until(&mut harness, "the demo connection", |app| app.session.screen == Screen::Main);
+    harness
+}
+
+fn position(app: &App) -> f64 {
+    app.session.listening.status.position
+}
+
+#[test]
+fn a_clicked_turn_plays_from_its_time_the_spoken_turn_follows_and_space_and_arrows_work() {
+    let cache = tempfile::tempdir().unwrap();
+    let clock = FakeClock::default();
+    let mut harness = listening_app(&clock, cache.path());
+    open(&mut harness, "b118515f-03e2-49b3-a32f-c4b54aab9900");
+    harness.get_by_role_and_label(Role::Button, "Transcript").click();
+    harness.run_steps(3);
+    assert!(std::fs::read_dir(cache.path()).map_or(true, |mut d| d.next().is_none()), "nothing downloaded before Play");
+
+    // The candidate's answer at 0:19 (19.8 s): the recording is fetched and plays from there.
+    press(&mut harness, "Play from 0:19");
+    step_until(&mut harness, "playing", |app| app.session.listening.status.playing);
+    assert!((position(harness.state()) - 19.8).abs() < 0.01, "at {}", position(harness.state()));
+    assert!(clock.playing(), "the device plays");
+    assert_eq!(harness.state().session.listening.current_turn, Some(5));
+    assert!(harness.state().session.listening.duration().is_some_and(|d| (d - 43.2).abs() < 0.5));
+
+    // Eight seconds later the agent's follow-up (27.3 s) is the turn being spoken.
+    clock.advance(8.0);
+    step_until(&mut harness, "the next turn", |app| app.session.listening.current_turn == Some(6));
+    harness.get_by_label("⏸ Pause");
+
+    // Space pauses, → moves five seconds on, ← five back; Space plays again.
+    harness.key_press(egui::Key::Space);
+    step_until(&mut harness, "paused", |app| !app.session.listening.status.playing);
+    assert!(!clock.playing());
+    let paused_at = position(harness.state());
+    harness.key_press(egui::Key::ArrowRight);
+    step_until(&mut harness, "5 s on", |app| (position(app) - (paused_at + 5.0)).abs() < 0.01);
+    harness.key_press(egui::Key::ArrowLeft);
+    harness.key_press(egui::Key::ArrowLeft);
+    step_until(&mut harness, "5 s back", |app| (position(app) - (paused_at - 5.0)).abs() < 0.01);
+    assert_eq!(harness.state().session.listening.current_turn, Some(5), "back in the candidate's answer");
+    harness.key_press(egui::Key::Space);
+    step_until(&mut harness, "playing again", |app| app.session.listening.status.playing);
+
+    // A click in the middle of the seek bar moves to the middle of the call.
+    harness.get_by_label_contains("Seek bar, at").hover();
+    harness.step();
+    harness.get_by_label_contains("Seek bar, at").click();
+    harness.step();
+    let duration = harness.state().session.listening.duration().unwrap_or_default();
+    step_until(&mut harness, "the middle", |app| (position(app) - duration / 2.0).abs() < 1.0);
+
+    // The speed applies to the device: 2× moves twice as far.
+    harness.get_by_label("Speed").click();
+    harness.run_steps(3);
+    harness.get_by_label("2×").click();
+    step_until(&mut harness, "2×", |app| app.session.listening.status.speed == 2.0);
+    let before = position(harness.state());
+    clock.advance(1.0);
+    step_until(&mut harness, "moved twice as far", |app| (position(app) - before - 2.0).abs() < 0.01);
+}
+
+#[test]
+fn follow_keeps_the_spoken_turn_in_view_until_the_reviewer_scrolls_away() {
+    let cache = tempfile::tempdir().unwrap();
+    let clock = FakeClock::default();
+    let mut harness = listening_app(&clock, cache.path());
+    open(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+    harness.get_by_role_and_label(Role::Button, "Transcript").click();
+    harness.run_steps(3);
+    press(&mut harness, "▶ Play");
+    step_until(&mut harness, "playing", |app| app.session.listening.status.playing);
+    assert!(harness.query_by_label("Play from 17:08").is_none(), "the end of the call is out of view at first");
+    // At 17:10 the agent's closing turn (17:08) is spoken: Follow has scrolled to it.
+    clock.advance(1030.0);
+    step_until(&mut harness, "the closing turn", |app| app.session.listening.current_turn == Some(30));
+    harness.run_steps(3);
+    harness.get_by_label("Play from 17:08");
+    harness.get_by_label("Following the call");
+
+    // The reviewer scrolls up: Follow turns itself off, and one click turns it back on.
+    harness.get_by_label("Play from 17:08").hover();
+    harness.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, 400.0),
+        modifiers: egui::Modifiers::NONE,
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+    });
+    harness.run_steps(5);
+    assert!(harness.state().edits.transcript.follow_paused, "scrolling away paused Follow");
+    clock.advance(30.0);
+    // The wheel's scroll is animated: it ends before the reviewer's next click.
+    harness.run_steps(40);
+    assert!(harness.state().edits.transcript.follow_paused, "a new turn did not scroll back");
+    press(&mut harness, "Follow");
+    harness.run_steps(3);
+    harness.get_by_label("Following the call");
+    harness.get_by_label("Play from 17:54");
+}
+
+#[test]
+fn without_a_sound_device_the_player_says_so_and_the_app_works_on() {
+    let cache = tempfile::tempdir().unwrap();
+    let clock = FakeClock::default();
+    clock.set_device(false);
+    let mut harness = listening_app(&clock, cache.path());
+    open(&mut harness, "b118515f-03e2-49b3-a32f-c4b54aab9900");
+    harness.get_by_role_and_label(Role::Button, "Transcript").click();
+    harness.run_steps(3);
+    press(&mut harness, "▶ Play");
+    step_until(&mut harness, "the notice", |app| {
+        matches!(app.session.listening.status.device, DeviceState::Missing(_))
+    });
+    harness.run_steps(2);
+    harness.get_by_label_contains("No sound output device");
+    // The rest works: another tab, another interview.
+    harness.get_by_role_and_label(Role::Button, "Analysis").click();
+    harness.run_steps(3);
+    harness.get_by_role_and_label(Role::Button, "Transcript").click();
+    harness.run_steps(3);
+    // A device is plugged in: playback starts by itself.
+    clock.set_device(true);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !clock.playing() {
+        assert!(Instant::now() < deadline, "playback did not resume on the new device");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    step_until(&mut harness, "the notice gone", |app| app.session.listening.status.device == DeviceState::Ready);
+    assert!(harness.query_by_label_contains("No sound output device").is_none());
 }
