@@ -185,3 +185,41 @@ fn frame_while_measuring(bencher: Bencher) {
             view
         });
 }
+
+/// Playing: the recording loaded with its waveform (two hours of peaks), the position half a
+/// second on each frame, so the turn being spoken changes every few frames and Follow scrolls to
+/// it (tessellation included).
+#[divan::bench(sample_count = 400, sample_size = 5)]
+fn frame_playing(bencher: Bencher) {
+    use std::sync::Arc;
+
+    use interview_desk::api::transcript::Transcript;
+    use interview_desk::app::{Listening, ListeningStage};
+    use interview_desk::playback::timeline::Timeline;
+    use interview_desk::playback::waveform::{BUCKET_SECONDS, Waveform};
+
+    let record = record();
+    let (mut headless, mut view) = warmed_up(COMMON_WORD);
+    let duration = 7200.0;
+    let peaks = (0..(duration / BUCKET_SECONDS) as usize).map(|i| ((i * 7919) % 100) as f32 / 100.0).collect();
+    let turns = match &record.interview.transcript {
+        Transcript::Turns(turns) => turns.as_slice(),
+        _ => &[],
+    };
+    let mut listening = Listening {
+        interview_id: Some(record.interview.id.clone()),
+        stage: ListeningStage::Ready("long.mp3".into()),
+        waveform: Some(Arc::new(Waveform { peaks, duration })),
+        timeline: Some(Arc::new(Timeline::new(turns, Some(duration)))),
+        ..Listening::default()
+    };
+    listening.status.playing = true;
+    listening.status.duration = Some(duration);
+    headless.listening = listening;
+    bencher.bench_local(|| {
+        let listening = &mut headless.listening;
+        listening.status.position = (listening.status.position + 0.5) % duration;
+        listening.current_turn = listening.timeline.as_ref().and_then(|t| t.turn_at(listening.status.position));
+        headless.frame(record, &mut view, Vec::new(), true).count
+    });
+}

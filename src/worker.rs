@@ -185,6 +185,8 @@ pub enum Command {
         path: PathBuf,
         /// Given back with the answer.
         ticket: u64,
+        /// Set to stop reading (another interview was opened).
+        cancel: Arc<std::sync::atomic::AtomicBool>,
     },
     /// Remove every cached recording. Answered by [`Event::RecordingCacheCleared`].
     ClearRecordingCache {
@@ -864,10 +866,11 @@ async fn handle(state: &mut WorkerState, command: Command) {
                 events.send(Event::RecordingReady { ticket, result }).await;
             });
         }
-        Command::ComputeWaveform { path, ticket } => {
+        Command::ComputeWaveform { path, ticket, cancel } => {
             tokio::spawn(async move {
+                let cancelled = move || cancel.load(std::sync::atomic::Ordering::SeqCst);
                 let computed =
-                    tokio::task::spawn_blocking(move || crate::playback::waveform::compute(&path, &|_| {}, &|| false))
+                    tokio::task::spawn_blocking(move || crate::playback::waveform::compute(&path, &|_| {}, &cancelled))
                         .await;
                 let result = match computed {
                     Ok(result) => result.map(Arc::new),

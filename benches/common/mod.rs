@@ -178,7 +178,8 @@ pub fn response_body() -> Vec<u8> {
             "durationMinutes": minutes,
             "finishedDate": "2026-03-10T15:19:40Z",
             "metadata": {"externalInterviewId": "ATS-INT-20417", "recruiter": "team-backend"},
-            "callAttempts": [],
+            "callAttempts": [{"id": "9d0e8f7a-1b2c-4d3e-8f4a-5b6c7d8e9f01", "status": "COMPLETED",
+                "recordingUrl": "https://recordings.example.invalid/long.mp3", "duration": seconds.round()}],
             "analysis": {
                 "id": "c7e3a915-4d2b-4f80-9b6a-2a1d8e5f0c34",
                 "general": {
@@ -216,6 +217,8 @@ pub struct Headless {
     /// The context (reused across frames, like the app's).
     pub ctx: egui::Context,
     time: Cell<f64>,
+    /// The player's state the Transcript tab is drawn with (nothing loaded by default).
+    pub listening: interview_desk::app::Listening,
 }
 
 impl Headless {
@@ -223,7 +226,7 @@ impl Headless {
     pub fn new() -> Self {
         let ctx = egui::Context::default();
         interview_desk::ui::style::apply(&ctx);
-        let headless = Self { ctx, time: Cell::new(0.0) };
+        let headless = Self { ctx, time: Cell::new(0.0), listening: interview_desk::app::Listening::default() };
         headless.empty_frame();
         headless
     }
@@ -250,7 +253,8 @@ impl Headless {
         let input = self.input(events);
         let mut search = None;
         let output = self.ctx.run_ui(input, |ui| {
-            egui::CentralPanel::default().show(ui, |ui| search = transcript_ui(ui, record, view).search);
+            egui::CentralPanel::default()
+                .show(ui, |ui| search = transcript_ui(ui, record, view, &self.listening).search);
         });
         let mut drawn = self.finish(output, tessellate);
         drawn.search = search;

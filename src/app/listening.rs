@@ -78,12 +78,19 @@ pub struct Listening {
     pub timeline: Option<Arc<Timeline>>,
     /// The turn being spoken, while playing or paused inside the recording.
     pub current_turn: Option<usize>,
+    /// The call attempt's `duration` as the API gives it, in seconds.
+    pub api_duration: Option<f64>,
 }
 
 impl Listening {
-    /// The recording's duration in seconds: the player's, else the waveform's.
+    /// The recording's duration in seconds: the player's, else the waveform's; the API's when
+    /// the file's differs from it by more than 5 % (an mp3 header that misstates the length).
     pub fn duration(&self) -> Option<f64> {
-        self.status.duration.or(self.waveform.as_ref().map(|w| w.duration)).filter(|d| *d > 0.0)
+        let file = self.status.duration.or(self.waveform.as_ref().map(|w| w.duration)).filter(|d| *d > 0.0);
+        match (file, self.api_duration.filter(|d| d.is_finite() && *d > 0.0)) {
+            (Some(file), Some(api)) if (file - api).abs() > api * 0.05 => Some(api),
+            (file, api) => file.or(api),
+        }
     }
 
     /// Whether the recording of `interview_id` is loaded in the player.
@@ -98,6 +105,8 @@ impl Listening {
 pub(super) struct Fetching {
     ticket: u64,
     cancel: Option<Arc<AtomicBool>>,
+    /// Stops the waveform being read (another interview was opened).
+    waveform_cancel: Option<Arc<AtomicBool>>,
     /// Where to start playing once the recording is there (seconds), when the reviewer asked.
     pending_start: Option<f64>,
 }
@@ -124,7 +133,9 @@ impl App {
         match request {
             Listen::Toggle => {
                 if loaded {
-                    let playing = self.session.listening.status.playing;
+                    // Waiting for a device counts as playing: a second press cancels it.
+                    let status = &self.session.listening.status;
+                    let playing = status.playing || status.waiting;
                     self.play_command(PlayerCommand::SetPlaying(!playing));
                 } else {
                     self.fetch_recording(&record, Some(self.session.listening.status.position));
@@ -197,7 +208,7 @@ impl App {
 
     /// Stops playback and forgets the recording (another interview or attempt).
     pub(super) fn stop_listening(&mut self) {
-        if let Some(cancel) = self.fetching.cancel.take() {
+        for cancel in [self.fetching.cancel.take(), self.fetching.waveform_cancel.take()].into_iter().flatten() {
             cancel.store(true, Ordering::SeqCst);
         }
         self.fetching.ticket += 1;
@@ -263,6 +274,12 @@ impl App {
             return;
         }
         listening.stage = Stage::Fetching { bytes: 0, total: None };
+        listening.api_duration = record
+            .interview
+            .call_attempts
+            .get(attempt)
+            .and_then(|a| a.duration_seconds.as_ref())
+            .and_then(|d| d.valid().copied());
         self.fetching.ticket += 1;
         let cancel = Arc::new(AtomicBool::new(false));
         self.fetching.cancel = Some(cancel.clone());
@@ -300,8 +317,12 @@ impl App {
         match result {
             Ok(path) => {
                 self.session.listening.stage = Stage::Ready(path.clone());
-                self.send(WorkerCommand::ComputeWaveform { path: path.clone(), ticket });
+                let cancel = Arc::new(AtomicBool::new(false));
+                self.fetching.waveform_cancel = Some(cancel.clone());
+                self.send(WorkerCommand::ComputeWaveform { path: path.clone(), ticket, cancel });
                 self.open_in_player(path);
+                // Timed turns are placed now; untimed ones once the duration is known.
+                self.rebuild_timeline();
             }
             Err(message) => {
                 self.fetching.pending_start = None;
@@ -315,6 +336,7 @@ impl App {
         if ticket != self.fetching.ticket {
             return;
         }
+        self.fetching.waveform_cancel = None;
         match result {
             Ok(waveform) => {
                 self.session.listening.waveform = Some(waveform);

@@ -19,7 +19,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 pub use fake::{FakeClock, FakeOutput};
-pub use rodio_output::RodioOutput;
+pub use rodio_output::{RodioOutput, open_source};
 
 /// The playback speeds offered, slowest first (1.0 is as recorded).
 pub const SPEEDS: [f32; 6] = [0.75, 1.0, 1.25, 1.5, 1.75, 2.0];
@@ -154,14 +154,17 @@ pub enum DeviceState {
 }
 
 /// What the player reports, whole, after each change and while playing.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PlayerStatus {
     /// The recording loaded, if any.
     pub path: Option<PathBuf>,
     /// Its duration in seconds, when known.
     pub duration: Option<f64>,
-    /// Playing (or waiting for a device to play on).
+    /// Playing: sound is going to a device. Never true while there is none.
     pub playing: bool,
+    /// Asked to play, but no device is there yet (or the recording is still being opened); it
+    /// plays as soon as one is.
+    pub waiting: bool,
     /// The position, in seconds from the start.
     pub position: f64,
     /// The speed, 1.0 as recorded.
@@ -172,6 +175,23 @@ pub struct PlayerStatus {
     pub device: DeviceState,
     /// Why the recording cannot be played, if it cannot.
     pub error: Option<PlaybackError>,
+}
+
+impl Default for PlayerStatus {
+    /// Nothing loaded, at normal speed and full volume.
+    fn default() -> Self {
+        Self {
+            path: None,
+            duration: None,
+            playing: false,
+            waiting: false,
+            position: 0.0,
+            speed: 1.0,
+            volume: 1.0,
+            device: DeviceState::NotOpened,
+            error: None,
+        }
+    }
 }
 
 /// Wakes the UI when a status arrives.
@@ -225,6 +245,8 @@ struct Engine {
     /// once the device is back).
     loaded: bool,
     connected: bool,
+    /// The reviewer wants it to play (it does once a device and the file are ready).
+    want: bool,
     /// No device is looked for before this (a missing one is not asked for every tick).
     next_retry: Option<std::time::Instant>,
     last_sent: Option<PlayerStatus>,
@@ -232,13 +254,22 @@ struct Engine {
 
 impl Engine {
     fn new(output: Box<dyn AudioOutput>, statuses: mpsc::Sender<PlayerStatus>, waker: Waker) -> Self {
-        let status = PlayerStatus { speed: 1.0, volume: 1.0, ..PlayerStatus::default() };
-        Self { output, status, statuses, waker, loaded: false, connected: false, next_retry: None, last_sent: None }
+        Self {
+            output,
+            status: PlayerStatus::default(),
+            statuses,
+            waker,
+            loaded: false,
+            connected: false,
+            want: false,
+            next_retry: None,
+            last_sent: None,
+        }
     }
 
     fn run(&mut self, commands: &mpsc::Receiver<PlayerCommand>) {
         loop {
-            let wait = if self.status.playing {
+            let wait = if self.want {
                 TICK
             } else if matches!(self.status.device, DeviceState::Missing(_)) && self.status.path.is_some() {
                 DEVICE_RETRY
@@ -308,7 +339,7 @@ impl Engine {
                 }
                 Err(err) => {
                     self.status.error = Some(err);
-                    self.status.playing = false;
+                    self.want = false;
                     return false;
                 }
             }
@@ -321,10 +352,10 @@ impl Engine {
             PlayerCommand::Open { path, start, play } => {
                 self.output.set_playing(false);
                 self.next_retry = None;
+                self.want = play;
                 self.status = PlayerStatus {
                     path: Some(path),
                     position: start.max(0.0),
-                    playing: play,
                     speed: self.status.speed,
                     volume: self.status.volume,
                     device: self.status.device.clone(),
@@ -343,7 +374,7 @@ impl Engine {
                     // Play at the end starts over, as every player does.
                     self.seek(0.0);
                 }
-                self.status.playing = play;
+                self.want = play;
                 if play {
                     self.next_retry = None;
                 }
@@ -363,6 +394,7 @@ impl Engine {
                 self.output.set_volume(self.status.volume);
             }
             PlayerCommand::Close => {
+                self.want = false;
                 self.output.set_playing(false);
                 self.status = PlayerStatus {
                     speed: self.status.speed,
@@ -392,7 +424,7 @@ impl Engine {
             // The device went away mid-call: the default device may already be another one.
             self.connected = false;
             self.loaded = false;
-            let playing = self.status.playing;
+            let playing = self.want;
             if self.ready() {
                 if playing {
                     self.output.set_playing(true);
@@ -402,7 +434,7 @@ impl Engine {
             }
             return;
         }
-        if self.status.path.is_some() && !self.loaded && self.status.playing {
+        if self.status.path.is_some() && !self.loaded && self.want {
             // Waiting for a device (looked for every DEVICE_RETRY).
             if self.ready() {
                 self.output.set_playing(true);
@@ -411,9 +443,12 @@ impl Engine {
         }
         if self.loaded {
             self.status.position = self.output.position();
-            if self.status.playing && self.output.finished() {
-                self.status.playing = false;
+            let at_end = self.status.duration.is_some_and(|d| self.status.position >= d - 0.01);
+            if self.want && (self.output.finished() || at_end) {
+                self.want = false;
                 self.output.set_playing(false);
+                // The player has dropped the decoder at its end: the next play opens it again.
+                self.loaded = false;
                 if let Some(duration) = self.status.duration {
                     self.status.position = duration;
                 } else {
@@ -424,6 +459,9 @@ impl Engine {
     }
 
     fn report(&mut self) {
+        let sounding = self.want && self.loaded && self.connected && self.status.error.is_none();
+        self.status.playing = sounding;
+        self.status.waiting = self.want && !sounding && self.status.error.is_none();
         if self.last_sent.as_ref() == Some(&self.status) {
             return;
         }
@@ -488,18 +526,28 @@ mod tests {
         let player = started(&clock);
         player.send(PlayerCommand::Open { path: demo_recording(), start: 0.0, play: true });
         let status = wait_for(&player, "no device", |s| matches!(s.device, DeviceState::Missing(_)));
-        assert!(status.playing, "still meant to play once a device is there");
+        assert!(!status.playing && status.waiting, "not shown as playing while silent, but waiting: {status:?}");
         clock.set_device(true);
         wait_for(&player, "the device back", |s| s.device == DeviceState::Ready && s.playing);
         clock.advance(2.0);
         wait_for(&player, "playing on it", |s| (s.position - 2.0).abs() < 1e-6);
-        // Unplugged mid-call: the position is kept, and playback goes on once one is back.
+        player.send(PlayerCommand::SetSpeed(1.5));
+        player.send(PlayerCommand::SetVolume(0.4));
+        wait_for(&player, "speed and volume", |s| s.speed == 1.5 && s.volume == 0.4);
+        // Unplugged mid-call: paused where it was, with its speed and volume, and playing again
+        // on the device that comes back.
         clock.set_device(false);
         clock.unplug();
-        wait_for(&player, "the device gone", |s| matches!(s.device, DeviceState::Missing(_)));
+        let status = wait_for(&player, "the device gone", |s| matches!(s.device, DeviceState::Missing(_)));
+        assert!(!status.playing && status.waiting, "{status:?}");
+        assert!((status.position - 2.0).abs() < 0.01, "{status:?}");
         clock.set_device(true);
         let status = wait_for(&player, "resumed", |s| s.device == DeviceState::Ready && s.playing);
         assert!((status.position - 2.0).abs() < 0.01, "{status:?}");
+        assert!((status.speed, status.volume) == (1.5, 0.4), "{status:?}");
+        assert!((clock.volume() - 0.4).abs() < 1e-6, "the new device got the volume");
+        clock.advance(2.0);
+        wait_for(&player, "1.5× on the new device", |s| (s.position - 5.0).abs() < 1e-6);
     }
 
     #[test]

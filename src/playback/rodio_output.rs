@@ -15,6 +15,10 @@ use super::{AudioOutput, PlaybackError};
 /// it lost, and the player opens the default device again (which may be another one).
 pub struct RodioOutput {
     device: Option<rodio::MixerDeviceSink>,
+    /// Where players are connected: the device's mixer, or a headless one.
+    mixer: Option<rodio::mixer::Mixer>,
+    /// Headless: no device is opened; the mixer's output is pulled by whoever holds it.
+    headless: bool,
     player: Option<rodio::Player>,
     lost: Arc<AtomicBool>,
     tap: Arc<TapState>,
@@ -24,7 +28,7 @@ pub struct RodioOutput {
 
 impl std::fmt::Debug for RodioOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RodioOutput").field("connected", &self.device.is_some()).finish_non_exhaustive()
+        f.debug_struct("RodioOutput").field("connected", &self.mixer.is_some()).finish_non_exhaustive()
     }
 }
 
@@ -37,14 +41,42 @@ impl Default for RodioOutput {
 impl RodioOutput {
     /// Not connected yet: nothing is opened until the first play.
     pub fn new() -> Self {
-        Self { device: None, player: None, lost: Arc::default(), tap: Arc::default(), speed: 1.0, volume: 1.0 }
+        Self {
+            device: None,
+            mixer: None,
+            headless: false,
+            player: None,
+            lost: Arc::default(),
+            tap: Arc::default(),
+            speed: 1.0,
+            volume: 1.0,
+        }
+    }
+
+    /// The same decoding, speed and position keeping, with no device: what a device would
+    /// play comes out of the returned source (stereo, 48 kHz), pulled by the caller at its own
+    /// pace (tests and benchmarks).
+    pub fn headless() -> (Self, rodio::mixer::MixerSource) {
+        let (mixer, source) = rodio::mixer::mixer(HEADLESS_CHANNELS, HEADLESS_RATE);
+        (Self { mixer: Some(mixer), headless: true, ..Self::new() }, source)
     }
 }
 
+/// The headless output's format.
+const HEADLESS_CHANNELS: rodio::ChannelCount = rodio::ChannelCount::MIN.saturating_add(1);
+const HEADLESS_RATE: rodio::SampleRate = match rodio::SampleRate::new(48_000) {
+    Some(rate) => rate,
+    None => rodio::SampleRate::MIN,
+};
+
 impl AudioOutput for RodioOutput {
     fn connect(&mut self) -> Result<(), PlaybackError> {
+        if self.headless {
+            return Ok(());
+        }
         self.player = None;
         self.device = None;
+        self.mixer = None;
         self.lost.store(false, Ordering::SeqCst);
         let lost = self.lost.clone();
         let builder = rodio::DeviceSinkBuilder::from_default_device()
@@ -62,6 +94,7 @@ impl AudioOutput for RodioOutput {
             });
         let mut device = builder.open_sink_or_fallback().map_err(|err| PlaybackError::NoDevice(describe(&err)))?;
         device.log_on_drop(false);
+        self.mixer = Some(device.mixer().clone());
         self.device = Some(device);
         Ok(())
     }
@@ -71,11 +104,11 @@ impl AudioOutput for RodioOutput {
     }
 
     fn load(&mut self, path: &Path) -> Result<Option<f64>, PlaybackError> {
-        let Some(device) = &self.device else { return Err(PlaybackError::NoDevice("not opened".to_owned())) };
+        let Some(mixer) = &self.mixer else { return Err(PlaybackError::NoDevice("not opened".to_owned())) };
         let source = open_source(path)?;
         let duration = source.total_duration().map(|d| d.as_secs_f64());
         let tap = Arc::new(TapState::default());
-        let player = rodio::Player::connect_new(device.mixer());
+        let player = rodio::Player::connect_new(mixer);
         player.pause();
         player.set_speed(self.speed);
         player.set_volume(self.volume);
@@ -92,13 +125,19 @@ impl AudioOutput for RodioOutput {
     }
 
     fn seek(&mut self, seconds: f64) -> Result<(), PlaybackError> {
-        let Some(player) = &self.player else { return Ok(()) };
+        // Not rodio's Player::try_seek: it waits for the device to pull (forever, when the
+        // source has ended or the device stalls), and its speed stage multiplies the target by
+        // the speed (rodio issue 876). The tap seeks the decoder itself, in recording time, at
+        // the next sample the device pulls.
+        let target = seconds.max(0.0);
+        *self.tap.seek.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(target);
         self.tap.ended.store(false, Ordering::SeqCst);
-        player.try_seek(Duration::from_secs_f64(seconds.max(0.0))).map_err(|err| PlaybackError::Decode(err.to_string()))
+        Ok(())
     }
 
     fn position(&self) -> f64 {
-        f64::from_bits(self.tap.position.load(Ordering::Relaxed))
+        let pending = *self.tap.seek.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        pending.unwrap_or_else(|| f64::from_bits(self.tap.position.load(Ordering::Relaxed)))
     }
 
     fn finished(&self) -> bool {
@@ -159,6 +198,8 @@ struct TapState {
     position: AtomicU64,
     /// The decoder has nothing more.
     ended: AtomicBool,
+    /// A seek asked for and not done yet (seconds of the recording).
+    seek: std::sync::Mutex<Option<f64>>,
 }
 
 /// Counts the samples the decoder hands out, before the player's speed changes their rate, so
@@ -183,11 +224,18 @@ impl<S: Source> Iterator for Tap<S> {
     type Item = rodio::Sample;
 
     fn next(&mut self) -> Option<Self::Item> {
+        // try_lock: the audio callback never waits; a seek being asked for is done next sample.
+        let asked = self.state.seek.try_lock().ok().and_then(|mut seek| seek.take());
+        if let Some(target) = asked {
+            if let Err(err) = self.try_seek(Duration::from_secs_f64(target)) {
+                tracing::warn!("could not seek to {target:.1} s: {err}");
+            }
+        }
         let sample = self.inner.next();
         match sample {
             Some(_) => {
                 self.counted += 1;
-                if self.counted >= 512 {
+                if self.counted >= 128 {
                     self.publish();
                 }
             }

@@ -180,3 +180,43 @@ pub fn compute(path: &Path, progress: &dyn Fn(f32), cancelled: &dyn Fn() -> bool
     progress(1.0);
     Ok(Waveform { peaks, duration: end })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    fn demo(name: &str) -> std::path::PathBuf {
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/demo/recordings").join(name)
+    }
+
+    #[test]
+    fn a_cancelled_pass_stops_at_once() {
+        let asked = AtomicUsize::new(0);
+        let result = compute(
+            &demo("5b9d2e60.mp3"),
+            &|_| {},
+            // Cancelled (another interview opened) at the third check.
+            &|| asked.fetch_add(1, Ordering::SeqCst) >= 2,
+        );
+        assert_eq!(result, Err(PlaybackError::Decode("cancelled".to_owned())));
+        assert_eq!(asked.load(Ordering::SeqCst), 3, "it stopped at once");
+    }
+
+    #[test]
+    fn peaks_cover_the_recording_and_a_non_audio_file_is_named() {
+        let waveform = compute(&demo("b118515f.mp3"), &|_| {}, &|| false).expect("decodes");
+        assert_eq!(waveform.peaks.len(), 432);
+        assert!(waveform.peak_between(0.0, 43.2) > 0.1);
+        assert_eq!(waveform.peak_between(100.0, 200.0), 0.0, "nothing past the end");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let page = dir.path().join("call.mp3");
+        std::fs::write(&page, "<html><body>Access denied</body></html>").expect("write");
+        assert!(
+            matches!(compute(&page, &|_| {}, &|| false), Err(PlaybackError::Unsupported { format }) if format == "MP3")
+        );
+        let missing = dir.path().join("gone.wav");
+        assert!(matches!(compute(&missing, &|_| {}, &|| false), Err(PlaybackError::Open(_))));
+    }
+}

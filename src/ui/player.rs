@@ -54,24 +54,16 @@ pub fn player_ui(
     let duration = if ours { listening.duration().or(api_duration) } else { api_duration };
     let position = if ours { status.position } else { 0.0 };
     let playing = ready && status.playing;
-    // Wrapped: beside the scorecard the tab is narrow, and nothing may go under the panel.
-    ui.horizontal_wrapped(|ui| {
-        if attempts.len() > 1 {
-            let label = ui.label("Call");
-            egui::ComboBox::from_id_salt("player_attempt")
-                .selected_text(format!("Attempt {}", attempt + 1))
-                .show_ui(ui, |ui| {
-                    for &a in &attempts {
-                        if ui.selectable_label(a == attempt, format!("Attempt {}", a + 1)).clicked() && a != attempt {
-                            action.listen.push(Listen::Attempt(a));
-                        }
-                    }
-                })
-                .response
-                .labelled_by(label.id);
-        }
+    let waiting = ready && status.waiting;
+    // Beside the scorecard the tab is narrow: the settings go on a row of their own, so nothing
+    // sticks out under the panel (which would also widen every row below).
+    let one_row = ui.available_width() >= 820.0;
+    let transport = |ui: &mut egui::Ui, action: &mut PlayerAction, view: &mut TranscriptView| {
         let (icon, label, hover) = if playing {
             ("⏸", "Pause", "Pause (Space)")
+        } else if waiting {
+            // Never shown as playing while nothing sounds.
+            ("⏳", "Waiting", "Waiting for a sound device; click to stop waiting (Space)")
         } else {
             ("▶", "Play", "Play the call recording (Space)")
         };
@@ -93,11 +85,23 @@ pub fn player_ui(
         }
         ui.label(RichText::new(format!("{} / {}", clock(Some(position)), clock(duration))).monospace())
             .on_hover_text("Elapsed / total");
+        let following = !view.follow_paused;
+        let follow_text = if following { "Following the call" } else { "Follow" };
+        let follow = ui
+            .selectable_label(following, follow_text)
+            .on_hover_text("Keep the turn being spoken in view (scrolling turns it off)");
+        if follow.clicked() {
+            view.follow_paused = following;
+            view.follow_offset = None;
+            view.followed_turn = None;
+        }
+    };
+    let settings = |ui: &mut egui::Ui, action: &mut PlayerAction| {
         let speed_label = ui.label("Speed");
         let mut speed = status.speed;
         egui::ComboBox::from_id_salt("player_speed")
             .selected_text(format!("{speed}×"))
-            .width(60.0)
+            .width(56.0)
             .show_ui(ui, |ui| {
                 for choice in SPEEDS {
                     ui.selectable_value(&mut speed, choice, format!("{choice}×"));
@@ -111,6 +115,7 @@ pub fn player_ui(
         }
         let volume_label = ui.label("Volume");
         let mut volume = status.volume;
+        ui.spacing_mut().slider_width = 80.0;
         let slider = ui
             .add(egui::Slider::new(&mut volume, 0.0..=1.0).show_value(false))
             .labelled_by(volume_label.id)
@@ -118,17 +123,31 @@ pub fn player_ui(
         if slider.changed() {
             action.listen.push(Listen::Volume(volume));
         }
-        let following = !view.follow_paused;
-        let follow_text = if following { "Following the call" } else { "Follow" };
-        let follow = ui
-            .selectable_label(following, follow_text)
-            .on_hover_text("Keep the turn being spoken in view (scrolling turns it off)");
-        if follow.clicked() {
-            view.follow_paused = following;
-            view.follow_offset = None;
-            view.followed_turn = None;
+        if attempts.len() > 1 {
+            let label = ui.label("Call");
+            egui::ComboBox::from_id_salt("player_attempt")
+                .selected_text(format!("Attempt {}", attempt + 1))
+                .show_ui(ui, |ui| {
+                    for &a in &attempts {
+                        if ui.selectable_label(a == attempt, format!("Attempt {}", a + 1)).clicked() && a != attempt {
+                            action.listen.push(Listen::Attempt(a));
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
         }
-    });
+    };
+    if one_row {
+        ui.horizontal(|ui| {
+            transport(ui, &mut action, view);
+            ui.separator();
+            settings(ui, &mut action);
+        });
+    } else {
+        ui.horizontal_wrapped(|ui| transport(ui, &mut action, view));
+        ui.horizontal_wrapped(|ui| settings(ui, &mut action));
+    }
     if let Some(seek) = seek_bar_ui(ui, listening, ours, position, duration) {
         action.listen.push(Listen::Seek(seek));
     }
@@ -174,6 +193,15 @@ fn seek_bar_ui(
         _ => {
             painter.line_segment([egui::pos2(rect.left(), mid), egui::pos2(rect.right(), mid)], (1.0, muted));
             painter.line_segment([egui::pos2(rect.left(), mid), egui::pos2(played_x, mid)], (2.0, style::ACCENT));
+            if !ours || matches!(listening.stage, Stage::Idle) {
+                painter.text(
+                    rect.center(),
+                    egui::Align2::CENTER_CENTER,
+                    "Play to hear the call (downloaded once, then kept on this computer)",
+                    egui::TextStyle::Small.resolve(ui.style()),
+                    visuals.weak_text_color(),
+                );
+            }
         }
     }
     if duration.is_some() {
@@ -203,13 +231,8 @@ fn seek_bar_ui(
 fn status_line_ui(ui: &mut egui::Ui, listening: &Listening, ours: bool, attempt: usize, action: &mut PlayerAction) {
     if ours && let DeviceState::Missing(reason) = &listening.status.device {
         ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new("🔇 No sound output device").color(style::WARNING).strong());
-            ui.label(
-                RichText::new(format!(
-                    "({reason}). Playback starts by itself when one is connected; the rest of the app works as usual."
-                ))
-                .weak(),
-            );
+            ui.label(RichText::new("🔇 No sound output device").color(style::WARNING).strong()).on_hover_text(reason);
+            ui.label(RichText::new("Playback starts by itself when one is connected.").weak()).on_hover_text(reason);
         });
     }
     if !ours {

@@ -8,6 +8,7 @@ mod charts;
 mod cli;
 mod common;
 mod lists;
+mod playback;
 mod recordings;
 mod resilience;
 mod security;

@@ -1644,3 +1644,29 @@ fn without_a_sound_device_the_player_says_so_and_the_app_works_on() {
     step_until(&mut harness, "the notice gone", |app| app.session.listening.status.device == DeviceState::Ready);
     assert!(harness.query_by_label_contains("No sound output device").is_none());
 }
+
+#[test]
+fn the_player_fits_beside_the_scorecard_and_in_a_narrow_window() {
+    let cache = tempfile::tempdir().unwrap();
+    let mut harness = listening_app(&FakeClock::default(), cache.path());
+    open(&mut harness, DEMO_PHONE_INTERVIEW_ID);
+    harness.get_by_role_and_label(Role::Button, "Transcript").click();
+    harness.run_steps(3);
+    let controls = [
+        (Role::Button, "▶ Play"),
+        (Role::Button, "⏪ 10 s"),
+        (Role::Button, "10 s ⏩"),
+        (Role::Button, "Following the call"),
+        (Role::ComboBox, "Speed"),
+        (Role::Slider, "Volume"),
+    ];
+    for width in [720.0, 1000.0, 1200.0, 1600.0] {
+        harness.set_size(egui::vec2(width, 700.0));
+        harness.run_steps(4);
+        // The scorecard panel shows from 1000 px: the player stays left of it.
+        let right = harness.query_by_label("Your review").map_or(width, |n| n.rect().min.x);
+        assert_laid_out_side_by_side(&harness, right, &controls);
+        let bar = harness.get_by_label_contains("Seek bar, at").rect();
+        assert!(bar.max.x <= right + 0.5, "the seek bar ends at {} under the panel at {right} ({width} px)", bar.max.x);
+    }
+}
