@@ -342,6 +342,42 @@ impl Speaker {
     }
 }
 
+impl Transcript {
+    /// The names of the [`Speaker::Other`] speakers (a number such as "Speaker 0", a letter,
+    /// a name), in order of first appearance: those a reviewer may say are the agent or the
+    /// candidate.
+    pub fn other_speakers(&self) -> Vec<String> {
+        let Self::Turns(turns) = self else { return Vec::new() };
+        let mut names: Vec<String> = Vec::new();
+        for turn in turns {
+            if let Speaker::Other(name) = &turn.speaker
+                && !names.contains(name)
+            {
+                names.push(name.clone());
+            }
+        }
+        names
+    }
+
+    /// This transcript with each [`Speaker::Other`] that `role_of` names made that speaker
+    /// (the agent or the candidate); `label` stays as the server sent it.
+    pub fn with_roles(&self, role_of: impl Fn(&str) -> Option<Speaker>) -> Self {
+        let Self::Turns(turns) = self else { return self.clone() };
+        Self::Turns(
+            turns
+                .iter()
+                .map(|turn| match &turn.speaker {
+                    Speaker::Other(name) => match role_of(name) {
+                        Some(speaker) => Turn { speaker, ..turn.clone() },
+                        None => turn.clone(),
+                    },
+                    _ => turn.clone(),
+                })
+                .collect(),
+        )
+    }
+}
+
 impl Turn {
     /// "Agent", "Candidate", the [`Speaker::Other`] label, or "Unknown speaker".
     pub fn speaker_name(&self) -> &str {

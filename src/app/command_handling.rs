@@ -110,7 +110,7 @@ impl App {
             },
             Command::SaveTranscript => self.save_transcript(frame),
             Command::SaveInterviewTable { xlsx } => {
-                if let Some(record) = self.session.current_record() {
+                if let Some(record) = self.session.record_for_people() {
                     self.save_table(frame, vec![record], xlsx);
                 }
             }
@@ -503,7 +503,7 @@ impl App {
     /// "Save report…": the open interview's review report (HTML). Under blind review, before
     /// a decision, the report is anonymised whatever the Export tab says.
     fn save_report(&mut self, frame: Option<&eframe::Frame>) {
-        let Some(record) = self.session.current_record() else { return };
+        let Some(record) = self.session.record_for_people() else { return };
         let [candidate, agent, job] = self.related_so_far(&record);
         let reviews = self.reviews_for_export(&record.interview.id);
         let prefs = self.session.export_prefs;
@@ -555,7 +555,7 @@ impl App {
 
     /// "Save transcript as…": the open interview's transcript in the Export tab's format.
     fn save_transcript(&mut self, frame: Option<&eframe::Frame>) {
-        let Some(record) = self.session.current_record() else { return };
+        let Some(record) = self.session.record_for_people() else { return };
         let format = self.session.export_prefs.transcript_format;
         let extension = format.extension();
         let stem = PathBuf::from(default_file_name(&record.interview)).with_extension("");

@@ -174,6 +174,9 @@ pub struct App {
     player: Option<crate::playback::Player>,
     /// The recording being fetched for it.
     fetching: listening::Fetching,
+    /// The record and speaker roles [`Session::people_record`] was made from (the record by
+    /// address).
+    roles_applied: Option<(usize, std::collections::BTreeMap<String, crate::review::SpeakerRole>)>,
     dialog: Box<dyn SaveDialog>,
 }
 
@@ -251,6 +254,7 @@ impl App {
             worker,
             player,
             fetching: listening::Fetching::default(),
+            roles_applied: None,
             dialog: options.dialog,
         };
         if let Some((config, key)) = options.automation.connection {
@@ -291,6 +295,29 @@ impl App {
             && (session.settings.get(&session.profile).is_some() || self.keys.contains_key(&session.profile));
         self.sync_review_settings();
         self.sync_blind();
+        self.sync_speaker_roles();
+    }
+
+    /// Rebuilds [`Session::people_record`] when the open interview or the reviewer's speaker
+    /// roles for it changed (a copy of the transcript: only then, never each frame).
+    fn sync_speaker_roles(&mut self) {
+        let record = self.session.current_record();
+        let roles = record
+            .as_ref()
+            .and_then(|r| self.edits.reviews.get(&r.interview.id))
+            .filter(|review| !review.speaker_roles.is_empty());
+        let key = record.as_ref().zip(roles).map(|(r, review)| (Arc::as_ptr(r) as usize, review.speaker_roles.clone()));
+        if key == self.roles_applied {
+            return;
+        }
+        self.session.people_record = record.zip(roles).map(|(record, review)| {
+            let mut mapped = (*record).clone();
+            mapped.interview.transcript = review.apply_speaker_roles(&record.interview.transcript);
+            Arc::new(mapped)
+        });
+        // The rows (speaker filter, search) were made from the transcript as it was shown.
+        self.edits.transcript.invalidate();
+        self.roles_applied = key;
     }
 
     /// What is remembered across restarts now.

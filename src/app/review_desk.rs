@@ -332,7 +332,8 @@ impl App {
 
     /// Pins turn `turn` of the open interview's transcript as evidence.
     pub(super) fn pin_evidence(&mut self, turn: usize) {
-        let Some(record) = self.session.current_record() else { return };
+        // The speaker as the reviewer named it (a "Speaker 0" said to be the candidate).
+        let Some(record) = self.session.record_for_people() else { return };
         let id = record.interview.id.clone();
         let status = self.session.reviews.status.get(&id);
         let editable = status.is_some_and(|s| s.read_only.is_none() && !s.loading);

@@ -86,6 +86,10 @@ pub struct Session {
     pub reviews: super::review_desk::ReviewDesk,
     /// The open interview's call recording and its player.
     pub listening: super::listening::Listening,
+    /// The open interview with the speakers the reviewer named (agent or candidate) made so:
+    /// what the Transcript tab shows and the files for people hold. `None` when none are
+    /// named.
+    pub people_record: Option<Arc<InterviewRecord>>,
 }
 
 impl Session {
@@ -125,6 +129,13 @@ impl Session {
     /// The loaded interview, if any.
     pub fn current_record(&self) -> Option<Arc<InterviewRecord>> {
         self.current.as_ref()?.remote.value().cloned()
+    }
+
+    /// The open interview as people read it: with the reviewer's speaker roles applied (see
+    /// [`Session::people_record`]), else as loaded.
+    pub fn record_for_people(&self) -> Option<Arc<InterviewRecord>> {
+        let current = self.current_record()?;
+        Some(self.people_record.clone().filter(|r| r.interview.id == current.interview.id).unwrap_or(current))
     }
 
     /// Whether `id` is in the comparison.

@@ -99,6 +99,8 @@ pub struct TranscriptView {
     pub(crate) follow_offset: Option<f32>,
     /// The turn Follow last scrolled to.
     pub(crate) followed_turn: Option<usize>,
+    /// The transcript's [`Transcript::other_speakers`], found once per transcript.
+    other_speakers: Option<Vec<String>>,
 }
 
 /// The shown rows and their heights. Heights start as estimates and are replaced by measured
@@ -133,6 +135,13 @@ impl TranscriptView {
         self.prepared = None;
         self.pending = None;
         self.keep_current = Some(current);
+        self.other_speakers = None;
+    }
+
+    /// The speakers of `transcript` that are neither agent nor candidate (looked for once; the
+    /// app resets the view when the transcript changes).
+    pub fn other_speakers(&mut self, transcript: &Transcript) -> &[String] {
+        self.other_speakers.get_or_insert_with(|| transcript.other_speakers())
     }
 
     /// Forgets the last search results so the next [`Self::update_matches`] searches again,

@@ -151,7 +151,7 @@ mod tests {
     #[test]
     fn all_assets_parse() {
         let data = DemoData::parse_assets().unwrap();
-        assert_eq!(data.interviews.len(), 12);
+        assert_eq!(data.interviews.len(), 13);
         assert_eq!(data.candidates.len(), 10);
         assert_eq!(data.agents.len(), 5);
         assert_eq!(data.jobs.len(), 4);

@@ -16,9 +16,10 @@ use serde_json::Value;
 const PLACEHOLDER: &str = "https://recordings.example.invalid/";
 
 /// The recordings by file name.
-const RECORDINGS: [(&str, &[u8]); 2] = [
+const RECORDINGS: [(&str, &[u8]); 3] = [
     ("5b9d2e60.mp3", include_bytes!("../../assets/demo/recordings/5b9d2e60.mp3")),
     ("b118515f.mp3", include_bytes!("../../assets/demo/recordings/b118515f.mp3")),
+    ("d41c7e2a.mp3", include_bytes!("../../assets/demo/recordings/d41c7e2a.mp3")),
 ];
 
 /// The media server's routes: `GET /recordings/{name}` (audio/mpeg), 404 for any other name.

@@ -324,7 +324,7 @@ mod tests {
         assert_eq!(json["data"]["id"], DEMO_PHONE_INTERVIEW_ID);
         let (status, json) = get_json(&server, &client, &format!("/v1/interviews?companyId={company}")).await;
         assert_eq!(status, 200);
-        assert_eq!(json["total"], 12);
+        assert_eq!(json["total"], 13);
     }
 
     #[tokio::test]
@@ -363,12 +363,12 @@ mod tests {
     async fn interview_list_pages_and_filters() {
         let (server, client) = server().await;
         let all = demo_interview_ids();
-        assert_eq!(all.len(), 12);
+        assert_eq!(all.len(), 13);
         let (status, json) = get_json(&server, &client, "/interviews?limit=5&page=2").await;
         assert_eq!(status, 200);
         assert_eq!(
             (json["total"].as_u64(), json["page"].as_u64(), json["limit"].as_u64(), json["totalPages"].as_u64()),
-            (Some(12), Some(2), Some(5), Some(3))
+            (Some(13), Some(2), Some(5), Some(3))
         );
         assert_eq!(ids_of(&json["data"]), all[5..10]);
 

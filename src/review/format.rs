@@ -217,6 +217,27 @@ pub struct Evidence {
     pub extra: Map<String, Value>,
 }
 
+/// Who a speaker the transcript names only by a number, a letter or a name is, in the
+/// reviewer's judgment (`speakerRoles` values).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SpeakerRole {
+    /// The AI interviewer.
+    Agent,
+    /// The candidate.
+    Candidate,
+}
+
+impl SpeakerRole {
+    /// The transcript speaker it stands for.
+    pub fn speaker(self) -> crate::api::transcript::Speaker {
+        match self {
+            Self::Agent => crate::api::transcript::Speaker::Agent,
+            Self::Candidate => crate::api::transcript::Speaker::Candidate,
+        }
+    }
+}
+
 /// One reviewer's evaluation of one interview. Times are UTC.
 #[derive(Clone, Debug, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -263,6 +284,13 @@ pub struct Review {
     /// When the notes last changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes_at: Option<jiff::Timestamp>,
+    /// Speakers the transcript names only by a number or a letter (its [`Speaker::Other`]
+    /// names, e.g. `"Speaker 0"`, `"A"`) that the reviewer said are the agent or the candidate
+    /// (`speakerRoles`, e.g. `{"Speaker 0": "agent"}`).
+    ///
+    /// [`Speaker::Other`]: crate::api::transcript::Speaker::Other
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub speaker_roles: std::collections::BTreeMap<String, SpeakerRole>,
     /// Fields this version does not know, kept as read.
     #[serde(skip)]
     pub extra: Map<String, Value>,
@@ -292,6 +320,14 @@ pub enum FormatError {
 }
 
 impl Review {
+    /// `transcript` with the speakers this review names as agent or candidate made so.
+    pub fn apply_speaker_roles(
+        &self,
+        transcript: &crate::api::transcript::Transcript,
+    ) -> crate::api::transcript::Transcript {
+        transcript.with_roles(|name| self.speaker_roles.get(name).map(|role| role.speaker()))
+    }
+
     /// An empty review of `interview_id` by `reviewer`, started `now`.
     pub fn new(interview_id: &str, reviewer: &str, now: jiff::Timestamp) -> Self {
         Self {
@@ -311,6 +347,7 @@ impl Review {
             evidence: Vec::new(),
             notes: String::new(),
             notes_at: None,
+            speaker_roles: std::collections::BTreeMap::new(),
             extra: Map::new(),
             nested_extra: Map::new(),
         }
@@ -454,6 +491,7 @@ const REVIEW_FIELDS: &[&str] = &[
     "evidence",
     "notes",
     "notesAt",
+    "speakerRoles",
 ];
 
 /// The fields each kind of item knows.
@@ -529,6 +567,34 @@ mod tests {
         let back = Review::from_json(&text).unwrap();
         assert_eq!(back, review);
         assert_eq!(back.criteria[0].rating, None);
+    }
+
+    #[test]
+    fn speaker_roles_round_trip_and_apply_to_the_transcript_only_where_named() {
+        use crate::api::transcript::{Speaker, Transcript, Turn};
+        let mut review = sample();
+        review.speaker_roles.insert("Speaker 0".to_owned(), SpeakerRole::Candidate);
+        let text = review.to_json();
+        assert!(text.contains("\"speakerRoles\": {\n    \"Speaker 0\": \"candidate\""), "{text}");
+        let back = Review::from_json(&text).unwrap();
+        assert_eq!(back, review);
+        assert!(back.extra.is_empty(), "a known field, not an unknown one");
+        let turn = |speaker: Speaker, label: &str| Turn {
+            speaker,
+            label: Some(label.to_owned()),
+            text: "Hi".to_owned(),
+            start: None,
+            end: None,
+        };
+        let transcript = Transcript::Turns(vec![
+            turn(Speaker::Other("Speaker 0".to_owned()), "0"),
+            turn(Speaker::Other("Speaker 1".to_owned()), "1"),
+        ]);
+        let Transcript::Turns(mapped) = back.apply_speaker_roles(&transcript) else { panic!("turns") };
+        assert_eq!(mapped[0].speaker, Speaker::Candidate);
+        assert_eq!(mapped[0].label.as_deref(), Some("0"), "the label as the server sent it");
+        assert_eq!(mapped[1].speaker, Speaker::Other("Speaker 1".to_owned()), "not named: kept");
+        assert_eq!(transcript.other_speakers(), ["Speaker 0", "Speaker 1"]);
     }
 
     #[test]

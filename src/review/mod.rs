@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 pub use format::{
     AiPointKind, AiPointReview, AnalysisRef, CriterionRating, Decision, Evidence, FieldError, FormatError, MAX_RATING,
-    Review, Stamped, Verdict, parse_rating,
+    Review, SpeakerRole, Stamped, Verdict, parse_rating,
 };
 pub use store::{FolderProblem, ProblemKind, ReviewFolder, SaveMode, Scan, ScanCache, ScannedReview, StoreError};
 

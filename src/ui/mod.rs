@@ -340,7 +340,19 @@ fn interview_area_ui(view: &mut View<'_>, ui: &mut egui::Ui) {
                             .unwrap_or_default(),
                     };
                     view.edits.transcript.names = names;
-                    let action = transcript::transcript_ui(ui, record, &mut view.edits.transcript, &session.listening);
+                    let others = view.edits.transcript.other_speakers(&interview.transcript).to_vec();
+                    let editable =
+                        session.reviews.status.get(&interview.id).is_some_and(|s| !s.loading && s.read_only.is_none());
+                    if let Some(draft) = view.edits.reviews.get_mut(&interview.id)
+                        && !others.is_empty()
+                        && transcript::speaker_roles_ui(ui, &others, draft, editable)
+                    {
+                        view.push(Command::ReviewEdited(interview.id.clone()));
+                    }
+                    // The transcript as the reviewer named its speakers.
+                    let shown =
+                        session.people_record.as_ref().filter(|r| r.interview.id == interview.id).unwrap_or(record);
+                    let action = transcript::transcript_ui(ui, shown, &mut view.edits.transcript, &session.listening);
                     for request in action.player.listen {
                         view.push(Command::Listen(request));
                     }

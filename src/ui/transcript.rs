@@ -73,6 +73,52 @@ pub fn transcript_ui(
     TranscriptAction { search: request, pin, play_turn: play_turn.or(play_match.flatten()), player }
 }
 
+/// The row that says who the speakers named only by a number or a letter are: a choice of
+/// agent or candidate for each, kept in the reviewer's review. Returns whether one changed.
+pub fn speaker_roles_ui(
+    ui: &mut egui::Ui,
+    others: &[String],
+    draft: &mut crate::review::Review,
+    editable: bool,
+) -> bool {
+    use crate::review::SpeakerRole;
+    let mut changed = false;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Who is who:").strong())
+            .on_hover_text("The transcript names these speakers only by a number, a letter or a name. Your choice is kept in your review and used in the files you export.");
+        for name in others {
+            let current = draft.speaker_roles.get(name).copied();
+            let text = |role: Option<SpeakerRole>| match role {
+                Some(SpeakerRole::Agent) => "the agent",
+                Some(SpeakerRole::Candidate) => "the candidate",
+                None => "not set",
+            };
+            let label = ui.label(format!("{name} is"));
+            let mut chosen = current;
+            ui.add_enabled_ui(editable, |ui| {
+                egui::ComboBox::from_id_salt(("speaker_role", name.as_str()))
+                    .selected_text(text(current))
+                    .show_ui(ui, |ui| {
+                        for role in [None, Some(SpeakerRole::Agent), Some(SpeakerRole::Candidate)] {
+                            ui.selectable_value(&mut chosen, role, text(role));
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+            });
+            if chosen != current {
+                match chosen {
+                    Some(role) => draft.speaker_roles.insert(name.clone(), role),
+                    None => draft.speaker_roles.remove(name),
+                };
+                draft.updated_at = jiff::Timestamp::now();
+                changed = true;
+            }
+        }
+    });
+    changed
+}
+
 /// What the rows need from the player: the turn being spoken and where untimed turns are.
 struct Sync<'a> {
     speaking: Option<usize>,

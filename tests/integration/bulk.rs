@@ -80,10 +80,10 @@ async fn export_writes_every_interview_with_a_matching_manifest_and_resumes() {
 
     let first = run(&args);
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
-    assert!(stderr(&first).contains("exported 12 of 12 interviews"), "{}", stderr(&first));
+    assert!(stderr(&first).contains("exported 13 of 13 interviews"), "{}", stderr(&first));
     let manifest = check_manifest(&out);
-    assert_eq!(manifest.files.len(), 12);
-    assert_eq!(check_documents(&out).len(), 12);
+    assert_eq!(manifest.files.len(), 13);
+    assert_eq!(check_documents(&out).len(), 13);
     let phone = manifest.entry(DEMO_PHONE_INTERVIEW_ID).unwrap();
     let document: Value = serde_json::from_slice(&std::fs::read(out.join(&phone.file)).unwrap()).unwrap();
     assert_eq!(document["candidate"]["lastName"], "Bennett", "names are looked up");
@@ -103,7 +103,7 @@ async fn export_writes_every_interview_with_a_matching_manifest_and_resumes() {
     assert!(text.contains("unchanged") && !text.contains("(0 unchanged"), "{text}");
     assert!(!out.join(".interview-desk-left-by-a-kill.tmp").exists(), "leftover temporary files are removed");
     let again = check_manifest(&out);
-    assert_eq!(again.files.len(), 12);
+    assert_eq!(again.files.len(), 13);
     assert_ne!(again.entry(DEMO_PHONE_INTERVIEW_ID).unwrap().sha256, sha256_hex(b"{\"damaged\": true}"));
 
     // Filters and options.
@@ -194,9 +194,9 @@ async fn an_export_under_an_enforced_rate_limit_is_paced_without_429s() {
     let output = run(&["export", "--out-dir", dir.path().to_str().unwrap(), "--base-url", server.base_url()]);
     let took = started.elapsed();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert_eq!(check_manifest(dir.path()).files.len(), 40);
+    assert_eq!(check_manifest(dir.path()).files.len(), 41);
     assert_eq!(server.requests_refused(), 0, "paced to the limit: no 429");
-    // 40 interviews and their lookups at 20 requests a second take at least ~2 s.
+    // 41 interviews and their lookups at 20 requests a second take at least ~2 s.
     assert!(took >= Duration::from_millis(1_900), "{took:?}");
 }
 
@@ -237,7 +237,7 @@ async fn a_kill_mid_export_leaves_complete_files_and_a_matching_manifest() {
 
     let manifest = check_manifest(dir.path());
     let documents = check_documents(dir.path());
-    assert!(manifest.files.len() >= 5 && manifest.files.len() < 52, "{}", manifest.files.len());
+    assert!(manifest.files.len() >= 5 && manifest.files.len() < 53, "{}", manifest.files.len());
     let unlisted = documents.iter().filter(|name| !manifest.files.iter().any(|e| &&e.file == name)).count();
     assert!(unlisted <= 4, "at most one document per request in flight lands unlisted: {unlisted}");
 
@@ -246,8 +246,8 @@ async fn a_kill_mid_export_leaves_complete_files_and_a_matching_manifest() {
     let rerun = run(&["export", "--out-dir", out, "--base-url", finish.base_url()]);
     assert_eq!(rerun.status.code(), Some(0), "{}", stderr(&rerun));
     let complete = check_manifest(dir.path());
-    assert_eq!(complete.files.len(), 52);
-    assert_eq!(check_documents(dir.path()).len(), 52);
+    assert_eq!(complete.files.len(), 53);
+    assert_eq!(check_documents(dir.path()).len(), 53);
     let leftovers = std::fs::read_dir(dir.path())
         .unwrap()
         .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with('.'));

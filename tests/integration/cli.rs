@@ -155,7 +155,7 @@ async fn list_prints_every_page_as_a_table_or_json_lines() {
     assert_eq!(code(&table), 0, "{}", stderr(&table));
     let text = String::from_utf8(table.stdout).unwrap();
     assert!(text.starts_with("ID"), "{text}");
-    assert_eq!(text.lines().count(), 13, "a header and the demo's 12 interviews:\n{text}");
+    assert_eq!(text.lines().count(), 14, "a header and the demo's 13 interviews:\n{text}");
     assert!(text.contains("NO_SHOW"));
 
     let json = run(&["list", "--base-url", &base, "--json", "--status", "completed"], Some(DEMO_API_KEY));

@@ -565,22 +565,22 @@ fn interviews_picked_in_the_list_are_exported_into_a_folder_with_a_manifest() {
     let folder = dir.path().join("exports");
     let mut harness = demo_app(Some(folder.clone()));
     step_until(&mut harness, "the list", |app| {
-        app.session.screen == Screen::Main && app.session.list.items().len() >= 12
+        app.session.screen == Screen::Main && app.session.list.items().len() >= 13
     });
 
     harness.get_by_role_and_label(Role::Button, "Select…").click();
     harness.run_steps(2);
-    harness.get_by_role_and_label(Role::Button, "All shown (12)").click();
+    harness.get_by_role_and_label(Role::Button, "All shown (13)").click();
     harness.run_steps(2);
-    harness.get_by_role_and_label(Role::Button, "Export 12…").click();
+    harness.get_by_role_and_label(Role::Button, "Export 13…").click();
     step_until(&mut harness, "the bulk export", |app| {
         app.session.bulk_job.as_ref().is_some_and(|job| job.finished.is_some())
     });
-    harness.get_by_label("12 of 12");
+    harness.get_by_label("13 of 13");
     harness.get_by_label_contains("Done. manifest.json lists every file");
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(folder.join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(manifest["files"].as_array().unwrap().len(), 12);
+    assert_eq!(manifest["files"].as_array().unwrap().len(), 13);
     harness.get_by_role_and_label(Role::Button, "Close").click();
     harness.run_steps(2);
     assert!(harness.state().session.bulk_job.is_none());
@@ -1669,4 +1669,58 @@ fn the_player_fits_beside_the_scorecard_and_in_a_narrow_window() {
         let bar = harness.get_by_label_contains("Seek bar, at").rect();
         assert!(bar.max.x <= right + 0.5, "the seek bar ends at {} under the panel at {right} ({width} px)", bar.max.x);
     }
+}
+
+/// The demo's AssemblyAI-style interview names its speakers A and B: the reviewer says who is
+/// who, the transcript shows it, the review file keeps it, and the transcript file says it.
+#[test]
+fn letter_speakers_are_mapped_to_agent_and_candidate_and_kept_in_the_review_and_the_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("emily.txt");
+    let options = AppOptions {
+        demo: true,
+        review_folder: Some(dir.path().join("reviews")),
+        reviewer: Some("Jana Nováková".to_owned()),
+        dialog: Box::new(FixedSaveDialog(Some(saved.clone()))),
+        ..test_options()
+    };
+    let mut harness = Harness::builder().with_size([1400.0, 900.0]).build_eframe(move |cc| App::new(cc, options));
+    step_until(&mut harness, "the demo connection", |app| app.session.screen == Screen::Main);
+    let id = "d41c7e2a-5b3f-4e8a-9c1d-2f6a8b0e4c71";
+    open(&mut harness, id);
+    wait_for_review(&mut harness, id);
+    harness.get_by_role_and_label(Role::Button, "Transcript").click();
+    harness.run_steps(3);
+    // Milliseconds read as such: B's first answer is at 0:09 (9,800 ms).
+    harness.get_by_label("Play from 0:09");
+    harness.get_by_label("Who is who:");
+    let speaker_column = |harness: &Harness<'_, App>| harness.query_all_by_label("A").count();
+    assert!(speaker_column(&harness) >= 2, "A is shown as the transcript names it");
+
+    for (letter, role) in [("A is", "the agent"), ("B is", "the candidate")] {
+        harness.get_by_label(letter).click();
+        harness.run_steps(3);
+        harness.get_by_label(role).click();
+        harness.run_steps(3);
+    }
+    assert_eq!(speaker_column(&harness), 0, "A's turns now say Agent");
+    assert!(harness.query_all_by_label("Emily Carter").count() >= 3, "B's turns show the candidate's name");
+    let file =
+        wait_for_file(&mut harness, &dir.path().join("reviews"), "Jana Nováková", id, |r| r.speaker_roles.len() == 2);
+    let roles: Vec<(String, interview_desk::review::SpeakerRole)> = file.speaker_roles.into_iter().collect();
+    assert_eq!(
+        roles,
+        [
+            ("A".to_owned(), interview_desk::review::SpeakerRole::Agent),
+            ("B".to_owned(), interview_desk::review::SpeakerRole::Candidate)
+        ]
+    );
+
+    // The transcript file for people says who spoke.
+    harness.get_by_role_and_label(Role::Button, "Export").click();
+    harness.run_steps(3);
+    click_into_view(&mut harness, "Save transcript as…");
+    step_until(&mut harness, "the transcript file", |_| saved.exists());
+    let text = std::fs::read_to_string(&saved).unwrap();
+    assert!(text.contains("Agent: Hello Emily") && text.contains("Candidate: Hi Alex"), "{text}");
 }
