@@ -402,3 +402,25 @@ fn turn_start(transcript: &Transcript, turn: usize) -> Option<f64> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(file: Option<f64>, api: Option<f64>) -> Listening {
+        let mut listening = Listening { api_duration: api, ..Listening::default() };
+        listening.status.duration = file;
+        listening
+    }
+
+    #[test]
+    fn the_api_duration_wins_only_when_the_file_misstates_its_length_by_more_than_5_percent() {
+        // A VBR mp3 whose header is ignored reads 30:24 for a 4:44 call (symphonia issue 516).
+        assert_eq!(with(Some(1824.0), Some(284.0)).duration(), Some(284.0));
+        // Encoder padding and rounding: the file's own length is more exact.
+        assert_eq!(with(Some(43.2), Some(43.0)).duration(), Some(43.2));
+        assert_eq!(with(None, Some(73.0)).duration(), Some(73.0));
+        assert_eq!(with(Some(73.08), None).duration(), Some(73.08));
+        assert_eq!(with(Some(0.0), Some(f64::NAN)).duration(), None);
+    }
+}

@@ -199,7 +199,7 @@ pub type Waker = Arc<dyn Fn() + Send + Sync>;
 
 /// The handle to the audio thread. Dropping it stops playback and ends the thread.
 pub struct Player {
-    commands: mpsc::Sender<PlayerCommand>,
+    commands: mpsc::SyncSender<PlayerCommand>,
     statuses: mpsc::Receiver<PlayerStatus>,
 }
 
@@ -215,8 +215,10 @@ impl Player {
     /// # Errors
     /// The OS refused to start a thread.
     pub fn start(output: Box<dyn AudioOutput>, waker: Waker) -> std::io::Result<Self> {
-        let (commands, command_rx) = mpsc::channel();
-        let (status_tx, statuses) = mpsc::channel();
+        // Bounded: a full queue drops a command (the UI says so) or a status (the next one,
+        // which is whole, replaces it) rather than growing.
+        let (commands, command_rx) = mpsc::sync_channel(256);
+        let (status_tx, statuses) = mpsc::sync_channel(64);
         std::thread::Builder::new().name("audio".to_owned()).spawn(move || {
             let mut engine = Engine::new(output, status_tx, waker);
             engine.run(&command_rx);
@@ -226,7 +228,7 @@ impl Player {
 
     /// Queues `command`; never waits. Returns false when the audio thread has ended.
     pub fn send(&self, command: PlayerCommand) -> bool {
-        self.commands.send(command).is_ok()
+        self.commands.try_send(command).is_ok()
     }
 
     /// The newest status reported since the last call, if any (older ones are skipped).
@@ -239,7 +241,7 @@ impl Player {
 struct Engine {
     output: Box<dyn AudioOutput>,
     status: PlayerStatus,
-    statuses: mpsc::Sender<PlayerStatus>,
+    statuses: mpsc::SyncSender<PlayerStatus>,
     waker: Waker,
     /// The output holds the loaded file (false after the device went away: it is loaded again
     /// once the device is back).
@@ -253,7 +255,7 @@ struct Engine {
 }
 
 impl Engine {
-    fn new(output: Box<dyn AudioOutput>, statuses: mpsc::Sender<PlayerStatus>, waker: Waker) -> Self {
+    fn new(output: Box<dyn AudioOutput>, statuses: mpsc::SyncSender<PlayerStatus>, waker: Waker) -> Self {
         Self {
             output,
             status: PlayerStatus::default(),
@@ -465,10 +467,11 @@ impl Engine {
         if self.last_sent.as_ref() == Some(&self.status) {
             return;
         }
-        if self.statuses.send(self.status.clone()).is_ok() {
-            (self.waker)();
+        if self.statuses.try_send(self.status.clone()).is_ok() {
+            self.last_sent = Some(self.status.clone());
         }
-        self.last_sent = Some(self.status.clone());
+        // Woken even when the queue is full: the UI then takes what is waiting.
+        (self.waker)();
     }
 }
 

@@ -226,10 +226,10 @@ impl<S: Source> Iterator for Tap<S> {
     fn next(&mut self) -> Option<Self::Item> {
         // try_lock: the audio callback never waits; a seek being asked for is done next sample.
         let asked = self.state.seek.try_lock().ok().and_then(|mut seek| seek.take());
-        if let Some(target) = asked {
-            if let Err(err) = self.try_seek(Duration::from_secs_f64(target)) {
-                tracing::warn!("could not seek to {target:.1} s: {err}");
-            }
+        if let Some(target) = asked
+            && let Err(err) = self.try_seek(Duration::from_secs_f64(target))
+        {
+            tracing::warn!("could not seek to {target:.1} s: {err}");
         }
         let sample = self.inner.next();
         match sample {

@@ -119,7 +119,7 @@ pub fn compute(path: &Path, progress: &dyn Fn(f32), cancelled: &dyn Fn() -> bool
             continue;
         }
         packets += 1;
-        if packets % 256 == 0 {
+        if packets.is_multiple_of(256) {
             if cancelled() {
                 return Err(PlaybackError::Decode("cancelled".to_owned()));
             }

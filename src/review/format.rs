@@ -658,6 +658,7 @@ mod tests {
             at: at("2026-12-01T10:07:00Z"),
             extra: Map::new(),
         });
+        review.speaker_roles.insert("A".into(), SpeakerRole::Agent);
         review.criteria[1].comment = "joins".into();
         review.criteria[1].at = Some(at("2026-12-01T10:08:00Z"));
         review.notes_at = Some(at("2026-12-01T10:09:00Z"));

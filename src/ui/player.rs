@@ -211,14 +211,14 @@ fn seek_bar_ui(
         );
     }
     let mut seek = None;
-    if let Some(pointer) = response.interact_pointer_pos().or(response.hover_pos()) {
-        if let Some(at) = to_time(pointer.x) {
-            let x = pointer.x.clamp(rect.left(), rect.right());
-            painter.line_segment([egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())], (1.0, style::WARNING));
-            response.clone().on_hover_text_at_pointer(clock(Some(at)));
-            if response.clicked() || response.drag_stopped() {
-                seek = Some(at);
-            }
+    if let Some(pointer) = response.interact_pointer_pos().or(response.hover_pos())
+        && let Some(at) = to_time(pointer.x)
+    {
+        let x = pointer.x.clamp(rect.left(), rect.right());
+        painter.line_segment([egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())], (1.0, style::WARNING));
+        response.clone().on_hover_text_at_pointer(clock(Some(at)));
+        if response.clicked() || response.drag_stopped() {
+            seek = Some(at);
         }
     }
     response.widget_info(|| {

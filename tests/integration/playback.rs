@@ -2,6 +2,8 @@
 //! device would pull, pulled here at its own pace), and the waveform, on the demo's recordings
 //! and a VBR file.
 
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -172,4 +174,44 @@ fn playback_stops_at_the_end_and_play_starts_over() {
     assert!(status.duration.is_some_and(|d| (status.position - d).abs() < 0.2), "{status:?}");
     player.send(PlayerCommand::SetPlaying(true));
     wait_for(&player, "started over", || pull(480), |s| s.playing && s.position < 1.0);
+}
+
+/// Each demo recording's speech starts where its transcript says (within 0.3 s: espeak's lead-in
+/// and the mp3 encoder's delay), whatever shape the transcript has: seconds (`startedAtSec`) or
+/// AssemblyAI's milliseconds with speakers A and B.
+#[test]
+fn the_demo_recordings_speak_each_turn_at_its_time() {
+    use interview_desk::api::InterviewRecord;
+    use interview_desk::api::transcript::Transcript;
+    let interviews: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(asset("assets/demo/interviews.json")).unwrap()).unwrap();
+    for (id, file) in [
+        ("3f6c2a1e-8b4d-4c2a-9e71-5d0b7a2f9c10", PHONE_CALL),
+        ("b118515f-03e2-49b3-a32f-c4b54aab9900", SHORT_CALL),
+        ("d41c7e2a-5b3f-4e8a-9c1d-2f6a8b0e4c71", "assets/demo/recordings/d41c7e2a.mp3"),
+    ] {
+        let raw = interviews.as_array().unwrap().iter().find(|i| i["id"] == id).unwrap().clone();
+        let record = InterviewRecord::from_value(raw).unwrap();
+        let Transcript::Turns(turns) = &record.interview.transcript else { panic!("{id}: turns") };
+        let (samples, rate) = decode_all(file);
+        // Speech onsets: 10 ms windows louder than a whisper after at least 0.15 s of quiet.
+        let window = rate as usize / 100;
+        let mut onsets = Vec::new();
+        // The call's start counts as quiet before it.
+        let mut quiet = 15;
+        for (n, chunk) in samples.chunks(window).enumerate() {
+            let loud = chunk.iter().map(|s| s * s).sum::<f32>() / chunk.len() as f32 > 1e-4;
+            if loud && quiet >= 15 {
+                onsets.push(n as f64 / 100.0);
+            }
+            quiet = if loud { 0 } else { quiet + 1 };
+        }
+        let spoken: Vec<f64> =
+            turns.iter().filter(|t| !t.speaker.is_unspoken() && !t.text.is_empty()).filter_map(|t| t.start).collect();
+        assert!(spoken.len() >= 7, "{id}: {} timed turns", spoken.len());
+        for start in &spoken {
+            let heard = onsets.iter().any(|o| o >= start && *o <= start + 0.3);
+            assert!(heard, "{id}: no speech starts 0–0.3 s after the turn at {start} s; onsets {onsets:?}");
+        }
+    }
 }
